@@ -1,0 +1,42 @@
+# Parley: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test lint format bench install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the demo: SQLite, migrations, demo site and moderator, on 127.0.0.1:$(PORT).
+run: $(STAMP)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo setup --port $(PORT)
+	PARLEY_DEMO=on $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## Run the test suite (SQLite always; PostgreSQL/Redis when PARLEY_TEST_*_URL are set).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Benchmarks through gunicorn on SQLite and PostgreSQL; results in docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,7 @@
+"""The JSON API under /api/v1: parse -> service -> serialize."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from app.api import comments, counts, openapi, threads  # noqa: E402,F401  (routes register on bp)

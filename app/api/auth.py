@@ -1,0 +1,63 @@
+"""Who is calling the API, and CSRF for cookie-authenticated calls.
+
+* ``Authorization: Bearer <token>``: that user; cookies are ignored, no CSRF token needed.
+* A Parley session cookie: the signed-in user or the guest's browser id from the session;
+  state-changing requests must carry the CSRF token (``X-CSRFToken`` header).
+* Neither: an anonymous guest. The API never sets a cookie on such a client.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import csrf
+from app.services.errors import Forbidden, Unauthorized
+from app.services.identity import Viewer, hash_guest_id
+from app.services.users import user_for_token
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+GUEST_ID_KEY = "guest_id"
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authorization must be 'Bearer <token>'", "invalid_token")
+    return token.strip()
+
+
+def has_session_cookie() -> bool:
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+def current_viewer() -> Viewer:
+    """The Viewer for this request (resolved once). Raises Unauthorized or Forbidden(csrf_failed)."""
+    if "parley_viewer" not in g:
+        g.parley_viewer = _resolve_viewer()
+    return g.parley_viewer
+
+
+def _resolve_viewer() -> Viewer:
+    ip = request.remote_addr
+    token = bearer_token()
+    if token is not None:
+        return Viewer(user=user_for_token(token), ip=ip)
+    if not has_session_cookie():
+        return Viewer(ip=ip)
+    if request.method not in SAFE_METHODS:
+        try:
+            csrf.protect()
+        except CSRFError as exc:
+            raise Forbidden(
+                f"CSRF check failed ({exc.description}); send the X-CSRFToken header",
+                "csrf_failed",
+            ) from None
+    user = current_user if current_user.is_authenticated else None
+    guest_id = session.get(GUEST_ID_KEY)
+    guest_key = hash_guest_id(guest_id) if user is None and isinstance(guest_id, str) else None
+    return Viewer(user=user, guest_key=guest_key, ip=ip)

@@ -1,0 +1,31 @@
+from flask import current_app
+
+from app.api import bp
+from app.api.auth import current_viewer
+from app.api.parsing import json_body
+from app.api.serializers import comment_json, public_base_url
+from app.extensions import limiter
+from app.api.ratelimits import post_rate, poster_is_staff, poster_key
+from app.services.comments import post_comment
+from app.services.threads import node_for_comment
+
+
+@bp.post("/comments")
+@limiter.limit(post_rate, key_func=poster_key, exempt_when=poster_is_staff)
+def create_comment():
+    """Post a comment or a reply; 201 with the comment (approved or pending)."""
+    data = json_body()
+    viewer = current_viewer()
+    comment = post_comment(
+        site_slug=data.get("site"),
+        article_key=data.get("article"),
+        body=data.get("body"),
+        viewer=viewer,
+        parent_id=data.get("parent_id"),
+        author_name=data.get("author_name"),
+        author_email=data.get("author_email"),
+        article_title=data.get("article_title"),
+        article_url=data.get("article_url"),
+        max_depth=current_app.config["PARLEY_MAX_DEPTH"],
+    )
+    return comment_json(node_for_comment(comment, viewer), public_base_url()), 201

@@ -1,0 +1,41 @@
+"""Reading request input into plain values, with the contract's 4xx errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from app.services.errors import DomainError, ValidationError
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object. 415 if it is not JSON, 400 if it is not a JSON object."""
+    if not request.is_json:
+        raise UnsupportedMediaType("send a JSON body with Content-Type: application/json")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError("the body must be a JSON object", "invalid_json")
+    return data
+
+
+def query_int(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(f"{name} must be a whole number", f"invalid_{name}") from None
+
+
+def required_arg(name: str, code: str | None = None) -> str:
+    value = request.args.get(name, "")
+    if not value:
+        raise ValidationError(f"the {name} query parameter is required", code or f"invalid_{name}")
+    return value

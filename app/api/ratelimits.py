@@ -1,0 +1,26 @@
+"""Rate-limit keys for posting: per account for signed-in readers, per IP for guests.
+
+Counters live in Redis when PARLEY_REDIS_URL is set (shared by every worker), else in
+process memory. Staff are not limited. PARLEY_RATE_LIMITS=off turns limits off entirely.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from app.api.auth import current_viewer
+
+
+def post_rate() -> str:
+    return current_app.config["PARLEY_POST_RATE"]
+
+
+def poster_key() -> str:
+    viewer = current_viewer()
+    if viewer.user is not None:
+        return f"post:u:{viewer.user.id}"
+    return f"post:ip:{viewer.ip}"
+
+
+def poster_is_staff() -> bool:
+    return current_viewer().is_staff

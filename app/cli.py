@@ -1,0 +1,114 @@
+"""``flask sites``, ``flask users``, ``flask comments`` and ``flask demo`` commands."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Role, Site, User
+from app.services import sites as site_service
+from app.services import users as user_service
+from app.services.comments import rerender_all
+from app.services.errors import DomainError
+
+sites_cli = AppGroup("sites", help="Manage sites (publishers).")
+users_cli = AppGroup("users", help="Manage accounts and API tokens.")
+comments_cli = AppGroup("comments", help="Maintenance of stored comments.")
+demo_cli = AppGroup("demo", help="The demo site served by make run.")
+
+
+def fail(error: DomainError) -> None:
+    raise click.ClickException(error.message)
+
+
+@sites_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Display name of the site.")
+@click.option("--origin", "origins", multiple=True, help="Origin allowed to embed the widget.")
+@click.option("--premod", is_flag=True, help="Hold every comment for moderation.")
+@click.option("--no-guests", is_flag=True, help="Only signed-in readers may comment.")
+def create_site(slug: str, name: str, origins: tuple[str, ...], premod: bool, no_guests: bool):
+    """Create a site identified by SLUG."""
+    try:
+        site = site_service.create_site(
+            slug, name, origins, premod=premod, allow_guests=not no_guests
+        )
+    except DomainError as error:
+        fail(error)
+    click.echo(f"Created site {site.slug} ({site.name}); origins: {', '.join(site.origins) or '-'}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--password", required=True, help="Password for signing in.")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.READER.value,
+    show_default=True,
+)
+@click.option("--site", "sites", multiple=True, help="Limit a moderator to this site (repeatable).")
+def create_user(email: str, name: str, password: str, role: str, sites: tuple[str, ...]):
+    """Create an account for EMAIL."""
+    try:
+        user = user_service.create_user(email, name, password, role, sites)
+    except DomainError as error:
+        fail(error)
+    scope = ", ".join(s.slug for s in user.moderated_sites) or "all sites"
+    suffix = f" on {scope}" if user.role == Role.MODERATOR else ""
+    click.echo(f"Created {user.role.value} {user.email}{suffix}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def create_token(email: str):
+    """Print a new API token for EMAIL (alone on the last line)."""
+    try:
+        user = user_service.get_user_by_email(email)
+    except DomainError as error:
+        fail(error)
+    token = user_service.issue_token(user)
+    click.echo(token)
+
+
+@comments_cli.command("rerender")
+def rerender():
+    """Re-render every comment's HTML from its Markdown source with the current sanitizer."""
+    count = rerender_all()
+    click.echo(f"Re-rendered {count} comments")
+
+
+DEMO_MODERATOR = "moderator@demo.parley.local"
+
+
+@demo_cli.command("setup")
+@click.option("--port", default=5000, show_default=True)
+def demo_setup(port: int):
+    """Create the demo site and moderator if missing, and print how to sign in."""
+    origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    site = db.session.scalar(select(Site).where(Site.slug == "demo"))
+    if site is None:
+        site = site_service.create_site("demo", "The Daily Parley", origins)
+    password_file = current_app.instance_path + "/demo-moderator-password"
+    user = db.session.scalar(select(User).where(User.email == DEMO_MODERATOR))
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user_service.create_user(DEMO_MODERATOR, "Demo Moderator", password, Role.MODERATOR)
+        with open(password_file, "w") as handle:
+            handle.write(password)
+    else:
+        with open(password_file) as handle:
+            password = handle.read().strip()
+    click.echo(f"Demo article:   http://127.0.0.1:{port}/")
+    click.echo(f"Moderator:      http://localhost:{port}/auth/login")
+    click.echo(f"  email:        {DEMO_MODERATOR}")
+    click.echo(f"  password:     {password}")
+
+
+def register_cli(app: Flask) -> None:
+    for group in (sites_cli, users_cli, comments_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,99 @@
+"""Settings read from the environment, with safe defaults.
+
+Everything a deployment may change is an environment variable named ``PARLEY_*``;
+``docs/deploy.md`` and the README list them. Generated state (the SQLite file, the
+signing key) lives under the Flask instance folder, never in the source tree.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """Read a boolean environment variable; anything unrecognised is a startup error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise RuntimeError(f"{name} must be on or off, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Return PARLEY_SECRET_KEY, or a key generated once and kept in instance/secret_key.
+
+    The file is created with mode 0600 so other local users cannot forge sessions.
+    """
+    configured = os.environ.get("PARLEY_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(instance_path: Path) -> dict[str, Any]:
+    """The application's configuration, from the environment."""
+    database_url = os.environ.get("PARLEY_DATABASE_URL") or (
+        f"sqlite:///{instance_path / 'parley.sqlite3'}"
+    )
+    redis_url = os.environ.get("PARLEY_REDIS_URL") or None
+    rate_limits = os.environ.get("PARLEY_RATE_LIMITS", "on").strip().lower()
+    if rate_limits not in {"on", "off"}:
+        raise RuntimeError(f"PARLEY_RATE_LIMITS must be on or off, not {rate_limits!r}")
+    secure_cookies = env_flag("PARLEY_SECURE_COOKIES", False)
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PARLEY_REDIS_URL": redis_url,
+        # Rate limiting (Flask-Limiter). Redis shares counters across workers.
+        "RATELIMIT_ENABLED": rate_limits == "on",
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PARLEY_POST_RATE": os.environ.get("PARLEY_POST_RATE", "10/minute;200/hour"),
+        # Request and content limits.
+        "MAX_CONTENT_LENGTH": env_int("PARLEY_MAX_CONTENT_LENGTH", 64 * 1024),
+        "PARLEY_MAX_DEPTH": env_int("PARLEY_MAX_DEPTH", 8),
+        "PARLEY_PAGE_SIZE": env_int("PARLEY_PAGE_SIZE", 50),
+        "PARLEY_DEMO": env_flag("PARLEY_DEMO", False),
+        "PARLEY_PUBLIC_URL": os.environ.get("PARLEY_PUBLIC_URL") or None,
+        # Cookies: HttpOnly always; Secure when served over HTTPS (PARLEY_SECURE_COOKIES=on).
+        "SESSION_COOKIE_NAME": "parley_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        "JSON_SORT_KEYS": False,
+    }

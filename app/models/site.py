@@ -1,0 +1,57 @@
+"""Sites (one per publisher) and the articles that carry threads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+ARTICLE_KEY_MAX = 512
+SITE_SLUG_MAX = 64
+
+
+class Site(db.Model):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SITE_SLUG_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Origins allowed to embed the widget, e.g. ["https://news.example"].
+    origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    premod: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_guests: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Moderation rules and other per-site settings; see app.services.rules.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="site")
+
+    def __repr__(self) -> str:
+        return f"<Site {self.slug}>"
+
+
+class Article(db.Model):
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(ARTICLE_KEY_MAX))
+    title: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None: follow the site's setting; True/False: override it for this article.
+    premod: Mapped[bool | None] = mapped_column(Boolean)
+    # Denormalized number of approved comments, kept by app.services.comments.
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="articles")
+
+    def __repr__(self) -> str:
+        return f"<Article {self.site_id}:{self.key[:40]}>"

@@ -1,0 +1,42 @@
+"""Default avatars: a deterministic identicon per author, never derived from an email address."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+AVATAR_ROUTE = "/avatars/"
+
+
+def default_avatar_token(user_id: int | None, guest_name: str | None) -> str:
+    """A stable, non-reversible token for an author: from the user id, or the guest's name."""
+    seed = f"u:{user_id}" if user_id is not None else f"g:{(guest_name or '').casefold()}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:20]
+
+
+def avatar_path(user_id: int | None, guest_name: str | None, uploaded: str | None = None) -> str:
+    """The site-relative URL of an author's avatar."""
+    if uploaded:
+        return f"{AVATAR_ROUTE}{uploaded}"
+    return f"{AVATAR_ROUTE}i/{default_avatar_token(user_id, guest_name)}.svg"
+
+
+@lru_cache(maxsize=4096)
+def identicon_svg(token: str) -> str:
+    """A 5x5 mirrored identicon on a light background, coloured from the token's hash."""
+    digest = hashlib.sha256(token.encode()).digest()
+    hue = int.from_bytes(digest[:2], "big") % 360
+    cells = []
+    for row in range(5):
+        for col in range(3):
+            if digest[2 + row * 3 + col] % 2:
+                cells.append((col, row))
+                if col < 2:
+                    cells.append((4 - col, row))
+    rects = "".join(f'<rect x="{x + 1}" y="{y + 1}" width="1" height="1"/>' for x, y in cells)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 7 7" width="64" height="64" '
+        'shape-rendering="crispEdges">'
+        f'<rect width="7" height="7" fill="hsl({hue},45%,92%)"/>'
+        f'<g fill="hsl({hue},55%,38%)">{rects}</g></svg>'
+    )

@@ -1,0 +1,272 @@
+"""Posting comments and keeping each article's visible-comment count right."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import (
+    ARTICLE_KEY_MAX,
+    AUTHOR_NAME_MAX,
+    BODY_MAX,
+    Article,
+    Ban,
+    Comment,
+    CommentStatus,
+    Site,
+    UserStatus,
+    utcnow,
+)
+from app.sanitize import normalize_text, render_markdown
+from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.identity import Viewer
+from app.services.rules import decide_status
+from app.services.sites import get_site
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+TITLE_MAX = 300
+URL_MAX = 2048
+
+
+def clean_article_key(key: Any) -> str:
+    """An article key: any non-empty string up to 512 characters (a CMS id or a URL)."""
+    if not isinstance(key, str) or not key.strip():
+        raise ValidationError("article must be a non-empty string", "invalid_article")
+    key = key.strip()
+    if len(key) > ARTICLE_KEY_MAX:
+        raise ValidationError(
+            f"article must be at most {ARTICLE_KEY_MAX} characters", "invalid_article"
+        )
+    return key
+
+
+def clean_body(body: Any) -> str:
+    if not isinstance(body, str):
+        raise ValidationError("body must be a string of Markdown", "invalid_body")
+    body = normalize_text(body).strip()
+    if not body:
+        raise ValidationError("body must not be empty", "invalid_body")
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            f"body must be at most {BODY_MAX:,} characters (it has {len(body):,})", "invalid_body"
+        )
+    return body
+
+
+def clean_author_name(name: Any) -> str:
+    if name is None or (isinstance(name, str) and not name.strip()):
+        raise ValidationError("author_name is required to comment as a guest", "invalid_author")
+    if not isinstance(name, str):
+        raise ValidationError("author_name must be a string", "invalid_author")
+    name = normalize_text(name).strip()
+    if not name:
+        raise ValidationError("author_name is required to comment as a guest", "invalid_author")
+    if len(name) > AUTHOR_NAME_MAX:
+        raise ValidationError(
+            f"author_name must be at most {AUTHOR_NAME_MAX} characters", "invalid_author"
+        )
+    return name
+
+
+def clean_email(email: Any) -> str | None:
+    if email is None or email == "":
+        return None
+    if not isinstance(email, str) or len(email) > 254 or not EMAIL_RE.match(email.strip()):
+        raise ValidationError("author_email must be a valid email address", "invalid_email")
+    return email.strip()
+
+
+def clean_optional_text(value: Any, name: str, limit: int) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > limit:
+        raise ValidationError(f"{name} must be a string of at most {limit} characters", f"invalid_{name}")
+    return normalize_text(value).strip() or None
+
+
+def clean_article_url(value: Any) -> str | None:
+    url = clean_optional_text(value, "article_url", URL_MAX)
+    if url is not None and not url.lower().startswith(("http://", "https://")):
+        raise ValidationError("article_url must be an http(s) URL", "invalid_article_url")
+    return url
+
+
+def _get_or_create_article(site: Site, key: str, title: str | None, url: str | None) -> Article:
+    """The article with that key, created on first post. Safe against two first posts racing."""
+    query = select(Article).where(Article.site_id == site.id, Article.key == key)
+    article = db.session.scalar(query)
+    if article is not None:
+        if title and not article.title:
+            article.title = title
+        if url and not article.url:
+            article.url = url
+        return article
+    try:
+        with db.session.begin_nested():
+            article = Article(site_id=site.id, key=key, title=title, url=url)
+            db.session.add(article)
+    except IntegrityError:
+        article = db.session.scalar(query)
+        if article is None:  # pragma: no cover - the conflicting row vanished again
+            raise
+    return article
+
+
+def adjust_comment_count(article_id: int, delta: int) -> None:
+    """Atomically move an article's approved-comment count (call in the changing transaction)."""
+    if delta:
+        db.session.execute(
+            update(Article)
+            .where(Article.id == article_id)
+            .values(comment_count=Article.comment_count + delta)
+        )
+
+
+def count_delta(before: CommentStatus | None, after: CommentStatus) -> int:
+    """+1, -1 or 0: how a status change moves the article's approved count."""
+    return int(after == CommentStatus.APPROVED) - int(before == CommentStatus.APPROVED)
+
+
+def _check_not_banned(site: Site, viewer: Viewer) -> None:
+    if viewer.user is not None and viewer.user.status == UserStatus.BANNED:
+        raise Forbidden("your account is banned from commenting", "banned")
+    who = []
+    if viewer.user is not None:
+        who.append(Ban.user_id == viewer.user.id)
+    if viewer.guest_key is not None:
+        who.append(Ban.guest_key == viewer.guest_key)
+    if viewer.ip:
+        who.append(Ban.ip == viewer.ip)
+    if not who:
+        return
+    ban = db.session.scalar(
+        select(Ban)
+        .where(
+            or_(*who),
+            or_(Ban.site_id.is_(None), Ban.site_id == site.id),
+            or_(Ban.expires_at.is_(None), Ban.expires_at > utcnow()),
+        )
+        .limit(1)
+    )
+    if ban is not None:
+        until = f" until {ban.expires_at:%Y-%m-%d %H:%M} UTC" if ban.expires_at else ""
+        raise Forbidden(f"you are banned from commenting on this site{until}", "banned")
+
+
+def _resolve_parent(article: Article, parent_id: Any, viewer: Viewer, max_depth: int) -> Comment | None:
+    """The comment to attach a reply to, honouring the depth cap; None for a top-level comment."""
+    if parent_id is None:
+        return None
+    if isinstance(parent_id, bool) or not isinstance(parent_id, int):
+        raise ValidationError("parent_id must be a comment id (an integer)", "invalid_parent")
+    parent = db.session.get(Comment, parent_id)
+    if parent is None or parent.article_id != article.id:
+        raise ValidationError("parent_id is not a comment in this article", "invalid_parent")
+    visible = parent.status == CommentStatus.APPROVED or (
+        parent.status == CommentStatus.PENDING and is_own(parent, viewer)
+    )
+    if not visible:
+        raise ValidationError("parent_id is not a visible comment", "invalid_parent")
+    # Deeper than the cap: attach to the deepest allowed ancestor instead.
+    while parent.depth >= max_depth and parent.parent is not None:
+        parent = parent.parent
+    return parent
+
+
+def post_comment(
+    *,
+    site_slug: str,
+    article_key: Any,
+    body: Any,
+    viewer: Viewer,
+    parent_id: Any = None,
+    author_name: Any = None,
+    author_email: Any = None,
+    article_title: Any = None,
+    article_url: Any = None,
+    max_depth: int = 8,
+) -> Comment:
+    """Post a comment (creating the article on first post) and commit.
+
+    Raises NotFound(unknown_site), ValidationError(invalid_*), Forbidden(thread_closed,
+    guests_not_allowed, banned). The returned comment is approved or pending, as the site's
+    rules decide; pending comments are visible only to their author.
+    """
+    if not isinstance(site_slug, str) or not site_slug:
+        raise ValidationError("site is required", "invalid_site")
+    site = get_site(site_slug)
+    key = clean_article_key(article_key)
+    is_guest = viewer.user is None
+    if is_guest and not site.allow_guests:
+        raise Forbidden("sign in to comment on this site", "guests_not_allowed")
+    name = clean_author_name(author_name) if is_guest else None
+    email = clean_email(author_email) if is_guest else None
+    source = clean_body(body)
+    title = clean_optional_text(article_title, "article_title", TITLE_MAX)
+    url = clean_article_url(article_url)
+    _check_not_banned(site, viewer)
+
+    article = _get_or_create_article(site, key, title, url)
+    if article.closed:
+        raise Forbidden("comments on this article are closed", "thread_closed")
+    parent = _resolve_parent(article, parent_id, viewer, max_depth)
+
+    decision = decide_status(site, article, viewer, source)
+    comment = Comment(
+        article_id=article.id,
+        parent_id=parent.id if parent else None,
+        root_id=(parent.root_id or parent.id) if parent else None,
+        reply_to_id=parent_id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        user_id=viewer.user_id,
+        guest_name=name,
+        guest_email=email,
+        guest_key=viewer.guest_key if is_guest else None,
+        author_ip=viewer.ip,
+        body_source=source,
+        body_html=render_markdown(source),
+        status=decision.status,
+        reasons=decision.reasons,
+        created_at=utcnow(),
+    )
+    comment.user = viewer.user
+    db.session.add(comment)
+    adjust_comment_count(article.id, count_delta(None, decision.status))
+    db.session.commit()
+    return comment
+
+
+def get_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
+    return comment
+
+
+def rerender_all(batch_size: int = 500) -> int:
+    """Re-render every comment's HTML from its source (after sanitizer rules change). Returns count."""
+    done = 0
+    last_id = 0
+    while True:
+        rows = db.session.scalars(
+            select(Comment).where(Comment.id > last_id).order_by(Comment.id).limit(batch_size)
+        ).all()
+        if not rows:
+            return done
+        for comment in rows:
+            comment.body_html = render_markdown(comment.body_source)
+        last_id = rows[-1].id
+        done += len(rows)
+        db.session.commit()
+
+
+def is_own(comment: Comment, viewer: Viewer) -> bool:
+    return bool(
+        (viewer.user is not None and comment.user_id == viewer.user.id)
+        or (viewer.guest_key is not None and comment.guest_key == viewer.guest_key)
+    )
+

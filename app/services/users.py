@@ -1,0 +1,106 @@
+"""Accounts, passwords and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models import AUTHOR_NAME_MAX, ApiToken, Role, Site, User
+from app.sanitize import normalize_text
+from app.services.errors import Conflict, NotFound, Unauthorized, ValidationError
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+TOKEN_PREFIX = "pk_"
+# Checked against when the email is unknown, so sign-in takes as long either way.
+_DUMMY_HASH = generate_password_hash("parley-timing-equalizer")
+
+
+def normalize_email(email: str) -> str:
+    email = email.strip().lower()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise ValidationError(f"{email!r} is not a valid email address", "invalid_email")
+    return email
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    role: Role | str = Role.READER,
+    site_slugs: list[str] | tuple[str, ...] = (),
+) -> User:
+    """Create an account. ``site_slugs`` limits a moderator to those sites (empty: all sites)."""
+    email = normalize_email(email)
+    name = normalize_text(name).strip()
+    if not 1 <= len(name) <= AUTHOR_NAME_MAX:
+        raise ValidationError(f"name must be 1 to {AUTHOR_NAME_MAX} characters", "invalid_name")
+    if not password:
+        raise ValidationError("password must not be empty", "invalid_password")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError("role must be reader, moderator or admin", "invalid_role") from None
+    sites = []
+    for slug in site_slugs:
+        site = db.session.scalar(select(Site).where(Site.slug == slug))
+        if site is None:
+            raise NotFound(f"no site with slug {slug!r}", "unknown_site")
+        sites.append(site)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"a user with email {email} already exists", "user_exists")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        role=role,
+        moderated_sites=sites,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def get_user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(f"no user with email {email!r}", "unknown_user")
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with these credentials, or None. Same work whether or not the email exists."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    """Create an API token for ``user`` and return it; only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token)))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User:
+    """The user a bearer token belongs to. Raises Unauthorized(invalid_token)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise Unauthorized("the bearer token is not valid", "invalid_token")
+    digest = _token_hash(token)
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    # The lookup is by hash; compare again in constant time as a belt-and-braces check.
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
+        raise Unauthorized("the bearer token is not valid", "invalid_token")
+    return row.user
