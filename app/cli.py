@@ -48,7 +48,9 @@ def create_site(slug: str, name: str, origins: tuple[str, ...], premod: bool, no
 @click.option("--name", required=True, help="Display name.")
 @click.option("--password", required=True, help="Password for signing in.")
 @click.option(
-    "--role", type=click.Choice([r.value for r in Role]), default=Role.READER.value,
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.READER.value,
     show_default=True,
 )
 @click.option("--site", "sites", multiple=True, help="Limit a moderator to this site (repeatable).")

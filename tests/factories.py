@@ -37,8 +37,14 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def post_comment(client, body: str = "Hello", article: str = "a1", site: str = "news",
-                 headers: dict | None = None, **extra: Any):
+def post_comment(
+    client,
+    body: str = "Hello",
+    article: str = "a1",
+    site: str = "news",
+    headers: dict | None = None,
+    **extra: Any,
+):
     payload: dict[str, Any] = {"site": site, "article": article, "body": body}
     if headers is None and "author_name" not in extra:
         payload["author_name"] = "Guest"

@@ -36,7 +36,7 @@ def has_session_cookie() -> bool:
 
 
 def current_viewer() -> Viewer:
-    """The Viewer for this request (resolved once). Raises Unauthorized or Forbidden(csrf_failed)."""
+    """This request's Viewer, resolved once. Raises Unauthorized, or Forbidden(csrf_failed)."""
     if "parley_viewer" not in g:
         g.parley_viewer = _resolve_viewer()
     return g.parley_viewer

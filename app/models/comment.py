@@ -68,7 +68,9 @@ class Comment(db.Model):
 
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    status: Mapped[CommentStatus] = mapped_column(_enum(CommentStatus), default=CommentStatus.APPROVED)
+    status: Mapped[CommentStatus] = mapped_column(
+        _enum(CommentStatus), default=CommentStatus.APPROVED
+    )
     # Why the comment is held, e.g. ["premod"] or ["rule:link_count"]; shown to moderators.
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     featured: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -14,7 +14,7 @@ from app.models.types import UTCDateTime, utcnow
 class Ban(db.Model):
     """Keeps an author from posting: a user, or a guest by browser key or IP.
 
-    ``site_id`` None means every site; ``expires_at`` None means until lifted (a suspension has one).
+    ``site_id`` None: every site. ``expires_at`` None: until lifted (a suspension has one).
     """
 
     __tablename__ = "bans"

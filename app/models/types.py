@@ -43,23 +43,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:
-        return self.value
-
-
-class Role(StrEnum):
+class Role(enum.StrEnum):
     READER = "reader"
     MODERATOR = "moderator"
     ADMIN = "admin"
 
 
-class UserStatus(StrEnum):
+class UserStatus(enum.StrEnum):
     ACTIVE = "active"
     BANNED = "banned"
 
 
-class CommentStatus(StrEnum):
+class CommentStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -68,21 +63,21 @@ class CommentStatus(StrEnum):
 
     @property
     def is_removed(self) -> bool:
-        """Removed comments never show their text; with visible replies they stay as placeholders."""
+        """Removed comments never show their text; with shown replies they are placeholders."""
         return self in REMOVED_STATUSES
 
 
 REMOVED_STATUSES = frozenset({CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.DELETED})
 
 
-class ReportReason(StrEnum):
+class ReportReason(enum.StrEnum):
     SPAM = "spam"
     ABUSE = "abuse"
     OFF_TOPIC = "off_topic"
     OTHER = "other"
 
 
-class ReactionKind(StrEnum):
+class ReactionKind(enum.StrEnum):
     LIKE = "like"
     LOVE = "love"
     HAHA = "haha"

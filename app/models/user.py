@@ -32,7 +32,9 @@ class User(UserMixin, db.Model):
         default=Role.READER,
     )
     status: Mapped[UserStatus] = mapped_column(
-        Enum(UserStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            UserStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
         default=UserStatus.ACTIVE,
     )
     # Trusted authors skip pre-moderation.

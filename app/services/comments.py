@@ -22,6 +22,7 @@ from app.models import (
     utcnow,
 )
 from app.sanitize import normalize_text, render_markdown
+from app.services import audit
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
 from app.services.rules import decide_status
@@ -84,7 +85,9 @@ def clean_optional_text(value: Any, name: str, limit: int) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) > limit:
-        raise ValidationError(f"{name} must be a string of at most {limit} characters", f"invalid_{name}")
+        raise ValidationError(
+            f"{name} must be a string of at most {limit} characters", f"invalid_{name}"
+        )
     return normalize_text(value).strip() or None
 
 
@@ -157,7 +160,9 @@ def _check_not_banned(site: Site, viewer: Viewer) -> None:
         raise Forbidden(f"you are banned from commenting on this site{until}", "banned")
 
 
-def _resolve_parent(article: Article, parent_id: Any, viewer: Viewer, max_depth: int) -> Comment | None:
+def _resolve_parent(
+    article: Article, parent_id: Any, viewer: Viewer, max_depth: int
+) -> Comment | None:
     """The comment to attach a reply to, honouring the depth cap; None for a top-level comment."""
     if parent_id is None:
         return None
@@ -236,8 +241,42 @@ def post_comment(
     comment.user = viewer.user
     db.session.add(comment)
     adjust_comment_count(article.id, count_delta(None, decision.status))
+    if decision.status != CommentStatus.APPROVED:
+        db.session.flush()
+        audit.record(
+            "rule_hold",
+            comment=comment,
+            site_id=site.id,
+            reason=", ".join(decision.reasons) or None,
+            after=decision.status.value,
+        )
     db.session.commit()
     return comment
+
+
+def change_status(
+    comment: Comment,
+    status: CommentStatus,
+    *,
+    action: str,
+    actor_id: int | None = None,
+    reason: str | None = None,
+) -> None:
+    """Move a comment to ``status``, keeping the article's count right and auditing the change.
+
+    Does not commit: the calling service commits once, with everything else it changed.
+    """
+    before = comment.status
+    comment.status = status
+    adjust_comment_count(comment.article_id, count_delta(before, status))
+    audit.record(
+        action,
+        comment=comment,
+        actor_id=actor_id,
+        reason=reason,
+        before=before.value if before else None,
+        after=status.value,
+    )
 
 
 def get_comment(comment_id: int) -> Comment:
@@ -248,7 +287,9 @@ def get_comment(comment_id: int) -> Comment:
 
 
 def rerender_all(batch_size: int = 500) -> int:
-    """Re-render every comment's HTML from its source (after sanitizer rules change). Returns count."""
+    """Re-render every comment's HTML from its source (after the sanitizer changed).
+
+    Returns how many comments were re-rendered."""
     done = 0
     last_id = 0
     while True:
@@ -269,4 +310,3 @@ def is_own(comment: Comment, viewer: Viewer) -> bool:
         (viewer.user is not None and comment.user_id == viewer.user.id)
         or (viewer.guest_key is not None and comment.guest_key == viewer.guest_key)
     )
-

@@ -15,7 +15,7 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
 def normalize_origin(origin: str) -> str:
-    """``https://News.Example:443/`` -> ``https://news.example``; refuses paths and other schemes."""
+    """``https://News.Example:443/`` -> ``https://news.example``; refuses paths, other schemes."""
     parts = urlsplit(origin.strip())
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValidationError(

@@ -114,22 +114,30 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
         ) from None
 
 
-def _order_and_after(sort: str, after: list[Any] | None) -> tuple[list[Any], ColumnElement[bool] | None]:
+def _order_and_after(
+    sort: str, after: list[Any] | None
+) -> tuple[list[Any], ColumnElement[bool] | None]:
     c = Comment
     if sort == "oldest":
         order = [c.created_at.asc(), c.id.asc()]
-        cond = None if after is None else or_(
-            c.created_at > after[0], and_(c.created_at == after[0], c.id > after[1])
+        cond = (
+            None
+            if after is None
+            else or_(c.created_at > after[0], and_(c.created_at == after[0], c.id > after[1]))
         )
     elif sort == "newest":
         order = [c.created_at.desc(), c.id.desc()]
-        cond = None if after is None else or_(
-            c.created_at < after[0], and_(c.created_at == after[0], c.id < after[1])
+        cond = (
+            None
+            if after is None
+            else or_(c.created_at < after[0], and_(c.created_at == after[0], c.id < after[1]))
         )
     else:
         order = [c.score.desc(), c.id.desc()]
-        cond = None if after is None else or_(
-            c.score < after[0], and_(c.score == after[0], c.id < after[1])
+        cond = (
+            None
+            if after is None
+            else or_(c.score < after[0], and_(c.score == after[0], c.id < after[1]))
         )
     return order, cond
 
