@@ -1,0 +1,145 @@
+"""Browser-test fixtures: a live Parley server, a cross-site host page server, Chromium.
+
+Parley is served at ``http://localhost:<port>`` and host pages at ``http://127.0.0.1:<port>``:
+different sites, as a publisher's page and the comment service are in production.
+Chromium is Debian's (``apt-get install -y chromium``); without it these tests skip, except
+under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from app import create_app
+from app.extensions import db
+
+CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        reason = "browser tests need Debian's Chromium: apt-get install -y chromium"
+        if IN_CI:
+            pytest.fail(f"{reason} (required under CI=true)")
+        pytest.skip(reason)
+    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path):
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_ARGS}
+
+
+class ServerThread:
+    """A WSGI app on a real socket, in a daemon thread, for the whole test session."""
+
+    def __init__(self, wsgi_app, host: str = "127.0.0.1") -> None:
+        self.server = make_server(host, 0, wsgi_app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@dataclass
+class LiveParley:
+    app: Flask
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+
+@pytest.fixture(scope="session")
+def live_parley(tmp_path_factory) -> Iterator[LiveParley]:
+    """A running Parley on a migrated SQLite database, shared by the browser tests.
+
+    Tests isolate themselves by using their own site slug or article key.
+    """
+    folder: Path = tmp_path_factory.mktemp("live-parley")
+    app = create_app(
+        {
+            "TESTING": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'parley.sqlite3'}",
+            "SECRET_KEY": "browser-test-secret",
+            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "PARLEY_REDIS_URL": None,
+            "PARLEY_DEMO": True,
+        }
+    )
+    app.instance_path = str(folder)
+    with app.app_context():
+        upgrade()
+    server = ServerThread(app, host="127.0.0.1")
+    # localhost resolves to 127.0.0.1 here; the server listens there.
+    yield LiveParley(app, server.port)
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@dataclass
+class HostPages:
+    """Serves HTML pages registered by tests at http://127.0.0.1:<port>/<name>."""
+
+    port: int = 0
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, html: str) -> str:
+        self.pages[name] = html
+        return f"http://127.0.0.1:{self.port}/{name}"
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="session")
+def host_pages() -> Iterator[HostPages]:
+    pages = HostPages()
+
+    @Request.application
+    def serve(request: Request) -> Response:
+        html = pages.pages.get(request.path.lstrip("/"))
+        if html is None:
+            return Response("not found", status=404)
+        return Response(html, mimetype="text/html")
+
+    server = ServerThread(serve)
+    pages.port = server.port
+    yield pages
+    server.stop()
