@@ -1,0 +1,45 @@
+"""Configuration from the environment, with safe defaults."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from app.config import build_config, load_secret_key
+
+
+def test_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("PARLEY_SECRET_KEY", raising=False)
+    first = load_secret_key(tmp_path)
+    assert len(first) == 64
+    assert load_secret_key(tmp_path) == first
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARLEY_SECRET_KEY", "from-env")
+    monkeypatch.setenv("PARLEY_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    monkeypatch.setenv("PARLEY_RATE_LIMITS", "off")
+    monkeypatch.setenv("PARLEY_REDIS_URL", "redis://127.0.0.1:6379/3")
+    config = build_config(tmp_path)
+    assert config["SECRET_KEY"] == "from-env"
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+    assert config["RATELIMIT_ENABLED"] is False
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+
+
+def test_default_database_is_sqlite_under_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PARLEY_SECRET_KEY", "x")
+    assert build_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == (
+        f"sqlite:///{tmp_path / 'parley.sqlite3'}"
+    )
+
+
+def test_bad_switch_value_is_a_startup_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARLEY_SECRET_KEY", "x")
+    monkeypatch.setenv("PARLEY_RATE_LIMITS", "sometimes")
+    with pytest.raises(RuntimeError, match="PARLEY_RATE_LIMITS"):
+        build_config(tmp_path)
