@@ -1,0 +1,123 @@
+"""The OpenAPI 3.1 document served at ``GET /api/v1/openapi.json``, assembled from parts.
+
+Each area of the API describes its own endpoints in a module of this package, so engineers
+adding endpoints never edit the same file:
+
+* ``core``: threads, posting comments, counts, this document; the Comment/Article/Error schemas.
+* ``widget``: the widget's endpoints (reactions, votes, reports, edit/delete own comment...).
+* ``moderation``: ``/api/v1/moderation/...``.
+
+A part defines ``PATHS`` (``{"/api/v1/...": {"get": {operation}}}``, full paths as in the URL
+map) and may define ``SCHEMAS`` (merged into ``components.schemas``; refer to them with
+``common.ref(name)``, e.g. ``ref("Comment")``) and ``TAGS``. ``core`` is required; every other
+part in ``PARTS`` is imported with importlib only if its module exists, so a missing
+``widget.py`` or ``moderation.py`` is fine, while an error *inside* an existing part still
+fails loudly. Two parts may add different methods to the same path; the same method on the same
+path, or the same schema name, in two parts is a ``SpecConflict`` when the document is built.
+
+``app.api.spec.common`` has helpers (``errors``, ``json_response``, ``query``...). Every route
+under ``/api/v1`` must be documented here: ``tests/test_openapi.py`` fails otherwise, and also
+checks that the errors the API really returns are listed on their operations.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+PARTS = ("core", "widget", "moderation")
+REQUIRED_PARTS = frozenset({"core"})
+
+DESCRIPTION = """\
+Parley's JSON API. `docs/api.md` is the full reference in prose.
+
+JSON in and out, UTF-8; timestamps are ISO 8601 in UTC (`2026-11-25T14:03:00Z`).
+Every error is `{"error": {"code": "snake_case_code", "message": "human sentence"}}`;
+besides the codes listed on each operation, any path can answer `not_found` (404),
+`method_not_allowed` (405, with `Allow`), and `internal_error` (500).
+
+Authentication: `Authorization: Bearer <token>` (tokens from `flask users token EMAIL`),
+or Parley's session cookie, in which case every state-changing request must carry the
+session's CSRF token in `X-CSRFToken`. Requests without either are anonymous guests.
+"""
+
+SECURITY_SCHEMES = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": (
+            "An API token made by `flask users token EMAIL` (starts with `pk_`). Acts as that "
+            "user; cookies are then ignored and no CSRF token is needed."
+        ),
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "parley_session",
+        "description": (
+            "Parley's session (a signed-in account, or a guest's browser identity). "
+            "POST/PUT/PATCH/DELETE requests with this cookie must send the session's CSRF token "
+            "in the `X-CSRFToken` header, else 403 `csrf_failed`."
+        ),
+    },
+}
+
+
+class SpecConflict(RuntimeError):
+    """Two parts of the document describe the same thing."""
+
+
+def load_parts() -> list[ModuleType]:
+    """The part modules that exist, in PARTS order."""
+    modules = []
+    for part in PARTS:
+        name = f"{__name__}.{part}"
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name or part in REQUIRED_PARTS:
+                raise
+    return modules
+
+
+def _merge_paths(paths: dict[str, Any], new: dict[str, Any], source: str) -> None:
+    for path, item in new.items():
+        merged = paths.setdefault(path, {})
+        for key, value in item.items():
+            if key in merged and merged[key] != value:
+                raise SpecConflict(f"{source} redefines {key} of {path}")
+            merged[key] = value
+
+
+def _merge_schemas(schemas: dict[str, Any], new: dict[str, Any], source: str) -> None:
+    for name, schema in new.items():
+        if name in schemas:
+            raise SpecConflict(f"{source} redefines the schema {name}")
+        schemas[name] = schema
+
+
+def build_spec() -> dict[str, Any]:
+    """The whole document, merged from the parts that exist."""
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    tags: list[dict[str, Any]] = []
+    for module in load_parts():
+        _merge_paths(paths, getattr(module, "PATHS", {}), module.__name__)
+        _merge_schemas(schemas, getattr(module, "SCHEMAS", {}), module.__name__)
+        known = {tag["name"] for tag in tags}
+        tags.extend(tag for tag in getattr(module, "TAGS", []) if tag["name"] not in known)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Parley API", "version": "1", "description": DESCRIPTION},
+        "tags": tags,
+        "paths": dict(sorted(paths.items())),
+        "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
+    }
+
+
+@cache
+def spec_document() -> dict[str, Any]:
+    """``build_spec()``, built once per process (the parts are static)."""
+    return build_spec()

@@ -1,0 +1,130 @@
+"""Building blocks for the parts of the OpenAPI document (core, widget, moderation).
+
+Every part describes errors with ``errors(...)``, so each operation lists exactly the codes it
+can return, grouped by HTTP status, and a client can switch on ``error.code``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+# Codes more than one part returns, with what each means. A part with a code of its own
+# passes it to ``errors`` as a (status, code, meaning) tuple instead of adding it here.
+ERRORS: dict[str, tuple[int, str]] = {
+    "invalid_site": (400, "the `site` parameter is missing or not a string"),
+    "invalid_article": (400, "the article key is missing, empty, or over 512 characters"),
+    "invalid_json": (400, "the body is not a JSON object"),
+    "invalid_token": (
+        401,
+        "the `Authorization` header is not `Bearer <token>`, or the token is unknown or revoked",
+    ),
+    "csrf_failed": (
+        403,
+        "the request carries Parley's session cookie but no valid CSRF token "
+        "(send it in `X-CSRFToken`); bearer-token and cookie-less calls are not checked",
+    ),
+    "forbidden": (403, "the caller may not do this"),
+    "unknown_site": (404, "no site has this slug"),
+    "not_found": (404, "nothing exists at this address"),
+    "payload_too_large": (413, "the request body is over the size cap (64 KiB by default)"),
+    "unsupported_media_type": (415, "the body is not sent as `Content-Type: application/json`"),
+    "rate_limited": (429, "too many requests; retry after the number of seconds in `Retry-After`"),
+}
+
+BEARER = {"bearerAuth": []}
+SESSION = {"sessionCookie": []}
+# Anonymous, bearer token or session cookie: the answer depends on who asks.
+OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, BEARER, SESSION]
+# The caller must be someone: a bearer token or a signed-in session.
+REQUIRED_AUTH: list[dict[str, list[str]]] = [BEARER, SESSION]
+
+CSRF_HEADER: Schema = {
+    "name": "X-CSRFToken",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Required when the request carries Parley's session cookie (`parley_session`): the CSRF "
+        "token of that session. `X-CSRF-Token` is accepted too. Not needed with a bearer token "
+        "or without cookies."
+    ),
+    "schema": {"type": "string"},
+}
+
+
+def ref(name: str) -> Schema:
+    """A reference to ``components.schemas[name]``."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_content(schema: Schema, example: Any = None) -> dict[str, Schema]:
+    media: Schema = {"schema": schema}
+    if example is not None:
+        media["example"] = example
+    return {"application/json": media}
+
+
+def json_response(description: str, schema: Schema, example: Any = None, **extra: Any) -> Schema:
+    return {"description": description, "content": json_content(schema, example), **extra}
+
+
+def json_body(schema: Schema, example: Any = None, required: bool = True) -> Schema:
+    return {"required": required, "content": json_content(schema, example)}
+
+
+def query(name: str, description: str, schema: Schema, required: bool = False) -> Schema:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def path_id(name: str = "id", description: str = "The comment's id.") -> Schema:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+
+
+def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
+    """The error responses of one operation, keyed by HTTP status.
+
+    Each code is a name from ``ERRORS`` or a ``(status, code, meaning)`` tuple. Codes that share
+    a status become one response whose schema restricts ``error.code`` to them and whose
+    description says when each is returned. A 429 response documents ``Retry-After``.
+    """
+    by_status: dict[int, list[tuple[str, str]]] = {}
+    for item in codes:
+        if isinstance(item, tuple):
+            status, code, meaning = item
+        else:
+            status, meaning = ERRORS[item]
+            code = item
+        by_status.setdefault(status, []).append((code, meaning))
+    responses: dict[str, Schema] = {}
+    for status in sorted(by_status):
+        entries = by_status[status]
+        schema = {
+            "allOf": [ref("Error")],
+            "properties": {
+                "error": {"properties": {"code": {"enum": [code for code, _ in entries]}}}
+            },
+        }
+        lines = "\n".join(f"- `{code}`: {meaning}" for code, meaning in entries)
+        response = json_response(f"Error (`error.code` says which):\n\n{lines}", schema)
+        if status == 429:
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds to wait before retrying.",
+                    "schema": {"type": "integer"},
+                }
+            }
+        responses[str(status)] = response
+    return responses
