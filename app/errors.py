@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -49,7 +49,11 @@ def error_response(status: int, code: str, message: str) -> Response:
 
 def handle_domain_error(error: DomainError) -> Response:
     db.session.rollback()
-    return error_response(error.status, error.code, error.message)
+    response = error_response(error.status, error.code, error.message)
+    retry_after = getattr(error, "retry_after", None)  # e.g. rules.RateLimited (429)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def handle_http_exception(error: HTTPException) -> Response:
@@ -67,6 +71,7 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return handle_http_exception(InternalServerError())
 
