@@ -7,15 +7,21 @@ Defence in depth, in order:
    (http, https, mailto), which also drops ``data:`` and ``javascript:`` links that the
    Markdown renderer lets through.
 3. Every surviving link gets ``rel="nofollow ugc noopener noreferrer"`` and opens in a new tab;
-   a link whose ``href`` was stripped is unwrapped to plain text.
+   a link whose ``href`` was stripped, or is not an absolute http(s) URL with a host or a mailto
+   address, is unwrapped to plain text. This check runs last, on every ``<a>``: bleach's own
+   scheme check lets relative URLs through (and ``foo:123``, which its URL parser reads as a
+   port), and the links bleach's linkify creates from bare text (``irc://``, ``data:x.com``...)
+   are made after its sanitizer ran, so they were never scheme-checked.
 4. The widget frame is served with a strict Content-Security-Policy (no inline script).
 """
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -34,16 +40,35 @@ _markdown = (
     # Headings, images, rules and tables are not comment markup: they stay as typed.
     .disable(["heading", "lheading", "image", "hr"])
 )
+# Like bleach's linkify below (parse_email off): a bare address stays text, not a mailto link.
+_markdown.linkify.set({"fuzzy_email": False})
 
 _HREF = (None, "href")
 _REL = (None, "rel")
 _TARGET = (None, "target")
 
 
+def _is_allowed_href(href: str) -> bool:
+    """Whether ``href`` is an absolute URL a comment may link to.
+
+    http/https need a host (``http:alert`` and ``//host`` resolve against the page, so they are
+    refused); mailto needs an address. The raw value must itself start with the scheme, so that
+    nothing the URL parser would silently drop (leading spaces, tabs or newlines inside the
+    scheme) can make the browser read it differently from this check.
+    """
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.scheme not in ALLOWED_PROTOCOLS or not href.lower().startswith(parts.scheme + ":"):
+        return False
+    return bool(parts.path) if parts.scheme == "mailto" else bool(parts.hostname)
+
+
 def _harden_link(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | None:
-    """bleach linkify callback: force rel/target on links; unwrap links without a safe href."""
+    """bleach linkify callback, run on every link: force rel/target; unwrap unsafe links to text."""
     href = attrs.get(_HREF)
-    if not href:
+    if not href or not _is_allowed_href(href):
         return None
     attrs[_REL] = LINK_REL
     attrs[_TARGET] = "_blank"
@@ -88,5 +113,9 @@ def render_markdown(source: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    """The visible text of sanitized HTML, with tags removed (for excerpts and search)."""
-    return bleach.clean(html, tags=set(), strip=True)
+    """The visible text of sanitized HTML, with tags removed (for excerpts and search).
+
+    The result is text, not HTML (``&amp;`` comes back as ``&``): escape it where it is shown,
+    as Jinja autoescape and ``textContent`` do.
+    """
+    return html_module.unescape(bleach.clean(html, tags=set(), strip=True))
