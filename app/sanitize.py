@@ -89,10 +89,11 @@ _cleaner = bleach.Cleaner(
     ],
 )
 
-# C0/C1 controls except tab and newline, bidi overrides and isolates, zero-width characters.
+# C0/C1 controls except tab and newline, bidi marks, overrides and isolates, zero-width space
+# and word joiners. ZWJ/ZWNJ (U+200C/D) stay: emoji sequences and many scripts need them.
 _UNSAFE_CHARS = re.compile(
     "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 
 

@@ -422,6 +422,13 @@ def test_normalize_text_drops_invisible_and_control_characters(char):
     assert normalize_text(f"ad{char}min{char}") == "admin"
 
 
+def test_normalize_text_keeps_joiners_that_emoji_and_scripts_need():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert normalize_text(family) == family
+    assert normalize_text(persian) == persian
+
+
 def test_normalize_text_keeps_newlines_and_tabs():
     assert normalize_text("a\tb\nc\r\nd\re") == "a\tb\nc\nd\ne"
 
