@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -112,14 +113,37 @@ def test_a_missing_optional_part_is_skipped(monkeypatch):
     assert "Comment" in document["components"]["schemas"]
 
 
-def test_two_parts_documenting_the_same_operation_is_refused():
-    paths = {"/api/v1/comments": {"post": {"summary": "one"}}}
-    spec_package._merge_paths(paths, {"/api/v1/comments": {"get": {"summary": "two"}}}, "b")
-    assert set(paths["/api/v1/comments"]) == {"post", "get"}
-    with pytest.raises(spec_package.SpecConflict, match="post of /api/v1/comments"):
-        spec_package._merge_paths(paths, {"/api/v1/comments": {"post": {"summary": "x"}}}, "c")
-    with pytest.raises(spec_package.SpecConflict, match="schema Comment"):
-        spec_package._merge_schemas({"Comment": {}}, {"Comment": {}}, "c")
+def part(name: str, **attributes: Any) -> SimpleNamespace:
+    """A stand-in for a part module: an object with the attributes a part defines."""
+    return SimpleNamespace(__name__=name, **attributes)
+
+
+def test_parts_share_a_path_but_two_parts_documenting_one_operation_are_refused():
+    posting = part("a", PATHS={"/api/v1/comments": {"post": {"summary": "post"}}})
+    listing = part("b", PATHS={"/api/v1/comments": {"get": {"summary": "list"}}})
+    assert set(spec_package.merge_parts([posting, listing])["paths"]["/api/v1/comments"]) == {
+        "post",
+        "get",
+    }
+    again = part("c", PATHS={"/api/v1/comments": {"post": {"summary": "other"}}})
+    with pytest.raises(spec_package.SpecConflict, match="c redefines post of /api/v1/comments"):
+        spec_package.merge_parts([posting, again])
+    with pytest.raises(spec_package.SpecConflict, match="redefines the schema Comment"):
+        spec_package.merge_parts(
+            [part("a", SCHEMAS={"Comment": {}}), part("b", SCHEMAS={"Comment": {}})]
+        )
+
+
+def test_a_part_adds_properties_to_another_parts_schema_but_never_replaces_one():
+    core = part("core", SCHEMAS={"Comment": {"type": "object", "properties": {"id": {}}}})
+    widget = part("widget", EXTENDS={"Comment": {"own": {"type": "boolean"}}})
+    merged = spec_package.merge_parts([widget, core])["components"]["schemas"]["Comment"]
+    assert merged == {"type": "object", "properties": {"id": {}, "own": {"type": "boolean"}}}
+    assert core.SCHEMAS["Comment"]["properties"] == {"id": {}}  # the part's own dict is intact
+    with pytest.raises(spec_package.SpecConflict, match="redefines id of the schema Comment"):
+        spec_package.merge_parts([core, part("x", EXTENDS={"Comment": {"id": {}}})])
+    with pytest.raises(spec_package.SpecConflict, match="Viewer, which no part defines"):
+        spec_package.merge_parts([core, part("x", EXTENDS={"Viewer": {"name": {}}})])
 
 
 def test_successful_answers_fit_their_documented_schemas(app, client):

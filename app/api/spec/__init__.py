@@ -6,18 +6,26 @@ adding endpoints never edit the same file:
 * ``core``: threads, posting comments, counts, this document; the Comment/Article/Error schemas.
 * ``widget``: the widget's endpoints (reactions, votes, reports, edit/delete own comment...).
 * ``moderation``: ``/api/v1/moderation/...``.
+* ``account``: the reader's own account (``/api/v1/me/...``).
 
 A part defines ``PATHS`` (``{"/api/v1/...": {"get": {operation}}}``, full paths as in the URL
-map) and may define ``SCHEMAS`` (merged into ``components.schemas``; refer to them with
-``common.ref(name)``, e.g. ``ref("Comment")``) and ``TAGS``. ``core`` is required; every other
-part in ``PARTS`` is imported with importlib only if its module exists, so a missing
-``widget.py`` or ``moderation.py`` is fine, while an error *inside* an existing part still
-fails loudly. Two parts may add different methods to the same path; the same method on the same
-path, or the same schema name, in two parts is a ``SpecConflict`` when the document is built.
+map) and may define:
+
+* ``SCHEMAS``: merged into ``components.schemas``; refer to them with ``common.ref(name)``;
+* ``EXTENDS``: ``{"Comment": {"own": {...}}}`` adds properties to a schema another part
+  defines (a field an area adds to the core's answers), without editing that part;
+* ``TAGS``: tag objects for the operations' ``tags``.
+
+``core`` is required; every other part in ``PARTS`` is imported with importlib only if its
+module exists, so a missing ``widget.py`` or ``moderation.py`` is fine, while an error *inside*
+an existing part still fails loudly. Two parts may add different methods to the same path.
+The same method on the same path or the same schema name in two parts, extending a schema no
+part defines, or redefining an existing property is a ``SpecConflict`` when the document is
+built.
 
 ``app.api.spec.common`` has helpers (``errors``, ``json_response``, ``query``...). Every route
 under ``/api/v1`` must be documented here: ``tests/test_openapi.py`` fails otherwise, and also
-checks that the errors the API really returns are listed on their operations.
+checks that the errors the core's endpoints really return are listed on their operations.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-PARTS = ("core", "widget", "moderation")
+PARTS = ("core", "widget", "moderation", "account")
 REQUIRED_PARTS = frozenset({"core"})
 
 DESCRIPTION = """\
@@ -57,7 +65,8 @@ SECURITY_SCHEMES = {
         "in": "cookie",
         "name": "parley_session",
         "description": (
-            "Parley's session (a signed-in account, or a guest's browser identity). "
+            "Parley's session (a signed-in account, or a guest's browser identity; the widget "
+            "frame's calls use a cookie of their own, see the widget tag). "
             "POST/PUT/PATCH/DELETE requests with this cookie must send the session's CSRF token "
             "in the `X-CSRFToken` header, else 403 `csrf_failed`."
         ),
@@ -98,16 +107,30 @@ def _merge_schemas(schemas: dict[str, Any], new: dict[str, Any], source: str) ->
         schemas[name] = schema
 
 
-def build_spec() -> dict[str, Any]:
-    """The whole document, merged from the parts that exist."""
+def _extend_schemas(schemas: dict[str, Any], extends: dict[str, Any], source: str) -> None:
+    """Add properties to schemas of other parts (copied: the parts' dicts stay untouched)."""
+    for name, properties in extends.items():
+        if name not in schemas:
+            raise SpecConflict(f"{source} extends the schema {name}, which no part defines")
+        schema = schemas[name]
+        clash = sorted(set(properties) & set(schema.get("properties", {})))
+        if clash:
+            raise SpecConflict(f"{source} redefines {', '.join(clash)} of the schema {name}")
+        schemas[name] = {**schema, "properties": {**schema.get("properties", {}), **properties}}
+
+
+def merge_parts(modules: list[Any]) -> dict[str, Any]:
+    """The document made of these parts (modules, or any objects with the same attributes)."""
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     tags: list[dict[str, Any]] = []
-    for module in load_parts():
+    for module in modules:
         _merge_paths(paths, getattr(module, "PATHS", {}), module.__name__)
         _merge_schemas(schemas, getattr(module, "SCHEMAS", {}), module.__name__)
         known = {tag["name"] for tag in tags}
         tags.extend(tag for tag in getattr(module, "TAGS", []) if tag["name"] not in known)
+    for module in modules:  # after every part's schemas are known
+        _extend_schemas(schemas, getattr(module, "EXTENDS", {}), module.__name__)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Parley API", "version": "1", "description": DESCRIPTION},
@@ -115,6 +138,11 @@ def build_spec() -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
     }
+
+
+def build_spec() -> dict[str, Any]:
+    """The whole document, merged from the parts that exist."""
+    return merge_parts(load_parts())
 
 
 @cache
