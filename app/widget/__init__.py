@@ -19,3 +19,6 @@ def default_avatar(token: str) -> Response:
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
+
+
+from app.widget import uploads  # noqa: E402,F401  (routes register on bp)
