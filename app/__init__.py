@@ -33,7 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app import database
+    from app.sessions import ParleySessionInterface
 
+    app.session_interface = ParleySessionInterface()
     db.init_app(app)
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -43,13 +45,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import api, auth, demo, widget
+    from app import api, auth, dashboard, demo, widget
 
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated calls
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(dashboard.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

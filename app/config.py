@@ -79,6 +79,12 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "PARLEY_POST_RATE": os.environ.get("PARLEY_POST_RATE", "10/minute;200/hour"),
+        "PARLEY_REACTION_RATE": os.environ.get("PARLEY_REACTION_RATE", "30/minute;300/hour"),
+        "PARLEY_VOTE_RATE": os.environ.get("PARLEY_VOTE_RATE", "60/minute;600/hour"),
+        "PARLEY_REPORT_RATE": os.environ.get("PARLEY_REPORT_RATE", "10/minute;60/hour"),
+        "PARLEY_EDIT_RATE": os.environ.get("PARLEY_EDIT_RATE", "20/minute;200/hour"),
+        # Authors may edit or delete their own comment for this long after posting.
+        "PARLEY_EDIT_WINDOW_SECONDS": env_int("PARLEY_EDIT_WINDOW_SECONDS", 900),
         # Request and content limits.
         "MAX_CONTENT_LENGTH": env_int("PARLEY_MAX_CONTENT_LENGTH", 64 * 1024),
         "PARLEY_MAX_DEPTH": env_int("PARLEY_MAX_DEPTH", 8),

@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import comments, counts, me, openapi, threads  # noqa: E402,F401  (routes register on bp)
+from app.api import (  # noqa: E402,F401  (routes register on bp)
+    comments,
+    counts,
+    editing,
+    me,
+    moderation,
+    openapi,
+    reactions,
+    reports,
+    threads,
+    votes,
+)

@@ -16,9 +16,9 @@ from app.extensions import csrf
 from app.services.errors import Forbidden, Unauthorized
 from app.services.identity import Viewer, hash_guest_id
 from app.services.users import user_for_token
+from app.sessions import GUEST_ID_KEY, session_cookie_name
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-GUEST_ID_KEY = "guest_id"
 
 
 def bearer_token() -> str | None:
@@ -32,7 +32,8 @@ def bearer_token() -> str | None:
 
 
 def has_session_cookie() -> bool:
-    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+    """True when the request carries the session cookie it uses (the frame's or Parley's own)."""
+    return session_cookie_name(current_app) in request.cookies
 
 
 def current_viewer() -> Viewer:

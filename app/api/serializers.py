@@ -7,7 +7,11 @@ from typing import Any
 
 from flask import current_app, request
 
-from app.services.threads import ArticleInfo, CommentNode, ThreadPage
+from app.services.avatars import avatar_path
+from app.services.editing import editable_until
+from app.services.identity import Viewer
+from app.services.threads import BADGES, ArticleInfo, CommentNode, ThreadPage
+from app.services.viewer_state import ViewerState
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -37,7 +41,28 @@ def comment_json(node: CommentNode, base: str) -> dict[str, Any]:
         "status": node.status,
         "score": node.score,
         "featured": node.featured,
+        **(own_comment_json(node) if node.own else {}),
         "replies": [comment_json(reply, base) for reply in node.replies],
+    }
+
+
+def own_comment_json(node: CommentNode) -> dict[str, Any]:
+    """Extra fields on the viewer's own comments: until when they may edit or delete it."""
+    until = editable_until(node.created_at, current_app.config["PARLEY_EDIT_WINDOW_SECONDS"])
+    return {"own": True, "editable_until": iso(until)}
+
+
+def viewer_json(viewer: Viewer, state: ViewerState, base: str) -> dict[str, Any]:
+    """The current reader as the widget shows them, and what they reacted and voted."""
+    user = viewer.user
+    return {
+        "name": user.name if user else None,
+        "avatar_url": base
+        + (avatar_path(user.id, None, user.avatar_path) if user else avatar_path(None, None)),
+        "badge": BADGES.get(user.role) if user else None,
+        "signed_in": user is not None,
+        "reaction": state.reaction.value if state.reaction else None,
+        "votes": {str(comment_id): value for comment_id, value in state.votes.items()},
     }
 
 
@@ -52,10 +77,15 @@ def article_json(article: ArticleInfo) -> dict[str, Any]:
     }
 
 
-def thread_json(page: ThreadPage) -> dict[str, Any]:
+def thread_json(
+    page: ThreadPage, viewer: Viewer | None = None, state: ViewerState | None = None
+) -> dict[str, Any]:
     base = public_base_url()
-    return {
+    data = {
         "article": article_json(page.article),
         "comments": [comment_json(node, base) for node in page.comments],
         "next_cursor": page.next_cursor,
     }
+    if viewer is not None:
+        data["viewer"] = viewer_json(viewer, state or ViewerState(), base)
+    return data

@@ -6,6 +6,7 @@ from app.api.parsing import query_int, required_arg
 from app.api.serializers import thread_json
 from app.services.comments import clean_article_key
 from app.services.threads import load_thread
+from app.services.viewer_state import load_viewer_state, node_ids
 
 
 @bp.get("/threads")
@@ -13,12 +14,14 @@ def get_thread():
     """One page of an article's thread (see docs/api.md)."""
     site = required_arg("site", "invalid_site")
     article = clean_article_key(request.args.get("article"))
+    viewer = current_viewer()
     page = load_thread(
         site,
         article,
-        current_viewer(),
+        viewer,
         sort=request.args.get("sort") or "oldest",
         limit=query_int("limit", current_app.config["PARLEY_PAGE_SIZE"]),
         cursor=request.args.get("cursor") or None,
     )
-    return thread_json(page)
+    state = load_viewer_state(page.article.id, node_ids(page.comments), viewer)
+    return thread_json(page, viewer, state)

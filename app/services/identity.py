@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from app.models import User
+from app.services.errors import Forbidden
 
 
 def hash_guest_id(guest_id: str) -> str:
@@ -30,6 +31,9 @@ class Viewer:
             return f"u:{self.user.id}"
         if self.guest_key is not None:
             return f"g:{self.guest_key}"
+        if self.ip:
+            # API clients without cookies: one per address (see docs/identity.md for the limits).
+            return f"ip:{hashlib.sha256(self.ip.encode()).hexdigest()[:32]}"
         return None
 
     @property
@@ -38,3 +42,10 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+def require_actor_key(viewer: Viewer) -> str:
+    """``viewer.actor_key``, or Forbidden(unidentified) when nothing identifies the viewer."""
+    if viewer.actor_key is None:
+        raise Forbidden("cannot tell who you are: send a session cookie or a token", "unidentified")
+    return viewer.actor_key

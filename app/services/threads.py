@@ -3,6 +3,11 @@
 The read costs four queries whatever the thread's size: site and article, reaction counts,
 the page of top-level comments, and every reply under that page (found by ``root_id``).
 HTML was rendered and sanitized when the comment was written, so reading does no rendering.
+
+It is the hottest path of the service (docs/benchmarks.md), so its SQL statements are built
+once per shape and reused with bound parameters (the viewer, the article, the cursor), and the
+comment queries are Core selects of plain columns: no SQL is composed and no ORM object is
+made per request or per row.
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
 
 from app.extensions import db
 from app.models import (
@@ -65,6 +71,7 @@ class ArticleInfo:
     comment_count: int
     closed: bool
     reactions: dict[str, int]
+    id: int | None = None  # None: never commented on or reacted to (no row yet)
 
 
 @dataclass(slots=True)
@@ -75,22 +82,29 @@ class ThreadPage:
     next_cursor: str | None
 
 
-def _own_clause(table: Any, viewer: Viewer) -> ColumnElement[bool]:
-    """SQL: the comment was written by this viewer."""
-    clauses = []
-    if viewer.user is not None:
-        clauses.append(table.user_id == viewer.user.id)
-    if viewer.guest_key is not None:
-        clauses.append(table.guest_key == viewer.guest_key)
-    return or_(*clauses) if clauses else false()
+def _shown_clause(columns: Any) -> ColumnElement[bool]:
+    """SQL: the viewer may read this comment's text (approved, or their own pending).
 
-
-def _shown_clause(table: Any, viewer: Viewer) -> ColumnElement[bool]:
-    """SQL: the viewer may read this comment's text (approved, or their own pending)."""
+    The viewer arrives as the bound parameters ``viewer_user`` and ``viewer_guest``
+    (``_viewer_params``); a NULL parameter matches no row, as ``x = NULL`` is never true.
+    """
     return or_(
-        table.status == CommentStatus.APPROVED,
-        and_(table.status == CommentStatus.PENDING, _own_clause(table, viewer)),
+        columns.status == CommentStatus.APPROVED,
+        and_(
+            columns.status == CommentStatus.PENDING,
+            or_(
+                columns.user_id == bindparam("viewer_user"),
+                columns.guest_key == bindparam("viewer_guest"),
+            ),
+        ),
     )
+
+
+def _viewer_params(viewer: Viewer) -> dict[str, Any]:
+    return {
+        "viewer_user": viewer.user.id if viewer.user is not None else None,
+        "viewer_guest": viewer.guest_key,
+    }
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -114,32 +128,90 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
         ) from None
 
 
-def _order_and_after(
-    sort: str, after: list[Any] | None
-) -> tuple[list[Any], ColumnElement[bool] | None]:
-    c = Comment
+_T = Comment.__table__
+_U = User.__table__
+# Row layout read by ``_node``; Core columns keep their types (UTC datetimes, status enum).
+_COLUMNS = (
+    _T.c.id,
+    _T.c.parent_id,
+    _T.c.user_id,
+    _T.c.guest_name,
+    _T.c.guest_key,
+    _T.c.body_html,
+    _T.c.status,
+    _T.c.score,
+    _T.c.featured,
+    _T.c.created_at,
+    _T.c.edited_at,
+    _U.c.name.label("user_name"),
+    _U.c.role.label("user_role"),
+    _U.c.avatar_path.label("user_avatar"),
+)
+_FROM = _T.outerjoin(_U, _U.c.id == _T.c.user_id)
+_REMOVED = sorted(REMOVED_STATUSES)
+
+
+def _order_and_after(sort: str) -> tuple[list[Any], ColumnElement[bool]]:
+    """ORDER BY for a sort, and the condition "after the cursor" on ``after_value``/``after_id``."""
+    c = _T.c
+    value, after_id = bindparam("after_value"), bindparam("after_id")
     if sort == "oldest":
         order = [c.created_at.asc(), c.id.asc()]
-        cond = (
-            None
-            if after is None
-            else or_(c.created_at > after[0], and_(c.created_at == after[0], c.id > after[1]))
-        )
+        cond = or_(c.created_at > value, and_(c.created_at == value, c.id > after_id))
     elif sort == "newest":
         order = [c.created_at.desc(), c.id.desc()]
-        cond = (
-            None
-            if after is None
-            else or_(c.created_at < after[0], and_(c.created_at == after[0], c.id < after[1]))
-        )
+        cond = or_(c.created_at < value, and_(c.created_at == value, c.id < after_id))
     else:
         order = [c.score.desc(), c.id.desc()]
-        cond = (
-            None
-            if after is None
-            else or_(c.score < after[0], and_(c.score == after[0], c.id < after[1]))
-        )
+        cond = or_(c.score < value, and_(c.score == value, c.id < after_id))
     return order, cond
+
+
+@cache
+def _top_statement(sort: str, paged: bool) -> Select[Any]:
+    """Top-level comments shown to the viewer, or removed ones with a shown reply (placeholders)."""
+    below = _T.alias("below")
+    has_shown_reply = exists(
+        select(below.c.id).where(below.c.root_id == _T.c.id, _shown_clause(below.c))
+    )
+    order, after = _order_and_after(sort)
+    statement = (
+        select(*_COLUMNS)
+        .select_from(_FROM)
+        .where(
+            _T.c.article_id == bindparam("article_id"),
+            _T.c.parent_id.is_(None),
+            or_(_shown_clause(_T.c), and_(_T.c.status.in_(_REMOVED), has_shown_reply)),
+        )
+        .order_by(*order)
+        .limit(bindparam("page_rows"))
+    )
+    return statement.where(after) if paged else statement
+
+
+@cache
+def _replies_statement() -> Select[Any]:
+    """Every reply under the given top-level comments that is shown, or removed (placeholder)."""
+    return (
+        select(*_COLUMNS)
+        .select_from(_FROM)
+        .where(
+            _T.c.root_id.in_(bindparam("roots", expanding=True)),
+            or_(_shown_clause(_T.c), _T.c.status.in_(_REMOVED)),
+        )
+        .order_by(_T.c.created_at.asc(), _T.c.id.asc())
+    )
+
+
+@cache
+def _site_and_article_statement() -> Select[Any]:
+    return (
+        select(Site, Article)
+        .outerjoin(
+            Article, and_(Article.site_id == Site.id, Article.key == bindparam("article_key"))
+        )
+        .where(Site.slug == bindparam("site_slug"))
+    )
 
 
 def _cursor_for(sort: str, row: Any) -> str:
@@ -148,95 +220,106 @@ def _cursor_for(sort: str, row: Any) -> str:
     return encode_cursor([sort, row.created_at.isoformat(), row.id])
 
 
-_COLUMNS = (
-    Comment.id,
-    Comment.parent_id,
-    Comment.user_id,
-    Comment.guest_name,
-    Comment.guest_key,
-    Comment.body_html,
-    Comment.status,
-    Comment.score,
-    Comment.featured,
-    Comment.created_at,
-    Comment.edited_at,
-    User.name.label("user_name"),
-    User.role.label("user_role"),
-    User.avatar_path.label("user_avatar"),
-)
+# Avatar paths are a pure function of a few author fields; most authors recur in a thread.
+_avatar = lru_cache(maxsize=16_384)(avatar_path)
+_DELETED = CommentStatus.DELETED.value
 
 
-def _node(row: Any, viewer: Viewer) -> CommentNode:
-    status = row.status
-    own = (viewer.user is not None and row.user_id == viewer.user.id) or (
-        viewer.guest_key is not None and row.guest_key == viewer.guest_key
-    )
+def _node(values: Sequence[Any], viewer_user: int | None, viewer_guest: str | None) -> CommentNode:
+    """A node from a row laid out as ``_COLUMNS`` (as the viewer may see it)."""
+    (
+        comment_id,
+        parent_id,
+        user_id,
+        guest_name,
+        guest_key,
+        html,
+        status,
+        score,
+        featured,
+        created_at,
+        edited_at,
+        user_name,
+        user_role,
+        user_avatar,
+    ) = values
     if status in REMOVED_STATUSES:
         return CommentNode(
-            id=row.id,
-            parent_id=row.parent_id,
-            author_name=PLACEHOLDER_NAME,
-            avatar_path=avatar_path(None, PLACEHOLDER_NAME),
-            badge=None,
-            html=PLACEHOLDER_HTML,
-            created_at=row.created_at,
-            edited_at=None,
-            status=CommentStatus.DELETED.value,
-            score=0,
+            comment_id,
+            parent_id,
+            PLACEHOLDER_NAME,
+            _avatar(None, PLACEHOLDER_NAME),
+            None,
+            PLACEHOLDER_HTML,
+            created_at,
+            None,
+            _DELETED,
+            0,
         )
-    if row.user_id is not None:
-        name = row.user_name
-        avatar = avatar_path(row.user_id, None, row.user_avatar)
-        badge = BADGES.get(row.user_role)
+    own = (viewer_user is not None and user_id == viewer_user) or (
+        viewer_guest is not None and guest_key == viewer_guest
+    )
+    if user_id is not None:
+        name = user_name
+        avatar = _avatar(user_id, None, user_avatar)
+        badge = BADGES.get(user_role)
     else:
-        name = row.guest_name or "Guest"
-        avatar = avatar_path(None, name)
+        name = guest_name or "Guest"
+        avatar = _avatar(None, name)
         badge = None
     return CommentNode(
-        id=row.id,
-        parent_id=row.parent_id,
-        author_name=name,
-        avatar_path=avatar,
-        badge=badge,
-        html=row.body_html,
-        created_at=row.created_at,
-        edited_at=row.edited_at,
-        status=status.value,
-        score=row.score,
-        featured=row.featured,
-        own=own,
+        comment_id,
+        parent_id,
+        name,
+        avatar,
+        badge,
+        html,
+        created_at,
+        edited_at,
+        status.value,
+        score,
+        featured,
+        own,
     )
 
 
 def node_for_comment(comment: Comment, viewer: Viewer) -> CommentNode:
     """A CommentNode for one loaded Comment (e.g. the answer to a post)."""
     user = comment.user
-    row = _RowView(comment, user)
-    return _node(row, viewer)
+    values = (
+        comment.id,
+        comment.parent_id,
+        comment.user_id,
+        comment.guest_name,
+        comment.guest_key,
+        comment.body_html,
+        comment.status,
+        comment.score,
+        comment.featured,
+        comment.created_at,
+        comment.edited_at,
+        user.name if user else None,
+        user.role if user else None,
+        user.avatar_path if user else None,
+    )
+    return _node(values, viewer.user.id if viewer.user else None, viewer.guest_key)
 
 
-class _RowView:
-    """Adapts a Comment object to the row shape ``_node`` reads."""
-
-    def __init__(self, comment: Comment, user: User | None):
-        self._c = comment
-        self.user_name = user.name if user else None
-        self.user_role = user.role if user else None
-        self.user_avatar = user.avatar_path if user else None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._c, name)
+@cache
+def _reactions_statement() -> Select[Any]:
+    table = Reaction.__table__
+    return (
+        select(table.c.kind, func.count())
+        .where(table.c.article_id == bindparam("article_id"))
+        .group_by(table.c.kind)
+    )
 
 
 def _reaction_counts(article_id: int | None) -> dict[str, int]:
     counts = {kind.value: 0 for kind in ReactionKind}
     if article_id is None:
         return counts
-    rows = db.session.execute(
-        select(Reaction.kind, func.count())
-        .where(Reaction.article_id == article_id)
-        .group_by(Reaction.kind)
-    )
+    rows = db.session.execute(_reactions_statement(), {"article_id": article_id})
     for kind, n in rows:
         counts[kind.value] = n
     return counts
@@ -272,9 +355,7 @@ def load_thread(
     after = decode_cursor(cursor, sort) if cursor else None
 
     found = db.session.execute(
-        select(Site, Article)
-        .outerjoin(Article, and_(Article.site_id == Site.id, Article.key == article_key))
-        .where(Site.slug == site_slug)
+        _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
     ).first()
     if found is None:
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
@@ -289,52 +370,30 @@ def load_thread(
         article.comment_count,
         article.closed,
         _reaction_counts(article.id),
+        id=article.id,
     )
 
-    below = aliased(Comment)
-    has_shown_reply = exists(
-        select(below.id).where(below.root_id == Comment.id, _shown_clause(below, viewer))
-    )
-    order, after_clause = _order_and_after(sort, after)
-    top_query = (
-        select(*_COLUMNS)
-        .outerjoin(User, User.id == Comment.user_id)
-        .where(
-            Comment.article_id == article.id,
-            Comment.parent_id.is_(None),
-            or_(
-                _shown_clause(Comment, viewer),
-                and_(Comment.status.in_(REMOVED_STATUSES), has_shown_reply),
-            ),
-        )
-        .order_by(*order)
-        .limit(limit + 1)
-    )
-    if after_clause is not None:
-        top_query = top_query.where(after_clause)
-    top_rows = db.session.execute(top_query).all()
+    params = _viewer_params(viewer)
+    viewer_user, viewer_guest = params["viewer_user"], params["viewer_guest"]
+    top_params = {**params, "article_id": article.id, "page_rows": limit + 1}
+    if after is not None:
+        top_params.update(after_value=after[0], after_id=after[1])
+    connection = db.session.connection()
+    top_rows = connection.execute(_top_statement(sort, after is not None), top_params).all()
     next_cursor = _cursor_for(sort, top_rows[limit - 1]) if len(top_rows) > limit else None
     top_rows = top_rows[:limit]
     if not top_rows:
         return ThreadPage(site, info, [], None)
 
-    roots = [_node(row, viewer) for row in top_rows]
+    roots = [_node(row, viewer_user, viewer_guest) for row in top_rows]
     by_id = {node.id: node for node in roots}
-    reply_rows = db.session.execute(
-        select(*_COLUMNS)
-        .outerjoin(User, User.id == Comment.user_id)
-        .where(
-            Comment.root_id.in_(list(by_id)),
-            or_(_shown_clause(Comment, viewer), Comment.status.in_(REMOVED_STATUSES)),
-        )
-        .order_by(Comment.created_at.asc(), Comment.id.asc())
-    ).all()
+    reply_rows = connection.execute(_replies_statement(), {**params, "roots": list(by_id)})
     # Parents are older than their replies, so one pass in time order attaches every reply.
     for row in reply_rows:
-        parent = by_id.get(row.parent_id)
+        parent = by_id.get(row[1])  # parent_id
         if parent is None:
             continue  # its parent is hidden from this viewer (someone else's pending comment)
-        node = _node(row, viewer)
+        node = _node(row, viewer_user, viewer_guest)
         parent.replies.append(node)
         by_id[node.id] = node
     return ThreadPage(site, info, _prune(roots), next_cursor)

@@ -1,0 +1,36 @@
+from flask import current_app
+
+from app.api import bp
+from app.api.auth import current_viewer
+from app.api.parsing import json_body
+from app.api.ratelimits import poster_is_staff, poster_key
+from app.api.serializers import comment_json, public_base_url
+from app.extensions import limiter
+from app.services.editing import delete_own_comment, edit_comment
+from app.services.threads import node_for_comment
+
+
+def edit_rate() -> str:
+    return current_app.config["PARLEY_EDIT_RATE"]
+
+
+def edit_window() -> int:
+    return current_app.config["PARLEY_EDIT_WINDOW_SECONDS"]
+
+
+@bp.patch("/comments/<int:comment_id>")
+@limiter.limit(edit_rate, key_func=poster_key, exempt_when=poster_is_staff)
+def update_comment(comment_id: int):
+    """The author replaces the body of their comment within the edit window."""
+    data = json_body()
+    viewer = current_viewer()
+    comment = edit_comment(comment_id, data.get("body"), viewer, edit_window())
+    return comment_json(node_for_comment(comment, viewer), public_base_url())
+
+
+@bp.delete("/comments/<int:comment_id>")
+@limiter.limit(edit_rate, key_func=poster_key, exempt_when=poster_is_staff)
+def delete_comment(comment_id: int):
+    """The author deletes their comment within the edit window; replies stay."""
+    comment = delete_own_comment(comment_id, current_viewer(), edit_window())
+    return {"id": comment.id, "status": comment.status.value}

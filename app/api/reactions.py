@@ -1,0 +1,26 @@
+from flask import current_app
+
+from app.api import bp
+from app.api.auth import current_viewer
+from app.api.parsing import json_body
+from app.api.ratelimits import poster_is_staff, poster_key
+from app.extensions import limiter
+from app.services.reactions import react
+
+
+def reaction_rate() -> str:
+    return current_app.config["PARLEY_REACTION_RATE"]
+
+
+@bp.post("/reactions")
+@limiter.limit(reaction_rate, key_func=poster_key, exempt_when=poster_is_staff)
+def create_reaction():
+    """Set, change or toggle off the reader's reaction to an article."""
+    data = json_body()
+    state = react(
+        site_slug=data.get("site"),
+        article_key=data.get("article"),
+        kind=data.get("kind"),
+        viewer=current_viewer(),
+    )
+    return {"reactions": state.counts, "mine": state.mine.value if state.mine else None}

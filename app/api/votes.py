@@ -1,0 +1,21 @@
+from flask import current_app
+
+from app.api import bp
+from app.api.auth import current_viewer
+from app.api.parsing import json_body
+from app.api.ratelimits import poster_is_staff, poster_key
+from app.extensions import limiter
+from app.services.votes import vote
+
+
+def vote_rate() -> str:
+    return current_app.config["PARLEY_VOTE_RATE"]
+
+
+@bp.post("/comments/<int:comment_id>/votes")
+@limiter.limit(vote_rate, key_func=poster_key, exempt_when=poster_is_staff)
+def vote_on_comment(comment_id: int):
+    """Vote a comment up (1) or down (-1), or take the vote back (0)."""
+    data = json_body()
+    result = vote(comment_id, data.get("value"), current_viewer())
+    return {"score": result.score, "mine": result.mine}

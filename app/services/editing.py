@@ -1,0 +1,98 @@
+"""Authors editing or deleting their own comment within the edit window.
+
+The author is the signed-in user who wrote it, or the guest whose browser key matches
+``comments.guest_key``. The window (PARLEY_EDIT_WINDOW_SECONDS, default 15 minutes) counts
+from ``created_at``; editing does not extend it. An edit goes through the same validation,
+rendering and moderation rules as a new comment: it can send an approved comment back to
+pending (or spam), never the other way round.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.extensions import db
+from app.models import REMOVED_STATUSES, Comment, CommentStatus, utcnow
+from app.sanitize import render_markdown
+from app.services.comments import _check_not_banned, change_status, clean_body, get_comment, is_own
+from app.services.errors import Forbidden, NotFound
+from app.services.identity import Viewer
+from app.services.rules import decide_status
+
+DEFAULT_EDIT_WINDOW_SECONDS = 900
+
+
+def editable_until(
+    created_at: datetime, window_seconds: int, now: datetime | None = None
+) -> datetime | None:
+    """When the author's edit window closes, or None once it has."""
+    until = created_at + timedelta(seconds=window_seconds)
+    return until if until > (now or utcnow()) else None
+
+
+def _own_comment_in_window(comment_id: int, viewer: Viewer, window_seconds: int) -> Comment:
+    comment = get_comment(comment_id)
+    if comment.status in (CommentStatus.REJECTED, CommentStatus.SPAM):
+        raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
+    if not is_own(comment, viewer):
+        raise Forbidden("only the author can change this comment", "not_your_comment")
+    if editable_until(comment.created_at, window_seconds) is None:
+        minutes = window_seconds // 60
+        raise Forbidden(
+            f"comments can be changed only in the first {minutes} minutes after posting",
+            "edit_window_closed",
+        )
+    return comment
+
+
+def edit_comment(
+    comment_id: int,
+    body: Any,
+    viewer: Viewer,
+    window_seconds: int = DEFAULT_EDIT_WINDOW_SECONDS,
+) -> Comment:
+    """Replace the body of the viewer's own comment, re-run the moderation rules, and commit.
+
+    Raises NotFound(unknown_comment), Forbidden(not_your_comment, edit_window_closed,
+    thread_closed, banned), ValidationError(invalid_body).
+    """
+    comment = _own_comment_in_window(comment_id, viewer, window_seconds)
+    if comment.status == CommentStatus.DELETED:
+        raise NotFound(f"comment {comment_id} was deleted", "unknown_comment")
+    source = clean_body(body)
+    article = comment.article
+    if article.closed:
+        raise Forbidden("comments on this article are closed", "thread_closed")
+    _check_not_banned(article.site, viewer)
+
+    comment.body_source = source
+    comment.body_html = render_markdown(source)
+    comment.edited_at = utcnow()
+    decision = decide_status(article.site, article, viewer, source)
+    if decision.status != CommentStatus.APPROVED and decision.status != comment.status:
+        new_reasons = [r for r in decision.reasons if r not in (comment.reasons or [])]
+        comment.reasons = [*(comment.reasons or []), *new_reasons]
+        change_status(
+            comment,
+            decision.status,
+            action="rule_hold",
+            reason=", ".join(decision.reasons) or "edited",
+        )
+    db.session.commit()
+    return comment
+
+
+def delete_own_comment(
+    comment_id: int, viewer: Viewer, window_seconds: int = DEFAULT_EDIT_WINDOW_SECONDS
+) -> Comment:
+    """Soft-delete the viewer's own comment (replies stay, under a placeholder), and commit.
+
+    Deleting an already deleted comment changes nothing. Raises NotFound(unknown_comment),
+    Forbidden(not_your_comment, edit_window_closed).
+    """
+    comment = _own_comment_in_window(comment_id, viewer, window_seconds)
+    if comment.status not in REMOVED_STATUSES:
+        change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=viewer.user_id)
+        db.session.commit()
+    return comment

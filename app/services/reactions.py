@@ -1,0 +1,77 @@
+"""Article reactions: one per reader per article, toggled or changed by reacting again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Reaction, ReactionKind
+from app.services.comments import _get_or_create_article, clean_article_key
+from app.services.errors import ValidationError
+from app.services.identity import Viewer, require_actor_key
+from app.services.sites import get_site
+from app.services.threads import _reaction_counts
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+@dataclass(slots=True)
+class ReactionState:
+    counts: dict[str, int]  # every kind, zeros included
+    mine: ReactionKind | None
+
+
+def clean_choice(choices: type[Choice], value: Any, name: str) -> Choice:
+    """``value`` as a member of ``choices``; ValidationError(invalid_<name>) listing them if not."""
+    if isinstance(value, str):
+        try:
+            return choices(value)
+        except ValueError:
+            pass
+    names = ", ".join(member.value for member in choices)
+    raise ValidationError(f"{name} must be one of {names}", f"invalid_{name}")
+
+
+def react(*, site_slug: Any, article_key: Any, kind: Any, viewer: Viewer) -> ReactionState:
+    """Set, change or remove (same kind again) the viewer's reaction to an article, and commit.
+
+    The article is created on its first reaction, as on its first comment. Raises
+    ValidationError(invalid_kind, invalid_article, invalid_site), NotFound(unknown_site).
+    """
+    chosen = clean_choice(ReactionKind, kind, "kind")
+    if not isinstance(site_slug, str) or not site_slug:
+        raise ValidationError("site is required", "invalid_site")
+    site = get_site(site_slug)
+    key = clean_article_key(article_key)
+    actor = require_actor_key(viewer)
+    article = _get_or_create_article(site, key, None, None)
+
+    mine: ReactionKind | None = chosen
+    existing = _reaction_of(article.id, actor)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Reaction(article_id=article.id, reactor=actor, kind=chosen))
+        except IntegrityError:
+            # The same reader's concurrent request inserted first: this one still means "set".
+            _reaction_of(article.id, actor).kind = chosen
+    elif existing.kind == chosen:
+        db.session.delete(existing)
+        mine = None
+    else:
+        existing.kind = chosen
+    db.session.flush()
+    counts = _reaction_counts(article.id)
+    db.session.commit()
+    return ReactionState(counts, mine)
+
+
+def _reaction_of(article_id: int, actor: str) -> Reaction | None:
+    return db.session.scalar(
+        select(Reaction).where(Reaction.article_id == article_id, Reaction.reactor == actor)
+    )

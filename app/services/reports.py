@@ -1,0 +1,106 @@
+"""Readers' reports of comments, which feed the moderation queues.
+
+One report per reader per comment (``Report.reporter`` is the viewer's actor key). Each new
+report increments ``comments.report_count``. When the number of distinct reporters reaches the
+site's ``report_threshold`` setting (default 3), an approved comment is hidden pending review:
+its status moves to pending (audited as ``rule_reports``) and ``"reports"`` joins its reasons.
+That happens once: a comment a moderator approves again while its reasons still say
+``"reports"`` is not hidden again by further reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Comment, CommentStatus, Report, ReportReason
+from app.sanitize import normalize_text
+from app.services.comments import change_status, get_comment
+from app.services.errors import NotFound, ValidationError
+from app.services.identity import Viewer, require_actor_key
+from app.services.reactions import clean_choice
+
+NOTE_MAX = 500
+DEFAULT_REPORT_THRESHOLD = 3
+REPORT_REASON = "reports"
+REPORTABLE = frozenset({CommentStatus.APPROVED, CommentStatus.PENDING})
+
+
+@dataclass(slots=True)
+class ReportResult:
+    report: Report
+    created: bool  # False: the reader had already reported this comment; nothing changed
+
+
+def clean_note(note: Any) -> str | None:
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise ValidationError("note must be a string", "invalid_note")
+    note = normalize_text(note).strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError(f"note must be at most {NOTE_MAX} characters", "invalid_note")
+    return note or None
+
+
+def report_threshold(settings: dict[str, Any] | None) -> int:
+    value = (settings or {}).get("report_threshold", DEFAULT_REPORT_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return DEFAULT_REPORT_THRESHOLD
+    return value
+
+
+def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> ReportResult:
+    """Record the viewer's report of an approved or pending comment, and commit.
+
+    A repeat by the same reader returns the first report with ``created`` False and changes
+    nothing. Raises ValidationError(invalid_reason, invalid_note), NotFound(unknown_comment).
+    """
+    chosen = clean_choice(ReportReason, reason, "reason")
+    clean = clean_note(note)
+    comment = get_comment(comment_id)
+    if comment.status not in REPORTABLE:
+        raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
+    reporter = require_actor_key(viewer)
+
+    existing = _report_of(comment.id, reporter)
+    if existing is not None:
+        return ReportResult(existing, created=False)
+    report = Report(comment_id=comment.id, reporter=reporter, reason=chosen, note=clean)
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError:
+        # The same reader's concurrent request recorded it first.
+        return ReportResult(_report_of(comment.id, reporter), created=False)
+
+    db.session.execute(
+        update(Comment)
+        .where(Comment.id == comment.id)
+        .values(report_count=Comment.report_count + 1)
+    )
+    reporters = db.session.scalar(
+        select(func.count(func.distinct(Report.reporter))).where(Report.comment_id == comment.id)
+    )
+    threshold = report_threshold(comment.article.site.settings)
+    if reporters >= threshold and REPORT_REASON not in (comment.reasons or []):
+        comment.reasons = [*(comment.reasons or []), REPORT_REASON]
+        if comment.status == CommentStatus.APPROVED:
+            change_status(
+                comment,
+                CommentStatus.PENDING,
+                action="rule_reports",
+                reason=f"reported by {reporters} readers (threshold {threshold})",
+            )
+    db.session.commit()
+    return ReportResult(report, created=True)
+
+
+def _report_of(comment_id: int, reporter: str) -> Report | None:
+    return db.session.scalar(
+        select(Report).where(Report.comment_id == comment_id, Report.reporter == reporter)
+    )

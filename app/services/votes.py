@@ -1,0 +1,71 @@
+"""Comment votes: one per reader per comment; the comment's score moves in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Comment, CommentStatus, Vote
+from app.services.comments import get_comment, is_own
+from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.identity import Viewer, require_actor_key
+
+
+@dataclass(slots=True)
+class VoteResult:
+    score: int
+    mine: int  # -1, 0 or 1
+
+
+def clean_vote_value(value: Any) -> int:
+    if isinstance(value, bool) or value not in (-1, 0, 1):
+        raise ValidationError("value must be 1 (up), -1 (down) or 0 (remove)", "invalid_vote")
+    return int(value)
+
+
+def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
+    """Set (1/-1), change or remove (0) the viewer's vote on an approved comment, and commit.
+
+    Raises ValidationError(invalid_vote), NotFound(unknown_comment) for a missing or unapproved
+    comment, Forbidden(own_comment) for the viewer's own comment.
+    """
+    wanted = clean_vote_value(value)
+    comment = get_comment(comment_id)
+    if comment.status != CommentStatus.APPROVED:
+        raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
+    if is_own(comment, viewer):
+        raise Forbidden("you cannot vote on your own comment", "own_comment")
+    voter = require_actor_key(viewer)
+
+    existing = _vote_of(comment.id, voter)
+    before = existing.value if existing is not None else 0
+    if existing is None and wanted:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Vote(comment_id=comment.id, voter=voter, value=wanted))
+        except IntegrityError:
+            # The same reader's concurrent request voted first: change that vote instead.
+            existing = _vote_of(comment.id, voter)
+            before = existing.value
+    if existing is not None:
+        if wanted:
+            existing.value = wanted
+        else:
+            db.session.delete(existing)
+    if wanted != before:
+        db.session.execute(
+            update(Comment)
+            .where(Comment.id == comment.id)
+            .values(score=Comment.score + (wanted - before))
+        )
+    score = db.session.scalar(select(Comment.score).where(Comment.id == comment.id))
+    db.session.commit()
+    return VoteResult(score=score, mine=wanted)
+
+
+def _vote_of(comment_id: int, voter: str) -> Vote | None:
+    return db.session.scalar(select(Vote).where(Vote.comment_id == comment_id, Vote.voter == voter))

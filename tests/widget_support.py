@@ -1,0 +1,75 @@
+"""Helpers for the widget endpoint tests: guest browsers with real frame sessions and CSRF tokens.
+
+The widget frame's page (``/embed/thread``) gives each browser a guest id and puts the session's
+CSRF token in the page. These tests stand that up with a tiny route doing exactly those two
+things through the real session interface, so the guest flow does not depend on the frame's
+templates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import generate_csrf
+
+from app.sessions import ensure_guest_id
+
+FRAME = {"X-Parley-Frame": "1"}
+FRAME_PROBE = "/embed/_test_guest"
+PAGE_PROBE = "/_test_guest"
+
+
+def _guest_page() -> dict[str, str]:
+    return {"guest_id": ensure_guest_id(), "csrf_token": generate_csrf()}
+
+
+def install_guest_pages(app: Flask) -> None:
+    """Add a frame page (under /embed/) and a first-party page that start a guest session.
+
+    Call it before the app serves its first request (Flask refuses new routes after that).
+    """
+    if "test_frame_guest" not in app.view_functions:
+        app.add_url_rule(FRAME_PROBE, "test_frame_guest", _guest_page)
+        app.add_url_rule(PAGE_PROBE, "test_page_guest", _guest_page)
+
+
+class Browser:
+    """A test client acting as one reader's browser inside the widget frame."""
+
+    def __init__(self, app: Flask) -> None:
+        install_guest_pages(app)
+        self.client = app.test_client()
+        page = self.client.get(FRAME_PROBE).get_json()
+        self.guest_id: str = page["guest_id"]
+        self.headers = {**FRAME, "X-CSRFToken": page["csrf_token"]}
+
+    def get(self, path: str, **kwargs: Any):
+        return self.client.get(path, headers=self.headers, **kwargs)
+
+    def post(self, path: str, **kwargs: Any):
+        return self.client.post(path, headers=self.headers, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any):
+        return self.client.patch(path, headers=self.headers, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):
+        return self.client.delete(path, headers=self.headers, **kwargs)
+
+    def comment(self, body: str = "Hello", **payload: Any) -> dict:
+        data = {"site": "news", "article": "a1", "body": body, "author_name": "Guest", **payload}
+        response = self.post("/api/v1/comments", json=data)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def thread(self, article: str = "a1", **params: Any) -> dict:
+        query = {"site": "news", "article": article, **params}
+        response = self.get("/api/v1/threads", query_string=query)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+
+def walk(comments: list[dict]):
+    for comment in comments:
+        yield comment
+        yield from walk(comment["replies"])
