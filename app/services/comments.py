@@ -26,6 +26,7 @@ from app.services import audit
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
 from app.services.rules import decide_status
+from app.services.site_settings import comments_closed
 from app.services.sites import get_site
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -216,11 +217,12 @@ def post_comment(
     _check_not_banned(site, viewer)
 
     article = _get_or_create_article(site, key, title, url)
-    if article.closed:
+    if comments_closed(site, article):  # closed by hand, or older than close_after_days
         raise Forbidden("comments on this article are closed", "thread_closed")
     parent = _resolve_parent(article, parent_id, viewer, max_depth)
 
-    decision = decide_status(site, article, viewer, source)
+    html = render_markdown(source)
+    decision = decide_status(site, article, viewer, source, html=html)
     comment = Comment(
         article_id=article.id,
         parent_id=parent.id if parent else None,
@@ -233,7 +235,7 @@ def post_comment(
         guest_key=viewer.guest_key if is_guest else None,
         author_ip=viewer.ip,
         body_source=source,
-        body_html=render_markdown(source),
+        body_html=html,
         status=decision.status,
         reasons=decision.reasons,
         created_at=utcnow(),

@@ -1,0 +1,253 @@
+"""Per-site moderation settings: the schema, its defaults, validation, and admin updates.
+
+``Site.settings`` (a JSON column) stores only what an admin changed; ``effective_settings``
+merges it over ``DEFAULTS`` so every reader of a setting gets a valid value, even for sites
+created before a setting existed. ``update_site_settings`` is the one writer: it validates every
+value (a bad one is a ValidationError naming the setting, and nothing is stored), audits the
+change, and commits. Two settings are columns of ``sites`` rather than JSON keys (``premod``,
+``allow_guests``); the same function updates them.
+
+Rules whose defaults would surprise a publisher on day one (duplicate text, first comments of
+new authors, a per-site posting rate) are off by default; docs/moderation.md suggests values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from app.extensions import db
+from app.models import Article, Role, Site, User, utcnow
+from app.sanitize import normalize_text
+from app.services import audit
+from app.services.errors import Forbidden, ValidationError
+from app.services.sites import get_site
+
+WORD_LIST_MAX = 500
+WORD_MAX = 100
+REASON_LIST_MAX = 30
+REASON_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    default: Any
+    clean: Callable[[str, Any], Any]
+    help: str
+
+
+def _int_between(low: int, high: int, *, nullable: bool = False) -> Callable[[str, Any], Any]:
+    def clean(name: str, value: Any) -> int | None:
+        if value is None and nullable:
+            return None
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            empty = " or empty" if nullable else ""
+            raise ValidationError(
+                f"{name} must be a whole number from {low} to {high}{empty}",
+                "invalid_setting",
+                field=name,
+            )
+        return value
+
+    return clean
+
+
+def _boolean(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{name} must be true or false", "invalid_setting", field=name)
+    return value
+
+
+def _choice(*choices: str) -> Callable[[str, Any], str]:
+    def clean(name: str, value: Any) -> str:
+        if value not in choices:
+            raise ValidationError(
+                f"{name} must be one of {', '.join(choices)}", "invalid_setting", field=name
+            )
+        return value
+
+    return clean
+
+
+def _text_list(limit: int, item_max: int) -> Callable[[str, Any], list[str]]:
+    """A list of distinct non-empty strings; a string is split on newlines (a textarea)."""
+
+    def clean(name: str, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = value.split("\n")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(
+                f"{name} must be a list of strings", "invalid_setting", field=name
+            )
+        items = [" ".join(normalize_text(v).split()) for v in value]
+        items = list(dict.fromkeys(v for v in items if v))
+        if len(items) > limit:
+            raise ValidationError(
+                f"{name} may hold at most {limit} entries", "invalid_setting", field=name
+            )
+        for item in items:
+            if len(item) > item_max:
+                raise ValidationError(
+                    f"each entry of {name} must be at most {item_max} characters "
+                    f"({item[:20]!r}... is longer)",
+                    "invalid_setting",
+                    field=name,
+                )
+        return items
+
+    return clean
+
+
+SETTINGS: dict[str, Setting] = {
+    "banned_words": Setting(
+        [],
+        _text_list(WORD_LIST_MAX, WORD_MAX),
+        "Words or phrases that are never published (matched on word boundaries, "
+        "ignoring case, accents and look-alike characters).",
+    ),
+    "banned_words_action": Setting(
+        "reject", _choice("reject", "spam"), "What a banned word does: reject or spam."
+    ),
+    "suspect_words": Setting(
+        [], _text_list(WORD_LIST_MAX, WORD_MAX), "Words or phrases that hold a comment for review."
+    ),
+    "max_links": Setting(
+        3,
+        _int_between(0, 100, nullable=True),
+        "A comment with more links than this is held for review (empty: no limit).",
+    ),
+    "new_author_comments": Setting(
+        0,
+        _int_between(0, 100),
+        "The first N comments of a new account or guest are held for review (0: off).",
+    ),
+    "duplicate_window_minutes": Setting(
+        0,
+        _int_between(0, 10_080),
+        "The same text posted again by the same author within this many minutes is spam (0: off).",
+    ),
+    "hold_shouting": Setting(
+        True,
+        _boolean,
+        "Hold comments written in capitals or made mostly of symbols, digits or emoji.",
+    ),
+    "rate_limit_posts": Setting(
+        0,
+        _int_between(0, 10_000),
+        "At most this many comments per author or IP address within rate_limit_seconds "
+        "(0: off; the service-wide PARLEY_POST_RATE limit applies regardless).",
+    ),
+    "rate_limit_seconds": Setting(60, _int_between(1, 86_400), "The window of rate_limit_posts."),
+    "report_threshold": Setting(
+        3,
+        _int_between(1, 1_000),
+        "A published comment reported by this many distinct readers is hidden pending review.",
+    ),
+    "reject_reasons": Setting(
+        ["Off topic", "Abusive or hateful", "Spam or advertising", "Personal information"],
+        _text_list(REASON_LIST_MAX, REASON_MAX),
+        "Reasons moderators pick from when rejecting (free text is allowed too).",
+    ),
+    "close_after_days": Setting(
+        None,
+        _int_between(1, 36_500, nullable=True),
+        "Close comments on articles first seen more than this many days ago (empty: never).",
+    ),
+}
+# Settings stored as columns of the sites table, updated by the same function.
+COLUMN_SETTINGS: dict[str, Setting] = {
+    "premod": Setting(False, _boolean, "Hold every comment for review before publication."),
+    "allow_guests": Setting(True, _boolean, "Let readers comment without an account."),
+}
+DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.items()}
+
+
+def effective_settings(site: Site) -> dict[str, Any]:
+    """The site's settings with defaults filled in (stored values that no longer validate
+    fall back to the default rather than break posting)."""
+    stored = site.settings or {}
+    result = dict(DEFAULTS)
+    for name, setting in SETTINGS.items():
+        if name in stored:
+            try:
+                result[name] = setting.clean(name, stored[name])
+            except ValidationError:
+                pass
+    return result
+
+
+def all_settings(site: Site) -> dict[str, Any]:
+    """Every setting including the column ones, as the settings form shows them."""
+    values = effective_settings(site)
+    values["premod"] = site.premod
+    values["allow_guests"] = site.allow_guests
+    return values
+
+
+def clean_settings(changes: Any) -> dict[str, Any]:
+    """Validate a mapping of setting name -> new value; ValidationError on the first bad one."""
+    if not isinstance(changes, dict) or not changes:
+        raise ValidationError("give at least one setting to change", "invalid_setting")
+    cleaned = {}
+    for name, value in changes.items():
+        setting = SETTINGS.get(name) or COLUMN_SETTINGS.get(name)
+        if setting is None:
+            known = ", ".join(sorted([*SETTINGS, *COLUMN_SETTINGS]))
+            raise ValidationError(
+                f"unknown setting {str(name)[:40]!r}; settings are: {known}",
+                "invalid_setting",
+                field=str(name)[:40],
+            )
+        cleaned[name] = setting.clean(name, value)
+    return cleaned
+
+
+def update_site_settings(admin: User | None, site_slug: str, changes: Any) -> dict[str, Any]:
+    """Change some of a site's settings (admins only) and return all of them.
+
+    Raises Forbidden(forbidden) for anyone but an admin, NotFound(unknown_site),
+    ValidationError(invalid_setting) naming the first bad value (nothing is stored then).
+    The change is audited with the names of the settings changed.
+    """
+    if admin is None or admin.role != Role.ADMIN:
+        raise Forbidden("only admins may change a site's settings", "forbidden")
+    site = get_site(site_slug)
+    cleaned = clean_settings(changes)
+    stored = dict(site.settings or {})
+    changed = []
+    for name, value in cleaned.items():
+        if name in COLUMN_SETTINGS:
+            if getattr(site, name) != value:
+                setattr(site, name, value)
+                changed.append(name)
+        elif stored.get(name, DEFAULTS[name]) != value or name not in stored:
+            stored[name] = value
+            changed.append(name)
+    site.settings = stored  # a new dict, so the JSON column is seen as changed
+    if changed:
+        audit.record(
+            "settings_update",
+            site_id=site.id,
+            actor_id=admin.id,
+            reason="changed " + ", ".join(sorted(changed)),
+        )
+    db.session.commit()
+    return all_settings(site)
+
+
+def comments_closed(site: Site, article: Article) -> bool:
+    """True if nobody may post on ``article``: closed by hand, or older than close_after_days.
+
+    An article's age counts from when Parley first saw it (its first comment)."""
+    if article.closed:
+        return True
+    days = effective_settings(site)["close_after_days"]
+    return (
+        days is not None
+        and article.created_at is not None
+        and (article.created_at < utcnow() - timedelta(days=days))
+    )
