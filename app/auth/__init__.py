@@ -5,16 +5,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.extensions import db, login_manager
+from app.extensions import db, limiter, login_manager
 from app.models import User, UserStatus
 from app.services.users import authenticate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to continue."
+DASHBOARD = "/moderation/"  # the contract: a moderator who signs in lands here
 
 
 @login_manager.user_loader
@@ -40,9 +42,20 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+def landing_page(user: User) -> str:
+    return DASHBOARD if user.is_staff else "/"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
-    """The sign-in form; a successful sign-in lands on the dashboard (or a local ``next``)."""
+    """The sign-in form; a successful sign-in lands on the dashboard (or a local ``next``).
+
+    Every failure (unknown email, wrong password, banned account) gets the same message and
+    status, so the form does not tell who has an account.
+    """
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), landing_page(current_user)))
     error = None
     email = ""
     if request.method == "POST":
@@ -51,8 +64,7 @@ def login() -> Response | str | tuple[str, int]:
         user = authenticate(email, password)
         if user is not None and user.status != UserStatus.BANNED:
             login_user(user, remember=bool(request.form.get("remember")))
-            default = "/moderation/" if user.is_staff else "/"
-            return redirect(safe_next(request.args.get("next"), default))
+            return redirect(safe_next(request.args.get("next"), landing_page(user)))
         # One message whether the account exists or not.
         error = "That email and password do not match an account."
     page = render_template("auth/login.html", error=error, email=email)

@@ -1,0 +1,48 @@
+"""The moderator dashboard at /moderation/: server-rendered pages and POST-only forms.
+
+Who gets in is decided here once for every route of the blueprint: anonymous visitors are sent
+to /auth/login, signed-in readers get 403. Which sites a moderator may see or act on is decided
+by the services (``app.services.moderation`` and friends), which raise ``Forbidden``; the app's
+error handler turns that into a 403 page. Every form is POST with a CSRF token (CSRFProtect is
+active app-wide), so no link can change anything.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.extensions import login_manager
+from app.services.errors import Forbidden
+
+bp = Blueprint("dashboard", __name__, url_prefix="/moderation")
+
+# The dashboard renders reader-written (sanitized) HTML: no script may run but our own file.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@bp.before_request
+def require_staff() -> Response | None:
+    """Anonymous -> the sign-in page (with ``next``); readers -> 403; staff go on."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_staff:
+        raise Forbidden("the moderation dashboard is for moderators and admins")
+    return None
+
+
+@bp.after_request
+def protect_pages(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+from app.dashboard import actions, history, queues, sites  # noqa: E402,F401  (routes register on bp)

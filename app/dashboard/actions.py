@@ -1,0 +1,86 @@
+"""POST-only forms that change things: one comment, a selection, an author.
+
+Each view reads the form, makes one service call (which checks the moderator's rights on the
+comment's site, records the audit entry and commits), flashes what happened and redirects back
+(303) to the local page the form came from.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.dashboard import bp
+from app.dashboard.forms import (
+    REASON_MAX,
+    back_to,
+    form_choice,
+    form_ids,
+    form_int,
+    form_text,
+)
+from app.services import authors, moderation
+
+COMMENT_ACTIONS = ("approve", "reject", "spam", "restore", "feature", "unfeature")
+BULK_ACTIONS = ("approve", "reject", "spam", "restore")
+AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")
+PAST_TENSE = {
+    "approve": "Approved",
+    "reject": "Rejected",
+    "spam": "Marked as spam",
+    "restore": "Restored",
+    "feature": "Featured",
+    "unfeature": "Unfeatured",
+}
+MAX_SUSPENSION_DAYS = authors.SUSPEND_DAYS_MAX
+
+
+@bp.post("/comments/<int:comment_id>")
+def moderate_comment(comment_id: int) -> Response:
+    action = form_choice("action", COMMENT_ACTIONS)
+    reason = form_text("reason", REASON_MAX)
+    moderation.moderate_comment(comment_id, action, current_user, reason=reason)
+    flash(f"{PAST_TENSE[action]} comment #{comment_id}.")
+    return redirect(back_to(), 303)
+
+
+@bp.post("/comments/bulk")
+def bulk_moderate() -> Response:
+    action = form_choice("action", BULK_ACTIONS)
+    ids = form_ids()
+    reason = form_text("reason", REASON_MAX)
+    moderation.bulk_moderate(ids, action, current_user, reason=reason)
+    plural = "" if len(ids) == 1 else "s"
+    flash(f"{PAST_TENSE[action]} {len(ids)} comment{plural}.")
+    return redirect(back_to(), 303)
+
+
+@bp.post("/comments/<int:comment_id>/author")
+def moderate_author(comment_id: int) -> Response:
+    """Ban (this site or, for admins, every site), suspend, trust or reset a comment's author.
+
+    Acting through a comment works for guests too (they are known by browser id and address).
+    """
+    action = form_choice("action", AUTHOR_ACTIONS)
+    reason = form_text("reason", REASON_MAX)
+    everywhere = request.form.get("scope") == "global"
+    if action == "ban":
+        status = authors.ban_author(
+            comment_id, current_user, site_wide=not everywhere, reason=reason
+        )
+        message = f"Banned {status.name} " + ("on every site." if everywhere else "on this site.")
+    elif action == "suspend":
+        days = form_int("days", 1, MAX_SUSPENSION_DAYS)
+        status = authors.suspend_author(
+            comment_id, current_user, site_wide=not everywhere, reason=reason, days=days
+        )
+        message = f"Suspended {status.name} for {days} day{'' if days == 1 else 's'}."
+    elif action == "trust":
+        status = authors.trust_author(comment_id, current_user, reason=reason)
+        message = f"{status.name} is trusted: their comments skip pre-moderation."
+    else:
+        status = authors.reset_author(comment_id, current_user, reason=reason)
+        message = f"{status.name} is back to normal."
+    flash(message)
+    return redirect(back_to("dashboard.show_comment", comment_id=comment_id), 303)

@@ -1,0 +1,90 @@
+"""Reading the dashboard's query strings and form fields: every input has a type and a limit.
+
+Bad input raises ``ValidationError`` (a 400 page that says what to fix), never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request, url_for
+
+from app.auth import safe_next
+from app.services.errors import ValidationError
+
+MAX_BULK = 200  # ids in one bulk action: four pages of the queue
+TEXT_MAX = 200
+REASON_MAX = 500
+
+
+def text_arg(name: str, limit: int = TEXT_MAX) -> str | None:
+    """A trimmed query-string value, or None when absent or blank."""
+    value = request.args.get(name, "").strip()
+    if len(value) > limit:
+        raise ValidationError(f"{name} must be at most {limit} characters", f"invalid_{name}")
+    return value or None
+
+
+def date_arg(name: str) -> date | None:
+    value = text_arg(name, 10)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{name} must be a date like 2026-11-25", f"invalid_{name}") from None
+
+
+def int_arg(name: str) -> int | None:
+    value = text_arg(name, 18)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise ValidationError(f"{name} must be a whole number", f"invalid_{name}")
+    return int(value)
+
+
+def cursor_arg() -> str | None:
+    return text_arg("cursor", 200)
+
+
+def form_text(name: str, limit: int = TEXT_MAX) -> str | None:
+    """A trimmed form value, or None when absent or blank."""
+    value = request.form.get(name, "").strip()
+    if len(value) > limit:
+        raise ValidationError(f"{name} must be at most {limit} characters", f"invalid_{name}")
+    return value or None
+
+
+def form_choice(name: str, choices: tuple[str, ...] | frozenset[str]) -> str:
+    value = request.form.get(name, "")
+    if value not in choices:
+        allowed = ", ".join(sorted(choices))
+        raise ValidationError(f"{name} must be one of: {allowed}", f"invalid_{name}")
+    return value
+
+
+def form_int(name: str, low: int, high: int) -> int:
+    value = request.form.get(name, "").strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ValidationError(
+            f"{name} must be a whole number from {low} to {high}", f"invalid_{name}"
+        )
+    return int(value)
+
+
+def form_ids(name: str = "ids") -> list[int]:
+    """The comment ids ticked for a bulk action (1 to MAX_BULK, each a positive integer)."""
+    raw = request.form.getlist(name)
+    if not raw:
+        raise ValidationError("select at least one comment", "no_selection")
+    if len(raw) > MAX_BULK:
+        raise ValidationError(f"select at most {MAX_BULK} comments at once", "too_many")
+    if not all(value.isdigit() for value in raw):
+        raise ValidationError("comment ids must be whole numbers", "invalid_ids")
+    return list(dict.fromkeys(int(value) for value in raw))
+
+
+def back_to(default_endpoint: str = "dashboard.index", **values: object) -> str:
+    """Where to go after a form: the local ``next`` the form carried, else a dashboard page."""
+    return safe_next(request.form.get("next"), url_for(default_endpoint, **values))

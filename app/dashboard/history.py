@@ -1,0 +1,61 @@
+"""What happened: one comment with its author and audit trail, one author, the audit log."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from app.dashboard import bp
+from app.dashboard.forms import cursor_arg, int_arg, text_arg
+from app.dashboard.pages import render_page
+from app.dashboard.queues import next_page_url
+from app.services import authors, moderation
+
+
+@bp.get("/comments/<int:comment_id>")
+def show_comment(comment_id: int) -> str:
+    """One comment as in the queue, its author's standing, and every decision taken on it."""
+    item = moderation.queue_item(comment_id, current_user)
+    author = authors.author_status(comment_id, current_user)
+    trail = moderation.audit_log(current_user, comment_id=comment_id, limit=100)
+    return render_page(
+        "dashboard/comment.html",
+        site_slug=item.site_slug,
+        title=f"Comment #{comment_id}",
+        item=item,
+        author=author,
+        trail=trail,
+    )
+
+
+@bp.get("/users/<int:user_id>")
+def show_author(user_id: int) -> str:
+    """An account's history and standing, and the decisions about it on the moderator's sites."""
+    author = authors.author_status(user_id=user_id, moderator=current_user)
+    trail = moderation.audit_log(current_user, user_id=user_id, cursor=cursor_arg())
+    return render_page(
+        "dashboard/author.html",
+        title=author.name,
+        author=author,
+        trail=trail,
+        next_url=next_page_url(trail.next_cursor),
+    )
+
+
+@bp.get("/audit")
+def show_audit() -> str:
+    """The audit log, newest first, filterable by site, action, comment and user."""
+    filters = {
+        "site_slug": text_arg("site", 64),
+        "action": text_arg("action", 40),
+        "comment_id": int_arg("comment"),
+        "user_id": int_arg("user"),
+    }
+    trail = moderation.audit_log(current_user, **filters, cursor=cursor_arg())
+    return render_page(
+        "dashboard/audit.html",
+        site_slug=filters["site_slug"],
+        title="Audit log",
+        filters=filters,
+        trail=trail,
+        next_url=next_page_url(trail.next_cursor),
+    )

@@ -1,0 +1,87 @@
+"""Queue pages (pending, reported, spam), history (approved, rejected), search, one comment."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.dashboard import bp
+from app.dashboard.actions import BULK_ACTIONS
+from app.dashboard.forms import cursor_arg, date_arg, text_arg
+from app.dashboard.pages import ALL_QUEUES, QUEUE_TITLES, render_page
+from app.services import moderation
+from app.services.errors import ValidationError
+
+SEARCH_STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
+
+
+@bp.get("/")
+def index() -> str:
+    """The landing page: the pending queue of every site the moderator covers."""
+    return show_queue("pending")
+
+
+@bp.get("/sites")
+def choose_site() -> Response:
+    """The site switcher's target: that site's pending queue, or every site's."""
+    slug = text_arg("site", 64)
+    if slug is None:
+        return redirect(url_for("dashboard.index"))
+    return redirect(url_for("dashboard.show_queue", queue="pending", site_slug=slug))
+
+
+@bp.get("/queue/<queue>")
+@bp.get("/sites/<site_slug>/queue/<queue>")
+def show_queue(queue: str, site_slug: str | None = None) -> str:
+    if queue not in ALL_QUEUES:
+        abort(404)
+    page = moderation.list_queue(queue, current_user, site_slug=site_slug, cursor=cursor_arg())
+    return render_page(
+        "dashboard/queue.html",
+        site_slug=site_slug,
+        queue=queue,
+        title=QUEUE_TITLES[queue],
+        page=page,
+        bulk_actions=BULK_ACTIONS,
+        next_url=next_page_url(page.next_cursor),
+    )
+
+
+@bp.get("/search")
+@bp.get("/sites/<site_slug>/search")
+def search(site_slug: str | None = None) -> str:
+    status = text_arg("status", 16)
+    if status is not None and status not in SEARCH_STATUSES:
+        raise ValidationError(
+            f"status must be one of: {', '.join(SEARCH_STATUSES)}", "invalid_status"
+        )
+    filters = {
+        "text": text_arg("q"),
+        "author": text_arg("author", 254),
+        "article": text_arg("article", 512),
+        "status": status,
+        "date_from": date_arg("from"),
+        "date_to": date_arg("to"),
+    }
+    page = moderation.search_comments(
+        current_user, **filters, site_slug=site_slug, cursor=cursor_arg(), limit=50
+    )
+    return render_page(
+        "dashboard/search.html",
+        site_slug=site_slug,
+        filters=filters,
+        statuses=SEARCH_STATUSES,
+        page=page,
+        bulk_actions=BULK_ACTIONS,
+        next_url=next_page_url(page.next_cursor),
+    )
+
+
+def next_page_url(cursor: str | None) -> str | None:
+    """This page's address with ``cursor`` swapped in, or None on the last page."""
+    if cursor is None:
+        return None
+    args = request.args.to_dict()
+    args["cursor"] = cursor
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,107 @@
+"""A site's articles (counts, close/reopen, per-article premod) and its settings (admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.dashboard import bp
+from app.dashboard.forms import back_to, cursor_arg, form_choice, form_text
+from app.dashboard.pages import render_page
+from app.dashboard.queues import next_page_url
+from app.models import ARTICLE_KEY_MAX, Role
+from app.services import articles
+from app.services.errors import Forbidden
+from app.services.site_settings import (
+    COLUMN_SETTINGS,
+    SETTINGS,
+    all_settings,
+    update_site_settings,
+)
+from app.services.sites import get_site
+
+ARTICLE_ACTIONS = ("close", "reopen", "premod_on", "premod_off", "premod_site")
+SETTING_TEXT_MAX = 60_000  # a textarea of up to 500 words or phrases
+LIST_SETTINGS = frozenset(
+    name for name, setting in SETTINGS.items() if isinstance(setting.default, list)
+)
+BOOL_SETTINGS = frozenset(
+    name
+    for name, setting in {**SETTINGS, **COLUMN_SETTINGS}.items()
+    if isinstance(setting.default, bool)
+)
+
+
+@bp.get("/sites/<site_slug>/articles")
+def list_articles(site_slug: str) -> str:
+    page = articles.list_articles(current_user, site_slug, cursor=cursor_arg())
+    return render_page(
+        "dashboard/articles.html",
+        site_slug=site_slug,
+        title="Articles",
+        page=page,
+        next_url=next_page_url(page.next_cursor),
+    )
+
+
+@bp.post("/sites/<site_slug>/articles")
+def update_article(site_slug: str) -> Response:
+    """Close or reopen one article, or set its pre-moderation (on, off, as the site)."""
+    action = form_choice("action", ARTICLE_ACTIONS)
+    key = form_text("article", ARTICLE_KEY_MAX)
+    if action in ("close", "reopen"):
+        article = articles.set_article_closed(current_user, site_slug, key, action == "close")
+        state = "closed" if article.closed else "open"
+        flash(f"Comments on {article.title or article.key} are {state}.")
+    else:
+        premod = {"premod_on": True, "premod_off": False, "premod_site": None}[action]
+        article = articles.set_article_premod(current_user, site_slug, key, premod)
+        state = {True: "on", False: "off", None: "as the site decides"}[premod]
+        flash(f"Pre-moderation of {article.title or article.key}: {state}.")
+    return redirect(back_to("dashboard.list_articles", site_slug=site_slug), 303)
+
+
+def _require_admin() -> None:
+    if current_user.role != Role.ADMIN:
+        raise Forbidden("only admins may see and change a site's settings")
+
+
+@bp.get("/sites/<site_slug>/settings")
+def edit_settings(site_slug: str) -> str:
+    _require_admin()
+    site = get_site(site_slug)
+    return render_page(
+        "dashboard/settings.html",
+        site_slug=site_slug,
+        title="Settings",
+        site=site,
+        values=all_settings(site),
+        settings={**COLUMN_SETTINGS, **SETTINGS},
+        list_settings=LIST_SETTINGS,
+        bool_settings=BOOL_SETTINGS,
+    )
+
+
+def _settings_form() -> dict[str, Any]:
+    """Every setting from the form, as the service expects it (it validates the values)."""
+    changes: dict[str, Any] = {}
+    for name in {**COLUMN_SETTINGS, **SETTINGS}:
+        if name in BOOL_SETTINGS:
+            changes[name] = request.form.get(name) == "on"
+            continue
+        value = form_text(name, SETTING_TEXT_MAX)
+        if name in LIST_SETTINGS:
+            changes[name] = value.splitlines() if value else []
+        else:
+            changes[name] = value  # None for an empty field: "no limit" where that is allowed
+    return changes
+
+
+@bp.post("/sites/<site_slug>/settings")
+def save_settings(site_slug: str) -> Response:
+    update_site_settings(current_user, site_slug, _settings_form())
+    flash("Settings saved.")
+    return redirect(url_for("dashboard.edit_settings", site_slug=site_slug), 303)
