@@ -1,0 +1,382 @@
+"""Moderation service: roles, queues with reasons and context, actions, bulk, search, audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Article, AuditEntry, Comment, CommentStatus, Site, User, utcnow
+from app.services import moderation as mod
+from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.services.identity import Viewer
+from app.services.reports import report_comment
+from tests.factories import bearer, make_site, make_token, make_user, post_ok
+
+
+def user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def site(slug: str) -> Site:
+    return db.session.scalar(select(Site).where(Site.slug == slug))
+
+
+@pytest.fixture
+def world(app, client):
+    """Two sites (news is pre-moderated), staff of every kind, and a few comments."""
+    make_site(app, "news", premod=True)
+    make_site(app, "sport")
+    make_user(app, "admin@example.org", "Admin", role="admin")
+    make_user(app, "mod@example.org", "Mod", role="moderator")  # every site
+    make_user(app, "newsmod@example.org", "News Mod", role="moderator", sites=("news",))
+    make_user(app, "sportmod@example.org", "Sport Mod", role="moderator", sites=("sport",))
+    make_user(app, "reader@example.org", "Reader")
+    return app
+
+
+def test_who_may_moderate_which_site(world):
+    with world.app_context():
+        news, sport = site("news"), site("sport")
+        assert mod.can_moderate(user("admin@example.org"), sport)
+        assert mod.can_moderate(user("mod@example.org"), news)
+        assert mod.can_moderate(user("mod@example.org"), sport)
+        assert mod.can_moderate(user("newsmod@example.org"), news)
+        assert not mod.can_moderate(user("newsmod@example.org"), sport)
+        assert not mod.can_moderate(user("reader@example.org"), news)
+        assert not mod.can_moderate(None, news)
+        with pytest.raises(Forbidden):
+            mod.require_moderator(user("sportmod@example.org"), news)
+
+
+def test_pending_queue_shows_reasons_context_history_and_reader_html(world, client):
+    token = make_token(world, "reader@example.org")
+    parent = post_ok(client, body="The *parent* says hello", author_name="Pam")
+    with world.app_context():
+        mod.moderate_comment(parent["id"], "approve", user("admin@example.org"))
+    reply = post_ok(
+        client, body="A **reply** to Pam", parent_id=parent["id"], headers=bearer(token)
+    )
+    with world.app_context():
+        page = mod.list_queue("pending", user("newsmod@example.org"), "news")
+        assert [item.id for item in page.items] == [reply["id"]]
+        item = page.items[0]
+        assert item.reasons == ["premod"]
+        assert item.html == "<p>A <strong>reply</strong> to Pam</p>"
+        assert (item.site_slug, item.article_key) == ("news", "a1")
+        assert (item.parent.author_name, item.parent.excerpt) == ("Pam", "The parent says hello")
+        assert item.author.name == "Reader" and not item.author.is_guest
+        history = item.author.history
+        assert (history.comments, history.pending, history.approved) == (1, 1, 0)
+        assert history.account_age_days == 0
+        assert item.status == CommentStatus.PENDING
+        assert page.next_cursor is None
+
+
+def test_guest_history_counts_their_comments_by_browser_id(world, client):
+    with world.app_context():
+        article_id = _article_id()
+        comments = []
+        for n, status in enumerate(["approved", "rejected", "spam", "pending"]):
+            comments.append(
+                Comment(
+                    article_id=article_id,
+                    guest_name="Gus",
+                    guest_key="k" * 64,
+                    body_source=f"c{n}",
+                    body_html=f"<p>c{n}</p>",
+                    status=CommentStatus(status),
+                    reasons=["premod"],
+                    created_at=utcnow() - timedelta(days=10 - n),
+                )
+            )
+        db.session.add_all(comments)
+        db.session.commit()
+        item = mod.list_queue("pending", user("admin@example.org")).items[0]
+        history = item.author.history
+        assert item.author.is_guest and item.author.user_id is None
+        assert (history.comments, history.approved, history.rejected, history.spam) == (4, 1, 1, 1)
+        assert history.account_age_days == 10
+
+
+def _article_id() -> int:
+    article = Article(site_id=site("news").id, key="seeded", title="Seeded")
+    db.session.add(article)
+    db.session.flush()
+    return article.id
+
+
+def test_queue_pages_by_cursor_oldest_first_in_constant_queries(world, client, count_queries):
+    for n in range(7):
+        post_ok(client, body=f"comment number {n}", author_name=f"G{n}")
+    with world.app_context():
+        moderator = user("newsmod@example.org")
+        moderator.moderated_sites  # noqa: B018 - load the relationship outside the count
+        with count_queries() as small:
+            first = mod.list_queue("pending", moderator, "news", limit=3)
+        second = mod.list_queue("pending", moderator, "news", cursor=first.next_cursor, limit=3)
+        third = mod.list_queue("pending", moderator, "news", cursor=second.next_cursor, limit=3)
+        with count_queries() as large:
+            everything = mod.list_queue("pending", moderator, "news", limit=50)
+    ids = [i.id for i in first.items + second.items + third.items]
+    assert ids == sorted(ids) == [i.id for i in everything.items]
+    assert len(ids) == 7 and third.next_cursor is None
+    assert len(small) == len(large) <= 5
+
+
+def test_queue_across_sites_holds_only_the_moderators_sites(world, client):
+    news_comment = post_ok(client, body="news comment")
+    sport_comment = post_ok(client, site="sport", body="sport comment")
+    with world.app_context():
+        mod.moderate_comment(sport_comment["id"], "spam", user("admin@example.org"))
+        news_comment_held = mod.list_queue("pending", user("mod@example.org")).items
+        assert [i.id for i in news_comment_held] == [news_comment["id"]]
+        assert mod.list_queue("spam", user("newsmod@example.org")).items == []
+        assert [i.id for i in mod.list_queue("spam", user("sportmod@example.org")).items] == [
+            sport_comment["id"]
+        ]
+        with pytest.raises(Forbidden):
+            mod.list_queue("spam", user("newsmod@example.org"), "sport")
+        with pytest.raises(Forbidden):
+            mod.list_queue("pending", user("reader@example.org"))
+        with pytest.raises(NotFound):
+            mod.list_queue("everything", user("admin@example.org"))
+
+
+def test_reported_queue_orders_by_reports_and_approving_dismisses_them(world, client):
+    once = post_ok(client, site="sport", body="reported once")
+    twice = post_ok(client, site="sport", body="reported twice")
+    with world.app_context():
+        report_comment(once["id"], "spam", None, Viewer(guest_key="a" * 64))
+        report_comment(twice["id"], "abuse", None, Viewer(guest_key="a" * 64))
+        report_comment(twice["id"], "abuse", "rude", Viewer(guest_key="b" * 64))
+        moderator = user("sportmod@example.org")
+        items = mod.list_queue("reported", moderator, "sport").items
+        assert [(i.id, i.report_count) for i in items] == [(twice["id"], 2), (once["id"], 1)]
+        assert items[0].report_reasons == {"abuse": 2}
+        assert mod.queue_counts(moderator, "sport") == {"pending": 0, "reported": 2, "spam": 0}
+        mod.moderate_comment(twice["id"], "approve", moderator)
+        assert [i.id for i in mod.list_queue("reported", moderator, "sport").items] == [once["id"]]
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.comment_id == twice["id"])
+        ).all()[-1]
+        assert entry.reason == "2 report(s) dismissed"
+
+
+def test_comment_held_for_reports_is_in_the_reported_and_pending_queues(world, client):
+    held = post_ok(client, site="sport", body="controversial")
+    with world.app_context():
+        for key in "abc":
+            report_comment(held["id"], "abuse", None, Viewer(guest_key=key * 64))
+        moderator = user("sportmod@example.org")
+        reported = mod.list_queue("reported", moderator, "sport").items
+        assert [(i.id, i.status, i.reasons) for i in reported] == [
+            (held["id"], CommentStatus.PENDING, ["reports"])
+        ]
+        assert [i.id for i in mod.list_queue("pending", moderator, "sport").items] == [held["id"]]
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("approve", "approved"), ("reject", "rejected"), ("spam", "spam")],
+)
+def test_each_status_action_changes_status_count_and_audit(world, client, action, status):
+    created = post_ok(client, body="held back")
+    with world.app_context():
+        moderator = user("newsmod@example.org")
+        comment = mod.moderate_comment(created["id"], action, moderator, reason="Off topic")
+        assert comment.status.value == status
+        assert comment.article.comment_count == (1 if status == "approved" else 0)
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.comment_id == created["id"])
+        ).all()[-1]
+        assert (entry.action, entry.actor_id, entry.reason) == (action, moderator.id, "Off topic")
+        assert (entry.before_status, entry.after_status) == ("pending", status)
+
+
+def test_restore_brings_a_rejected_comment_back_and_counts_it(world, client):
+    created = post_ok(client, site="sport", body="fine after all")
+    with world.app_context():
+        moderator = user("admin@example.org")
+        assert mod.moderate_comment(created["id"], "reject", moderator).article.comment_count == 0
+        restored = mod.moderate_comment(created["id"], "restore", moderator)
+        assert restored.status == CommentStatus.APPROVED
+        assert restored.article.comment_count == 1
+        entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.before_status, entry.after_status) == (
+            "restore",
+            "rejected",
+            "approved",
+        )
+
+
+def test_feature_and_unfeature_keep_the_status_and_are_audited(world, client):
+    created = post_ok(client, site="sport", body="insightful")
+    with world.app_context():
+        moderator = user("sportmod@example.org")
+        assert mod.moderate_comment(created["id"], "feature", moderator).featured
+        assert not mod.moderate_comment(created["id"], "unfeature", moderator).featured
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.comment_id == created["id"]).order_by(AuditEntry.id)
+        ).all()
+        assert [(e.action, e.before_status, e.after_status) for e in entries] == [
+            ("feature", "approved", "approved"),
+            ("unfeature", "approved", "approved"),
+        ]
+        assert db.session.get(Comment, created["id"]).status == CommentStatus.APPROVED
+
+
+def test_bad_actions_reasons_and_targets_are_refused(world, client):
+    pending = post_ok(client, body="held")
+    with world.app_context():
+        admin = user("admin@example.org")
+        with pytest.raises(ValidationError, match="action must be one of"):
+            mod.moderate_comment(pending["id"], "delete", admin)
+        with pytest.raises(ValidationError, match="at most 500"):
+            mod.moderate_comment(pending["id"], "reject", admin, reason="x" * 501)
+        with pytest.raises(ValidationError, match="only approved comments can be featured"):
+            mod.moderate_comment(pending["id"], "feature", admin)
+        with pytest.raises(NotFound):
+            mod.moderate_comment(999_999, "approve", admin)
+        with pytest.raises(Forbidden):
+            mod.moderate_comment(pending["id"], "approve", user("sportmod@example.org"))
+        with pytest.raises(Forbidden):
+            mod.moderate_comment(pending["id"], "approve", user("reader@example.org"))
+        comment = db.session.get(Comment, pending["id"])
+        comment.status = CommentStatus.DELETED
+        db.session.commit()
+        with pytest.raises(Conflict):
+            mod.moderate_comment(pending["id"], "restore", admin)
+
+
+def test_bulk_action_applies_to_all_in_one_transaction_each_audited(world, client):
+    ids = [post_ok(client, body=f"bulk {n}")["id"] for n in range(5)]
+    with world.app_context():
+        moderator = user("newsmod@example.org")
+        done = mod.bulk_moderate(ids, "approve", moderator)
+        assert [c.status for c in done] == [CommentStatus.APPROVED] * 5
+        assert done[0].article.comment_count == 5
+        audited = db.session.scalars(
+            select(AuditEntry.comment_id).where(AuditEntry.action == "approve")
+        ).all()
+        assert sorted(audited) == ids
+
+
+def test_bulk_action_with_a_forbidden_or_missing_comment_changes_nothing(world, client):
+    news_id = post_ok(client, body="news")["id"]
+    sport_id = post_ok(client, site="sport", body="sport")["id"]
+    with world.app_context():
+        with pytest.raises(Forbidden):
+            mod.bulk_moderate([news_id, sport_id], "reject", user("newsmod@example.org"))
+        with pytest.raises(NotFound, match="999999"):
+            mod.bulk_moderate([news_id, 999_999], "reject", user("admin@example.org"))
+        with pytest.raises(ValidationError):
+            mod.bulk_moderate(list(range(1, 202)), "reject", user("admin@example.org"))
+        with pytest.raises(ValidationError):
+            mod.bulk_moderate([], "reject", user("admin@example.org"))
+        db.session.expire_all()
+        assert db.session.get(Comment, news_id).status == CommentStatus.PENDING
+        assert db.session.get(Comment, sport_id).status == CommentStatus.APPROVED
+
+
+def test_bulk_failure_half_way_rolls_back_the_earlier_changes(world, client):
+    first = post_ok(client, site="sport", body="approved one")["id"]
+    second = post_ok(client, site="sport", body="to be deleted")["id"]
+    with world.app_context():
+        db.session.get(Comment, second).status = CommentStatus.DELETED
+        db.session.commit()
+        with pytest.raises(Conflict):
+            mod.bulk_moderate([first, second], "reject", user("admin@example.org"))
+        db.session.rollback()
+        assert db.session.get(Comment, first).status == CommentStatus.APPROVED
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reject")) is None
+
+
+def test_search_filters_by_text_author_article_status_and_dates(world, client):
+    token = make_token(world, "reader@example.org")
+    post_ok(client, body="Budget talk 100%", author_name="Ann", article_title="Budget 2027")
+    post_ok(client, body="Weather talk", headers=bearer(token), article="weather")
+    post_ok(client, site="sport", body="Match talk", author_name="Bob", article="match")
+    with world.app_context():
+        admin = user("admin@example.org")
+
+        def found(**filters):
+            return [i.html for i in mod.search_comments(admin, **filters).items]
+
+        assert found(text="TALK") == [
+            "<p>Match talk</p>",
+            "<p>Weather talk</p>",
+            "<p>Budget talk 100%</p>",
+        ]
+        assert found(text="100%") == ["<p>Budget talk 100%</p>"]
+        assert found(text="_") == []  # LIKE wildcards are taken literally
+        assert found(author="ann") == ["<p>Budget talk 100%</p>"]
+        assert found(author="reader") == ["<p>Weather talk</p>"]
+        assert found(article="budget") == ["<p>Budget talk 100%</p>"]
+        assert found(status="approved") == ["<p>Match talk</p>"]
+        assert found(site_slug="sport") == ["<p>Match talk</p>"]
+        today = utcnow().date()
+        assert len(found(date_from=today, date_to=today)) == 3
+        assert found(date_to=today - timedelta(days=1)) == []
+        assert found(date_from=today.isoformat()) != []
+        assert [i.html for i in mod.search_comments(user("sportmod@example.org")).items] == [
+            "<p>Match talk</p>"
+        ]
+        with pytest.raises(ValidationError):
+            mod.search_comments(admin, status="gone")
+        with pytest.raises(ValidationError):
+            mod.search_comments(admin, date_from="yesterday")
+        with pytest.raises(Forbidden):
+            mod.search_comments(user("reader@example.org"), text="talk")
+
+
+def test_audit_log_filters_and_is_scoped_to_the_moderators_sites(world, client):
+    news_id = post_ok(client, body="news")["id"]  # a rule hold on news (premod)
+    sport_id = post_ok(client, site="sport", body="sport")["id"]
+    with world.app_context():
+        admin = user("admin@example.org")
+        mod.moderate_comment(news_id, "approve", admin)
+        mod.moderate_comment(sport_id, "reject", admin, reason="Abusive")
+        everything = mod.audit_log(admin).items
+        assert [(e.action, e.actor_name) for e in everything] == [
+            ("reject", "Admin"),
+            ("approve", "Admin"),
+            ("rule_hold", None),
+        ]
+        assert [e.action for e in mod.audit_log(admin, comment_id=news_id).items] == [
+            "approve",
+            "rule_hold",
+        ]
+        assert [e.action for e in mod.audit_log(admin, action="reject").items] == ["reject"]
+        assert [e.action for e in mod.audit_log(admin, user_id=admin.id).items] == [
+            "reject",
+            "approve",
+        ]
+        assert [e.site_slug for e in mod.audit_log(user("newsmod@example.org")).items] == [
+            "news",
+            "news",
+        ]
+        first = mod.audit_log(admin, limit=2)
+        rest = mod.audit_log(admin, cursor=first.next_cursor, limit=2)
+        assert [e.action for e in rest.items] == ["rule_hold"] and rest.next_cursor is None
+        with pytest.raises(Forbidden):
+            mod.audit_log(user("reader@example.org"))
+        with pytest.raises(Forbidden):
+            mod.audit_log(user("newsmod@example.org"), site_slug="sport")
+
+
+def test_queue_counts_drop_after_moderation(world, client):
+    ids = [post_ok(client, body=f"held {n}")["id"] for n in range(3)]
+    with world.app_context():
+        moderator = user("newsmod@example.org")
+        assert mod.queue_counts(moderator) == {"pending": 3, "reported": 0, "spam": 0}
+        mod.moderate_comment(ids[0], "spam", moderator)
+        mod.moderate_comment(ids[1], "reject", moderator)
+        assert mod.queue_counts(moderator, "news") == {"pending": 1, "reported": 0, "spam": 1}
+        assert mod.queue_counts(user("sportmod@example.org")) == {
+            "pending": 0,
+            "reported": 0,
+            "spam": 0,
+        }
