@@ -122,7 +122,13 @@ SCHEMAS = {
                 "minimum": 0,
                 "description": "Approved comments (placeholders and pending ones not counted).",
             },
-            "closed": {"type": "boolean", "description": "True when new comments are refused."},
+            "closed": {
+                "type": "boolean",
+                "description": (
+                    "True when a moderator closed comments on the article (posting may also be "
+                    "refused after the site's `close_after_days`, which this flag does not show)."
+                ),
+            },
             "reactions": {
                 "type": "object",
                 "description": "Readers' reactions to the article, by kind (all kinds present).",
@@ -306,9 +312,11 @@ PATHS = {
                 "Guests give `author_name` (and optionally `author_email`); bearer-token and "
                 "signed-in callers post as themselves. The article is created on first post. "
                 "The answer's `status` is `approved` or `pending` as the site's moderation "
-                "decides; a pending comment is visible only to its author. Posting is rate "
-                "limited per account, or per IP address for guests (staff are exempt); every "
-                "request counts, accepted or not."
+                "rules decide; a pending comment is visible only to its author. A comment the "
+                "rules reject or mark spam is answered as a placeholder (`status` `deleted`) "
+                "and never shown. Posting is rate limited per account, or per IP address for "
+                "guests (staff are exempt; every request counts, accepted or not), and by the "
+                "site's own `rate_limit_posts` setting."
             ),
             "security": OPTIONAL_AUTH,
             "parameters": [CSRF_HEADER],
