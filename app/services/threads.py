@@ -38,6 +38,7 @@ from app.models import (
 from app.services.avatars import avatar_path
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer
+from app.services.site_settings import comments_closed
 
 SORTS = ("oldest", "newest", "top")
 MAX_LIMIT = 500
@@ -368,7 +369,7 @@ def load_thread(
         article.title,
         article.url,
         article.comment_count,
-        article.closed,
+        comments_closed(site, article),  # closed by hand, or by the site's close_after_days
         _reaction_counts(article.id),
         id=article.id,
     )

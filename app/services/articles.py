@@ -1,0 +1,165 @@
+"""Articles as moderators see them: a list per site with counts, closing, per-article premod.
+
+``close_after_days`` (a site setting) closes every article first seen more than N days ago;
+``closed`` here is the article's own switch. Both make posting answer 403 ``thread_closed``
+(app.services.site_settings.comments_closed). ``premod`` on an article overrides the site's
+(True: hold every comment; False: never pre-moderate; None: follow the site).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from app.extensions import db
+from app.models import Article, Comment, CommentStatus, User
+from app.services import audit
+from app.services.comments import clean_article_key
+from app.services.errors import NotFound, ValidationError
+from app.services.moderation import id_cursor, require_moderator, require_staff
+from app.services.site_settings import comments_closed
+from app.services.sites import get_site
+
+PAGE_SIZE = 50
+REPORTED = and_(
+    Comment.report_count > 0,
+    Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING]),
+)
+
+
+@dataclass(slots=True)
+class ArticleItem:
+    id: int
+    key: str
+    title: str | None
+    url: str | None
+    comment_count: int  # approved comments, as readers count them
+    pending_count: int
+    reported_count: int
+    closed: bool  # closed by hand
+    comments_closed: bool  # closed by hand or by the site's close_after_days
+    premod: bool | None
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class ArticlePage:
+    items: list[ArticleItem]
+    next_cursor: str | None
+
+
+def list_articles(
+    moderator: User | None, site_slug: str, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> ArticlePage:
+    """A site's articles, newest first, with their approved, pending and reported counts.
+
+    Two queries per page whatever its size. Raises NotFound(unknown_site), Forbidden,
+    ValidationError(invalid_cursor, invalid_limit).
+    """
+    require_staff(moderator)
+    site = get_site(site_slug)
+    require_moderator(moderator, site)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
+        raise ValidationError("limit must be between 1 and 100", "invalid_limit")
+    query = select(Article).where(Article.site_id == site.id)
+    after = id_cursor(cursor)
+    if after is not None:
+        query = query.where(Article.id < after)
+    articles = db.session.scalars(query.order_by(Article.id.desc()).limit(limit + 1)).all()
+    next_cursor = str(articles[limit - 1].id) if len(articles) > limit else None
+    articles = articles[:limit]
+    held: dict[int, tuple[int, int]] = {}
+    if articles:
+        rows = db.session.execute(
+            select(
+                Comment.article_id,
+                func.sum(case((Comment.status == CommentStatus.PENDING, 1), else_=0)),
+                func.sum(case((REPORTED, 1), else_=0)),
+            )
+            .where(
+                Comment.article_id.in_([a.id for a in articles]),
+                or_(Comment.status == CommentStatus.PENDING, Comment.report_count > 0),
+            )
+            .group_by(Comment.article_id)
+        )
+        held = {article_id: (int(p or 0), int(r or 0)) for article_id, p, r in rows}
+    items = [
+        ArticleItem(
+            id=a.id,
+            key=a.key,
+            title=a.title,
+            url=a.url,
+            comment_count=a.comment_count,
+            pending_count=held.get(a.id, (0, 0))[0],
+            reported_count=held.get(a.id, (0, 0))[1],
+            closed=a.closed,
+            comments_closed=comments_closed(site, a),
+            premod=a.premod,
+            created_at=a.created_at,
+        )
+        for a in articles
+    ]
+    return ArticlePage(items, next_cursor)
+
+
+def _article(moderator: User | None, site_slug: str, article_key: Any) -> Article:
+    require_staff(moderator)
+    site = get_site(site_slug)
+    require_moderator(moderator, site)
+    key = clean_article_key(article_key)
+    article = db.session.scalar(
+        select(Article).where(Article.site_id == site.id, Article.key == key)
+    )
+    if article is None:
+        raise NotFound(f"no article {key[:80]!r} on {site.slug}", "unknown_article")
+    return article
+
+
+def set_article_closed(
+    moderator: User | None, site_slug: str, article_key: Any, closed: Any
+) -> Article:
+    """Close or reopen comments on one article; audited; commit.
+
+    Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_closed).
+    """
+    if not isinstance(closed, bool):
+        raise ValidationError("closed must be true or false", "invalid_closed")
+    article = _article(moderator, site_slug, article_key)
+    assert moderator is not None
+    if article.closed != closed:
+        article.closed = closed
+        audit.record(
+            "close_article" if closed else "reopen_article",
+            site_id=article.site_id,
+            actor_id=moderator.id,
+            reason=f"article {article.key[:400]}",
+        )
+    db.session.commit()
+    return article
+
+
+def set_article_premod(
+    moderator: User | None, site_slug: str, article_key: Any, premod: Any
+) -> Article:
+    """Set one article's pre-moderation: True, False, or None (follow the site); audited.
+
+    Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_premod).
+    """
+    if premod is not None and not isinstance(premod, bool):
+        raise ValidationError("premod must be true, false or null", "invalid_premod")
+    article = _article(moderator, site_slug, article_key)
+    assert moderator is not None
+    if article.premod != premod:
+        article.premod = premod
+        state = {True: "on", False: "off", None: "as the site"}[premod]
+        audit.record(
+            "article_premod",
+            site_id=article.site_id,
+            actor_id=moderator.id,
+            reason=f"premod {state} for article {article.key[:400]}",
+        )
+    db.session.commit()
+    return article

@@ -1,0 +1,312 @@
+"""Actions on authors: ban (one site or every site), suspend for some days, trust, reset.
+
+An author is an account, or a guest known by the browser key and the IP address of one of
+their comments. Bans live in the ``bans`` table, which posting checks
+(app.services.comments._check_not_banned answers 403 ``banned``): an account is banned by its
+id; a guest by browser key *and* IP address (one row matching either), so clearing cookies is
+not enough to come back. A suspension is a ban with an end (``expires_at``).
+
+Who may do what: a moderator acts on the authors of the sites they moderate, and bans or
+suspends on one site (``site_wide=True``); only admins ban on every site (``site_wide=False``)
+and lift such bans; nobody acts on themselves, and only admins act on staff accounts. Trust is
+a property of the account (all sites): trusted authors skip pre-moderation and the soft rules
+(app.services.rules). ``reset_author`` takes an author back to normal: not trusted, and the
+bans the moderator may lift are lifted. Every action is audited with the moderator, the
+author (``target_user_id`` for accounts; the comment for guests), the scope and the reason.
+
+The first positional argument is a comment id (act on its author, which works for guests);
+pass ``user_id=`` (and ``site_slug=`` for a one-site action) to act on an account directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+
+from app.extensions import db
+from app.models import Ban, Comment, Role, Site, User, UserStatus, utcnow
+from app.services import audit
+from app.services.comments import get_comment
+from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.moderation import (
+    AuthorHistory,
+    author_histories,
+    clean_reason,
+    moderated_site_ids,
+    require_moderator,
+    require_staff,
+)
+from app.services.sites import get_site
+
+SUSPEND_DAYS_MAX = 365
+
+
+@dataclass(slots=True)
+class BanInfo:
+    id: int
+    site_slug: str | None  # None: every site
+    reason: str | None
+    created_at: datetime
+    expires_at: datetime | None  # None: until lifted
+
+
+@dataclass(slots=True)
+class AuthorStatus:
+    name: str
+    user_id: int | None
+    is_guest: bool
+    trusted: bool
+    history: AuthorHistory | None
+    bans: list[BanInfo] = field(default_factory=list)
+
+    @property
+    def banned(self) -> bool:
+        return bool(self.bans)
+
+
+@dataclass(slots=True)
+class _Author:
+    user: User | None
+    guest_key: str | None
+    ip: str | None
+    name: str
+    comment: Comment | None
+    site: Site | None
+
+    def ban_clause(self):
+        """SQL: the bans that apply to this author."""
+        if self.user is not None:
+            return Ban.user_id == self.user.id
+        who = []
+        if self.guest_key:
+            who.append(Ban.guest_key == self.guest_key)
+        if self.ip:
+            who.append(Ban.ip == self.ip)
+        return or_(*who)
+
+
+def _find_author(
+    comment_id: int | None, user_id: int | None, site_slug: str | None, moderator: User | None
+) -> _Author:
+    """The author of a comment, or an account; checks the moderator may act on them."""
+    require_staff(moderator)
+    if (comment_id is None) == (user_id is None):
+        raise ValidationError("give either a comment id or a user id", "invalid_author")
+    if comment_id is not None:
+        comment = get_comment(comment_id)
+        site = comment.article.site
+        require_moderator(moderator, site)
+        if comment.user is not None:
+            author = _Author(comment.user, None, None, comment.user.name, comment, site)
+        else:
+            if not comment.guest_key and not comment.author_ip:
+                raise ValidationError(
+                    "this guest left no browser id or address to act on", "invalid_author"
+                )
+            name = comment.guest_name or "Guest"
+            author = _Author(None, comment.guest_key, comment.author_ip, name, comment, site)
+    else:
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"no user with id {user_id}", "unknown_user")
+        site = get_site(site_slug) if site_slug else None
+        if site is not None:
+            require_moderator(moderator, site)
+        else:
+            moderated_site_ids(moderator)  # staff only
+        author = _Author(user, None, None, user.name, None, site)
+    assert moderator is not None
+    if author.user is not None:
+        if author.user.id == moderator.id:
+            raise ValidationError("you cannot act on your own account", "invalid_author")
+        if author.user.is_staff and moderator.role != Role.ADMIN:
+            raise Forbidden("only admins may act on staff accounts", "forbidden")
+    return author
+
+
+def _record(action: str, author: _Author, moderator: User, reason: str | None, site_id) -> None:
+    audit.record(
+        action,
+        comment=author.comment,
+        site_id=site_id,
+        actor_id=moderator.id,
+        target_user_id=author.user.id if author.user is not None else None,
+        reason=reason,
+    )
+
+
+def _ban(
+    comment_id: int | None,
+    moderator: User | None,
+    site_wide: bool,
+    reason: str | None,
+    days: int | None,
+    user_id: int | None,
+    site_slug: str | None,
+) -> AuthorStatus:
+    """Ban (``days`` None) or suspend an author, audit it, commit."""
+    reason = clean_reason(reason)
+    author = _find_author(comment_id, user_id, site_slug, moderator)
+    assert moderator is not None
+    if site_wide:
+        if author.site is None:
+            raise ValidationError("say which site the ban is for (site)", "invalid_site")
+        site_id, scope = author.site.id, f"on {author.site.slug}"
+    else:
+        if moderator.role != Role.ADMIN:
+            raise Forbidden("only admins may ban on every site", "forbidden")
+        site_id, scope = None, "everywhere"
+    is_guest = author.user is None
+    db.session.add(
+        Ban(
+            site_id=site_id,
+            user_id=None if is_guest else author.user.id,
+            guest_key=author.guest_key if is_guest else None,
+            ip=author.ip if is_guest else None,
+            reason=reason,
+            created_by_id=moderator.id,
+            expires_at=None if days is None else utcnow() + timedelta(days=days),
+        )
+    )
+    if days is None:
+        action, note = ("ban" if site_wide else "ban_global"), f"banned {scope}"
+    else:
+        action, note = "suspend", f"suspended {scope} for {days} day(s)"
+    _record(action, author, moderator, note + (f": {reason}" if reason else ""), site_id)
+    db.session.commit()
+    return _status(author)
+
+
+def _status(author: _Author) -> AuthorStatus:
+    bans = db.session.execute(
+        select(Ban, Site.slug)
+        .outerjoin(Site, Site.id == Ban.site_id)
+        .where(author.ban_clause(), or_(Ban.expires_at.is_(None), Ban.expires_at > utcnow()))
+        .order_by(Ban.id)
+    ).all()
+    if author.user is not None:
+        histories, _ = author_histories({author.user.id}, set())
+        history = histories[author.user.id]
+        history.first_seen = author.user.created_at
+    elif author.guest_key:
+        _, histories = author_histories(set(), {author.guest_key})
+        history = histories[author.guest_key]
+    else:
+        history = None
+    return AuthorStatus(
+        name=author.name,
+        user_id=author.user.id if author.user is not None else None,
+        is_guest=author.user is None,
+        trusted=bool(author.user is not None and author.user.trusted),
+        history=history,
+        bans=[BanInfo(b.id, slug, b.reason, b.created_at, b.expires_at) for b, slug in bans],
+    )
+
+
+def author_status(
+    comment_id: int | None = None,
+    moderator: User | None = None,
+    *,
+    user_id: int | None = None,
+    site_slug: str | None = None,
+) -> AuthorStatus:
+    """An author's history, trust and active bans. Raises NotFound, Forbidden."""
+    return _status(_find_author(comment_id, user_id, site_slug, moderator))
+
+
+def ban_author(
+    comment_id: int | None = None,
+    moderator: User | None = None,
+    site_wide: bool = True,
+    reason: str | None = None,
+    *,
+    user_id: int | None = None,
+    site_slug: str | None = None,
+) -> AuthorStatus:
+    """Ban an author from commenting: on the comment's (or ``site_slug``'s) site, or, for
+    admins with ``site_wide=False``, on every site; commit. Until lifted by ``reset_author``.
+
+    Raises NotFound(unknown_comment, unknown_user, unknown_site), Forbidden(forbidden),
+    ValidationError(invalid_author, invalid_site, invalid_reason).
+    """
+    return _ban(comment_id, moderator, site_wide, reason, None, user_id, site_slug)
+
+
+def suspend_author(
+    comment_id: int | None = None,
+    moderator: User | None = None,
+    site_wide: bool = True,
+    reason: str | None = None,
+    days: int | None = None,
+    *,
+    user_id: int | None = None,
+    site_slug: str | None = None,
+) -> AuthorStatus:
+    """Like ``ban_author`` for ``days`` days (1 to 365); commit.
+
+    Raises what ``ban_author`` raises, and ValidationError(invalid_days)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= SUSPEND_DAYS_MAX:
+        raise ValidationError(
+            f"days must be a whole number from 1 to {SUSPEND_DAYS_MAX}", "invalid_days"
+        )
+    return _ban(comment_id, moderator, site_wide, reason, days, user_id, site_slug)
+
+
+def trust_author(
+    comment_id: int | None = None,
+    moderator: User | None = None,
+    reason: str | None = None,
+    *,
+    user_id: int | None = None,
+    site_slug: str | None = None,
+) -> AuthorStatus:
+    """Mark an account trusted (skips pre-moderation and the soft rules); commit.
+
+    Guests cannot be trusted: ValidationError(invalid_author). Raises NotFound, Forbidden."""
+    reason = clean_reason(reason)
+    author = _find_author(comment_id, user_id, site_slug, moderator)
+    assert moderator is not None
+    if author.user is None:
+        raise ValidationError(
+            "only readers with an account can be trusted, not guests", "invalid_author"
+        )
+    author.user.trusted = True
+    _record("trust", author, moderator, reason, author.site.id if author.site else None)
+    db.session.commit()
+    return _status(author)
+
+
+def reset_author(
+    comment_id: int | None = None,
+    moderator: User | None = None,
+    reason: str | None = None,
+    *,
+    user_id: int | None = None,
+    site_slug: str | None = None,
+) -> AuthorStatus:
+    """Take an author back to normal: not trusted, and unbanned where the moderator may; commit.
+
+    A moderator lifts bans and suspensions on the sites they moderate; an admin lifts every
+    ban, the global ones included (bans the moderator may not lift stay, and are listed in
+    the answer). Raises NotFound, Forbidden, ValidationError(invalid_author, invalid_reason).
+    """
+    reason = clean_reason(reason)
+    author = _find_author(comment_id, user_id, site_slug, moderator)
+    assert moderator is not None
+    lift = delete(Ban).where(author.ban_clause())
+    allowed = moderated_site_ids(moderator)
+    if allowed is not None:
+        lift = lift.where(Ban.site_id.in_(allowed))
+    elif moderator.role != Role.ADMIN:
+        lift = lift.where(Ban.site_id.is_not(None))
+    lifted = db.session.execute(lift.execution_options(synchronize_session=False)).rowcount
+    if author.user is not None:
+        author.user.trusted = False
+        if author.user.status == UserStatus.BANNED and moderator.role == Role.ADMIN:
+            author.user.status = UserStatus.ACTIVE
+    note = f"reset to normal; {lifted} ban(s) lifted" + (f": {reason}" if reason else "")
+    _record("reset", author, moderator, note, author.site.id if author.site else None)
+    db.session.commit()
+    return _status(author)
