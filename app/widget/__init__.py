@@ -1,4 +1,4 @@
-"""What Parley serves to readers' browsers outside the JSON API: avatars (and the widget)."""
+"""What Parley serves to readers' browsers outside the JSON API: the widget and avatars."""
 
 from flask import Blueprint, Response, abort
 
@@ -21,4 +21,4 @@ def default_avatar(token: str) -> Response:
     return response
 
 
-from app.widget import uploads  # noqa: E402,F401  (routes register on bp)
+from app.widget import frame, scripts, uploads  # noqa: E402,F401  (routes register on bp)

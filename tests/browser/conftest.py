@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 
 from app import create_app
 from app.extensions import db
+from app.services.sites import create_site
 
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -143,3 +145,93 @@ def host_pages() -> Iterator[HostPages]:
     pages.port = server.port
     yield pages
     server.stop()
+
+
+# --- The widget's browser tests (tests/browser/test_widget_*.py) ---
+
+
+@dataclass
+class WidgetHost:
+    """Makes sites on the live Parley and publisher pages that embed its widget."""
+
+    live: LiveParley
+    pages: HostPages
+
+    def site(self, premod: bool = False, allow_guests: bool = True) -> str:
+        """A new site whose only allowed origin is the host pages' origin; returns its slug."""
+        slug = f"w{uuid.uuid4().hex[:10]}"
+        with self.live.app.app_context():
+            create_site(slug, slug, [self.pages.origin], premod=premod, allow_guests=allow_guests)
+        return slug
+
+    def page(
+        self,
+        site: str,
+        article: str,
+        *,
+        css: str = "",
+        before: str = "",
+        after: str = "",
+        attrs: str = "",
+        script: str = "embed.js",
+    ) -> str:
+        """A news page embedding the widget with the real snippet; returns its URL."""
+        name = f"p{uuid.uuid4().hex[:10]}"
+        html = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>Host article {article}</title>
+<style>{css}</style></head>
+<body><h1>Host article</h1><a id="before" href="#top">before the comments</a>
+{before}
+<div id="parley-thread" data-site="{site}" data-article="{article}"
+     data-title="Article {article}" data-url="{self.pages.origin}/{name}" {attrs}></div>
+<script async src="{self.live.url}/{script}"></script>
+{after}
+</body></html>"""
+        return self.pages.add(name, html)
+
+
+@pytest.fixture
+def widget(live_parley, host_pages) -> WidgetHost:
+    return WidgetHost(live_parley, host_pages)
+
+
+class PageWatch:
+    """Collects console errors, uncaught exceptions and requests to any third origin."""
+
+    def __init__(self, origins: set[str]) -> None:
+        self.origins = origins
+        self.problems: list[str] = []
+        self.allowed: list[str] = []
+
+    def allow(self, text: str) -> None:
+        """Expect a console error containing ``text`` (Chromium logs every 4xx a test provokes)."""
+        self.allowed.append(text)
+
+    def unexpected(self) -> list[str]:
+        return [p for p in self.problems if not any(text in p for text in self.allowed)]
+
+    def attach(self, page) -> None:
+        page.on(
+            "console",
+            lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"),
+        )
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.on("request", self._check_request)
+
+    def _check_request(self, request) -> None:
+        url = request.url
+        if url.startswith(("data:", "about:", "blob:")):
+            return
+        parts = url.split("/")
+        if "/".join(parts[:3]) not in self.origins:
+            self.problems.append(f"request left the test origins: {url}")
+
+
+@pytest.fixture
+def watch(page, live_parley, host_pages):
+    """Fails the test if the page logged an error or sent a request off the two test origins."""
+    watcher = PageWatch({live_parley.url, host_pages.origin})
+    watcher.attach(page)
+    yield watcher
+    assert watcher.unexpected() == []

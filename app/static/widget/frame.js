@@ -1,0 +1,465 @@
+/* Parley thread frame: enhances the server-rendered thread. Plain ES2020, no framework.
+   Elements come from the page's <template>s and are filled with textContent; the only HTML
+   inserted as such is the server's: sanitized comment HTML (app/sanitize.py, on write) and
+   comment lists rendered by the frame's own Jinja templates (/embed/thread/comments). */
+(() => {
+  "use strict";
+  const d = document;
+  const $ = (sel, el = d) => el.querySelector(sel);
+  const $$ = (sel, el = d) => [...el.querySelectorAll(sel)];
+  const C = JSON.parse($("#parley-config").textContent);
+  const S = C.strings;
+  const csrf = $("meta[name=csrf-token]").content;
+  const root = $("#parley"), list = $("#comments"), more = $("#more"), live = $("#live");
+  const counter = $("#count");
+  const plural = new Intl.PluralRules(C.lang);
+  let seq = 0;
+
+  const text = (key, vars = {}) => {
+    let s = S[key] || S.error;
+    if (typeof s === "object") s = s[plural.select(vars.n)] || s.other;
+    return s.replace(/\{(\w+)\}/g, (_, k) => vars[k]);
+  };
+  const say = (message) => {
+    live.textContent = "";
+    setTimeout(() => { live.textContent = message; }, 30);
+  };
+  const el = (tag, cls, content) => {
+    const node = d.createElement(tag);
+    if (cls) node.className = cls;
+    if (content) node.textContent = content;
+    return node;
+  };
+  // Parts of one comment, not of its replies.
+  const part = (li, sel) => $(":scope > .cm " + sel, li);
+
+  /* --- Talking to the host page (embed.js) and to the API --- */
+  const tell = (message) => {
+    if (C.host && parent !== window) parent.postMessage({ parley: message.parley, ...message }, C.host);
+  };
+  let height = 0;
+  const sendHeight = () => {
+    const h = Math.ceil(d.body.getBoundingClientRect().height);
+    if (h !== height) { height = h; tell({ parley: "height", h }); }
+  };
+  new ResizeObserver(sendHeight).observe(d.body);
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Parley-Frame": "1", "X-CSRFToken": csrf },
+      body: body ? JSON.stringify(body) : undefined
+    });
+    const json = (response.headers.get("Content-Type") || "").includes("json");
+    const data = await (json ? response.json() : response.text());
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      throw new Error(S["err_" + error.code] || error.message || S.error);
+    }
+    return data;
+  }
+
+  /* --- Showing comments --- */
+  const localTimes = (scope) => {
+    for (const t of $$("time", scope)) {
+      t.title = new Date(t.dateTime).toLocaleString(C.lang, { dateStyle: "long", timeStyle: "short" });
+    }
+  };
+  const setCount = (n) => {
+    counter.dataset.n = n;
+    counter.textContent = text("comment_count", { n });
+  };
+
+  function build(c, level, parentName) {
+    const li = $("#tpl-comment").content.firstElementChild.cloneNode(true);
+    const name = c.author.name;
+    li.id = "c" + c.id;
+    li.dataset.id = c.id;
+    li.dataset.level = level;
+    li.dataset.name = name;
+    part(li, ".av").src = c.author.avatar_url;
+    part(li, ".n").textContent = name;
+    const badge = part(li, ".bd");
+    if (c.author.badge) badge.textContent = S["badge_" + c.author.badge] || c.author.badge;
+    else badge.remove();
+    if (!c.featured) part(li, ".ft").remove();
+    if (parentName) part(li, ".irt").textContent = text("in_reply_to", { name: parentName });
+    else part(li, ".irt").remove();
+    if (!c.edited_at) part(li, ".ed").remove();
+    const time = part(li, "time");
+    time.dateTime = c.created_at;
+    time.textContent = S.just_now;
+    const link = part(li, ".tm");
+    link.href = (C.url || "") + "#parley-comment-" + c.id;
+    link.setAttribute("aria-label", S.permalink + ": " + S.just_now);
+    if (c.status !== "pending") part(li, ".pend").remove();
+    part(li, ".comment-body").innerHTML = c.html; // sanitized by the server (app/sanitize.py)
+    part(li, ".sc").textContent = c.score;
+    part(li, "[data-act=reply]").setAttribute("aria-label", text("reply_to", { name }));
+    if (c.own && c.editable_until) li.dataset.until = c.editable_until;
+    else for (const b of $$(":scope > .cm .own", li)) b.remove();
+    if (c.own) part(li, ".rep").remove();
+    localTimes(li);
+    return li;
+  }
+
+  function insert(li, parentLi) {
+    if (!parentLi) {
+      if (C.sort === "newest") list.prepend(li);
+      else list.append(li);
+    } else if (+parentLi.dataset.level < C.maxIndent) {
+      let replies = $(":scope > .cs", parentLi);
+      if (!replies) parentLi.append((replies = el("ol", "cs")));
+      replies.append(li);
+    } else {
+      parentLi.after(li);
+    }
+    $("#empty").hidden = true;
+  }
+
+  /* --- Posting and replying --- */
+  const remembered = () => {
+    try { return JSON.parse(localStorage.getItem("parley-guest")) || {}; } catch { return {}; }
+  };
+  const remember = (guest) => {
+    try { localStorage.setItem("parley-guest", JSON.stringify(guest)); } catch { /* storage blocked */ }
+  };
+
+  async function busy(form, work) {
+    const button = $("button[type=submit]", form), message = $(".msg", form);
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = S.posting;
+    message.textContent = "";
+    try {
+      await work();
+    } catch (error) {
+      message.textContent = error.message;
+    } finally {
+      button.disabled = false;
+      button.textContent = label;
+    }
+  }
+
+  function postComment(form) {
+    const fields = Object.fromEntries(new FormData(form));
+    const parentLi = form.closest("li.c");
+    const body = {
+      site: C.site, article: C.article, body: fields.body,
+      article_title: C.title || undefined, article_url: C.url || undefined
+    };
+    if ("author_name" in fields) {
+      body.author_name = fields.author_name;
+      body.author_email = fields.author_email || undefined;
+    }
+    if (parentLi) body.parent_id = +parentLi.dataset.id;
+    return busy(form, async () => {
+      const c = await api("POST", "/api/v1/comments", body);
+      if ("author_name" in fields) remember({ name: fields.author_name, email: fields.author_email });
+      const flat = parentLi && +parentLi.dataset.level >= C.maxIndent;
+      const level = parentLi ? +parentLi.dataset.level + (flat ? 0 : 1) : 0;
+      const li = build(c, level, flat ? parentLi.dataset.name : null);
+      insert(li, parentLi);
+      $("textarea", form).value = "";
+      if (c.status === "approved") setCount(+counter.dataset.n + 1);
+      say(c.status === "pending" ? S.awaiting : S.posted);
+      if (parentLi) {
+        form.remove();
+        li.focus();
+      }
+    });
+  }
+
+  function openReply(li) {
+    const main = $("#post");
+    const slot = part(li, ".slot");
+    const form = main.cloneNode(true);
+    const n = ++seq;
+    form.removeAttribute("id");
+    form.className = "f reply";
+    form.setAttribute("aria-label", text("reply_to", { name: li.dataset.name }));
+    const area = $("textarea", form);
+    area.id = "body-" + n;
+    area.value = "";
+    area.setAttribute("aria-describedby", "hint-" + n);
+    $("label[for]", form).htmlFor = area.id;
+    $(".hint", form).id = "hint-" + n;
+    $("button[type=submit]", form).textContent = S.reply_submit;
+    $(".msg", form).textContent = "";
+    const cancel = el("button", "btn alt", S.cancel);
+    cancel.type = "button";
+    cancel.dataset.act = "close";
+    $("button[type=submit]", form).after(" ", cancel);
+    slot.replaceChildren(form);
+    area.focus();
+  }
+
+  /* --- Reactions and votes: optimistic, corrected by the server's answer --- */
+  function showReactions(counts, mine) {
+    for (const b of $$(".rb")) {
+      const kind = b.dataset.kind;
+      b.setAttribute("aria-pressed", String(kind === mine));
+      $(".rn", b).textContent = counts[kind];
+    }
+  }
+
+  async function react(button) {
+    const before = {}, kind = button.dataset.kind;
+    let mine = null;
+    for (const b of $$(".rb")) {
+      before[b.dataset.kind] = +$(".rn", b).textContent;
+      if (b.getAttribute("aria-pressed") === "true") mine = b.dataset.kind;
+    }
+    const guess = { ...before };
+    if (mine) guess[mine]--;
+    if (mine !== kind) guess[kind]++;
+    showReactions(guess, mine === kind ? null : kind);
+    try {
+      const r = await api("POST", "/api/v1/reactions", { site: C.site, article: C.article, kind });
+      showReactions(r.reactions, r.mine);
+    } catch (error) {
+      showReactions(before, mine);
+      say(error.message);
+    }
+  }
+
+  function showVote(li, score, mine) {
+    part(li, ".sc").textContent = score;
+    part(li, ".up").setAttribute("aria-pressed", String(mine === 1));
+    part(li, ".down").setAttribute("aria-pressed", String(mine === -1));
+  }
+
+  async function vote(button, li) {
+    const pressed = (b) => part(li, b).getAttribute("aria-pressed") === "true";
+    const before = pressed(".up") ? 1 : pressed(".down") ? -1 : 0;
+    const score = +part(li, ".sc").textContent;
+    const value = before === +button.dataset.v ? 0 : +button.dataset.v;
+    showVote(li, score - before + value, value);
+    try {
+      const r = await api("POST", `/api/v1/comments/${li.dataset.id}/votes`, { value });
+      showVote(li, r.score, r.mine);
+    } catch (error) {
+      showVote(li, score, before);
+      notice(li, error.message);
+    }
+  }
+
+  const notice = (li, message) => {
+    const p = el("p", "msg", message);
+    p.setAttribute("role", "alert");
+    part(li, ".slot").replaceChildren(p);
+  };
+
+  /* --- Report, edit, delete --- */
+  function openTemplate(li, id) {
+    const node = $("#" + id).content.firstElementChild.cloneNode(true);
+    part(li, ".slot").replaceChildren(node);
+    $("input, textarea, button", node).focus();
+    return node;
+  }
+
+  function sendReport(form, li) {
+    const fields = Object.fromEntries(new FormData(form));
+    return busy(form, async () => {
+      await api("POST", `/api/v1/comments/${li.dataset.id}/reports`, {
+        reason: fields.reason, note: fields.note || undefined
+      });
+      const done = el("p", "done", S.reported);
+      form.replaceWith(done);
+      part(li, ".rep").remove();
+      say(S.reported);
+    });
+  }
+
+  function openEdit(li) {
+    const form = openTemplate(li, "tpl-edit");
+    const area = $("textarea", form);
+    area.value = part(li, ".comment-body").innerText.trim();
+    part(li, ".comment-body").hidden = true;
+    area.focus();
+  }
+
+  const windowClosed = (li, error) => {
+    if (/passed|window/.test(error.message)) for (const b of $$(":scope > .cm .own", li)) b.remove();
+  };
+
+  function saveEdit(form, li) {
+    return busy(form, async () => {
+      try {
+        const c = await api("PATCH", `/api/v1/comments/${li.dataset.id}`, { body: $("textarea", form).value });
+        const body = part(li, ".comment-body");
+        body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
+        body.hidden = false;
+        if (!part(li, ".ed")) part(li, ".meta").append(" ", el("span", "ed", "· " + S.edited));
+        if (c.status === "pending" && !part(li, ".pend")) part(li, ".meta").after(el("p", "pend", S.awaiting));
+        form.remove();
+        say(c.status === "pending" ? S.awaiting : S.updated);
+        part(li, "[data-act=edit]").focus();
+      } catch (error) {
+        windowClosed(li, error);
+        throw error;
+      }
+    });
+  }
+
+  async function confirmDelete(box, li) {
+    const message = $(".msg", box);
+    try {
+      await api("DELETE", `/api/v1/comments/${li.dataset.id}`);
+    } catch (error) {
+      message.textContent = error.message;
+      windowClosed(li, error);
+      return;
+    }
+    const approved = !part(li, ".pend");
+    if ($(":scope > .cs > li", li)) {
+      li.classList.add("gone");
+      part(li, ".n").textContent = "[deleted]";
+      part(li, ".comment-body").replaceChildren(el("p", "", "[deleted]"));
+      for (const x of $$(":scope > .cm :is(.acts, .slot, .bd, .pend, .ed)", li)) x.remove();
+    } else {
+      li.remove();
+    }
+    if (approved) setCount(Math.max(0, +counter.dataset.n - 1));
+    $("#empty").hidden = !!$("li", list);
+    say(S.deleted);
+  }
+
+  // The edit window closes in the reader's browser too (the server refuses late edits anyway).
+  setInterval(() => {
+    for (const li of $$("li[data-until]")) {
+      if (Date.parse(li.dataset.until) < Date.now()) {
+        for (const b of $$(":scope > .cm .own", li)) b.remove();
+        delete li.dataset.until;
+      }
+    }
+  }, 15000);
+
+  /* --- Sorting, "Load more" and permalinks --- */
+  async function fetchPage(cursor) {
+    const q = new URLSearchParams({ site: C.site, article: C.article, sort: C.sort, lang: C.lang });
+    if (C.url) q.set("url", C.url);
+    if (cursor) q.set("cursor", cursor);
+    const holder = d.createElement("template");
+    holder.innerHTML = await api("GET", "/embed/thread/comments?" + q); // our own templates' output
+    const page = holder.content.firstElementChild;
+    localTimes(page);
+    more.dataset.next = page.dataset.next;
+    more.hidden = !page.dataset.next;
+    setCount(+page.dataset.count);
+    return page;
+  }
+
+  async function loadMore() {
+    more.disabled = true;
+    more.textContent = S.loading;
+    try {
+      const page = await fetchPage(more.dataset.next);
+      for (const li of $$(":scope > li", page)) {
+        const shown = d.getElementById(li.id); // posted here, now arriving in its place
+        if (shown) shown.remove();
+      }
+      const first = page.firstElementChild;
+      list.append(...page.children);
+      if (first) first.focus({ preventScroll: true });
+    } catch (error) {
+      say(error.message);
+    } finally {
+      more.disabled = false;
+      more.textContent = S.load_more;
+    }
+  }
+
+  async function resort(sort) {
+    C.sort = sort;
+    try {
+      const page = await fetchPage(null);
+      list.replaceChildren(...page.children);
+      $("#empty").hidden = !!$("li", list);
+    } catch (error) {
+      say(error.message);
+    }
+  }
+
+  async function show(id) {
+    let li = d.getElementById("c" + id);
+    while (!li && more.dataset.next) {
+      await loadMore();
+      li = d.getElementById("c" + id);
+    }
+    if (!li) return;
+    for (const old of $$(".hl")) old.classList.remove("hl");
+    li.classList.add("hl");
+    li.focus({ preventScroll: true });
+    sendHeight();
+    tell({ parley: "scroll", y: Math.round(li.getBoundingClientRect().top + scrollY) });
+  }
+
+  /* --- Wiring: one listener per kind of event --- */
+  root.addEventListener("click", (e) => {
+    const button = e.target.closest("[data-act]");
+    if (!button || button.disabled) return;
+    const li = button.closest("li.c");
+    const act = button.dataset.act;
+    if (act === "react") react(button);
+    else if (act === "vote") vote(button, li);
+    else if (act === "reply") openReply(li);
+    else if (act === "report") openTemplate(li, "tpl-report");
+    else if (act === "edit") openEdit(li);
+    else if (act === "delete") openTemplate(li, "tpl-confirm");
+    else if (act === "confirm-delete") confirmDelete(button.closest(".confirm"), li);
+    else if (act === "more") loadMore();
+    else if (act === "close") close(button);
+  });
+
+  function close(inside) {
+    const slot = inside.closest(".slot");
+    if (!slot) return;
+    const li = slot.closest("li.c");
+    const form = slot.firstElementChild;
+    const opener = form && form.classList.contains("edit-f") ? "edit"
+      : form && form.classList.contains("rep-f") ? "report"
+      : form && form.classList.contains("confirm") ? "delete" : "reply";
+    slot.replaceChildren();
+    part(li, ".comment-body").hidden = false;
+    const back = part(li, `[data-act=${opener}]`);
+    if (back) back.focus();
+  }
+
+  root.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const li = form.closest("li.c");
+    if (form.classList.contains("rep-f")) sendReport(form, li);
+    else if (form.classList.contains("edit-f")) saveEdit(form, li);
+    else postComment(form);
+  });
+
+  root.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.form) {
+      e.preventDefault();
+      e.target.form.requestSubmit();
+    } else if (e.key === "Escape") {
+      close(e.target);
+    }
+  });
+
+  $("#sort").addEventListener("change", (e) => resort(e.target.value));
+  addEventListener("message", (e) => {
+    if (e.origin === C.host && e.data && e.data.parley === "show") show(+e.data.id);
+  });
+
+  /* --- Start --- */
+  const guest = remembered();
+  const main = $("#post");
+  if (main && guest.name && main.elements.author_name) {
+    main.elements.author_name.value = guest.name;
+    main.elements.author_email.value = guest.email || "";
+  }
+  counter.dataset.n = counter.dataset.n || 0;
+  localTimes(d);
+  sendHeight();
+  const target = /^#parley-comment-(\d+)$/.exec(location.hash);
+  if (target) show(+target[1]);
+})();

@@ -1,0 +1,281 @@
+"""The thread frame: ``/embed/thread``, the page embed.js puts in an iframe on the publisher's page.
+
+It is rendered on the server from the same service as the JSON API (``load_thread``), so a
+reader sees the thread before any script runs; ``frame.js`` then adds posting, replies, votes,
+reactions, reports, edits, sorting and "Load more" by calling the JSON API.
+
+Security:
+* Content-Security-Policy: scripts only from Parley's origin (no inline script at all), one
+  nonce'd inline ``<style>`` for the publisher's accent colour, and ``frame-ancestors`` limited
+  to the site's registered origins plus Parley's own (for the demo and the dashboard preview).
+* The publisher's page origin arrives as ``origin``; it is used as the frame's postMessage target
+  only when it is one of the site's origins, so nothing is ever posted to another page.
+* Query parameters that reach the page (title, url, accent, theme, lang) are validated or
+  autoescaped; the only HTML marked safe is the sanitizer's stored comment HTML.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Response, current_app, render_template, request
+
+from app.api.auth import current_viewer
+from app.api.serializers import iso, public_base_url, viewer_json
+from app.i18n import Catalogue, catalogue
+from app.models import ReactionKind, ReportReason, Site, utcnow
+from app.services.comments import clean_article_key
+from app.services.editing import editable_until
+from app.services.errors import ValidationError
+from app.services.identity import Viewer
+from app.services.threads import SORTS, CommentNode, ThreadPage, load_thread
+from app.services.viewer_state import load_viewer_state, node_ids
+from app.sessions import ensure_guest_id
+from app.widget import bp
+from app.widget.assets import asset
+
+THEMES = ("auto", "light", "dark")
+ACCENT_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+TEXT_PARAM_MAX = 2048
+# Replies indent this many levels; deeper ones continue flat, marked "in reply to NAME".
+MAX_INDENT = 3
+REACTION_EMOJI = {"like": "👍", "love": "❤️", "haha": "😂", "wow": "😮", "sad": "😢", "angry": "😠"}
+# Strings frame.js needs (the rest are rendered into the page).
+SCRIPT_STRINGS = (
+    "comment_count",
+    "posting",
+    "submit",
+    "reply_submit",
+    "cancel",
+    "save",
+    "posted",
+    "awaiting",
+    "updated",
+    "deleted",
+    "just_now",
+    "in_reply_to",
+    "delete_confirm",
+    "reported",
+    "loading",
+    "load_more",
+    "error",
+    "badge_moderator",
+    "badge_staff",
+    "permalink",
+    "edited",
+    "reply_to",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameOptions:
+    site: str
+    article: str
+    title: str | None
+    url: str | None
+    lang: str
+    theme: str
+    accent: str | None
+    sort: str
+    host_origin: str | None  # claimed by embed.js; trusted only once checked against the site
+
+
+def _text_arg(name: str) -> str | None:
+    value = (request.args.get(name) or "").strip()
+    return value[:TEXT_PARAM_MAX] or None
+
+
+def read_options() -> FrameOptions:
+    """The frame's query parameters, validated; ValidationError for a missing site or article."""
+    site = request.args.get("site") or ""
+    if not site:
+        raise ValidationError("the site query parameter is required", "invalid_site")
+    url = _text_arg("url")
+    if url and not url.lower().startswith(("http://", "https://")):
+        url = None
+    theme = request.args.get("theme") or "auto"
+    accent = request.args.get("accent") or ""
+    sort = request.args.get("sort") or "oldest"
+    return FrameOptions(
+        site=site,
+        article=clean_article_key(request.args.get("article")),
+        title=_text_arg("title"),
+        url=url,
+        lang=catalogue(request.args.get("lang")).language,
+        theme=theme if theme in THEMES else "auto",
+        accent=accent if ACCENT_RE.match(accent) else None,
+        sort=sort if sort in SORTS else "oldest",
+        host_origin=_text_arg("origin"),
+    )
+
+
+def script_strings(t: Catalogue) -> dict[str, Any]:
+    """The strings frame.js shows: SCRIPT_STRINGS and every API error explanation (err_*)."""
+    errors = [key for key in t.strings if key.startswith("err_")]
+    return t.subset([*SCRIPT_STRINGS, *errors])
+
+
+def own_origin() -> str:
+    return (current_app.config.get("PARLEY_PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def allowed_host(site: Site, claimed: str | None) -> str | None:
+    """The page origin to post messages to: the claimed one if the site allows it, else None."""
+    if claimed and (claimed in site.origins or claimed == own_origin()):
+        return claimed
+    return None
+
+
+def on_accent(accent: str) -> str:
+    """Black or white, whichever reads better on the accent colour (WCAG relative luminance)."""
+    digits = accent[1:]
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    channels = []
+    for i in (0, 2, 4):
+        c = int(digits[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    # Contrast with white is 1.05/(L+0.05); with black (L+0.05)/0.05: pick the larger.
+    return "#000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#fff"
+
+
+def relative_time(moment: datetime, t: Catalogue, now: datetime | None = None) -> str:
+    seconds = ((now or utcnow()) - moment).total_seconds()
+    if seconds < 60:
+        return t("just_now")
+    if seconds < 3600:
+        return t.plural("minutes_ago", int(seconds // 60))
+    if seconds < 86400:
+        return t.plural("hours_ago", int(seconds // 3600))
+    if seconds < 30 * 86400:
+        return t.plural("days_ago", int(seconds // 86400))
+    return f"{moment:%Y-%m-%d}"
+
+
+def exact_time(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def content_security_policy(site: Site, nonce: str) -> str:
+    ancestors = " ".join([*site.origins, "'self'"])
+    return (
+        "default-src 'none'; script-src 'self'; "
+        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; "
+        f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    )
+
+
+def frame_response(html: str, site: Site, nonce: str) -> Response:
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = content_security_policy(site, nonce)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    # Per reader (their pending comments, their votes, a CSRF token): never cached.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def template_context(options: FrameOptions, page: ThreadPage, viewer: Viewer) -> dict[str, Any]:
+    """What the frame's templates read: the page, the viewer's own state, strings and helpers."""
+    t = catalogue(options.lang)
+    state = load_viewer_state(page.article.id, node_ids(page.comments), viewer)
+    window = current_app.config["PARLEY_EDIT_WINDOW_SECONDS"]
+    base = options.url or ""
+
+    def until(node: CommentNode) -> str | None:
+        if not node.own or node.status == "deleted":
+            return None
+        return iso(editable_until(node.created_at, window))
+
+    return {
+        "o": options,
+        "page": page,
+        "t": t,
+        "viewer": viewer_json(viewer, state, public_base_url()),
+        "votes": state.votes,
+        "until": until,
+        "permalink": lambda comment_id: f"{base}#parley-comment-{comment_id}",
+        "max_indent": MAX_INDENT,
+        "reaction_kinds": [kind.value for kind in ReactionKind],
+        "emoji": REACTION_EMOJI,
+        "report_reasons": [reason.value for reason in ReportReason],
+        "sorts": SORTS,
+        "ago": lambda moment: relative_time(moment, t),
+        "exact": exact_time,
+        "asset_version": lambda name: asset(name).version,
+        "placeholder": placeholder_node(),
+    }
+
+
+def placeholder_node() -> CommentNode:
+    """The comment frame.js clones for comments it adds (every optional part present)."""
+    now = utcnow()
+    return CommentNode(
+        id=0,
+        parent_id=None,
+        author_name="",
+        avatar_path="",
+        badge="moderator",
+        html="",
+        created_at=now,
+        edited_at=now,
+        status="pending",
+        score=0,
+        featured=True,
+        own=True,
+    )
+
+
+def load_page(options: FrameOptions, viewer: Viewer, cursor: str | None = None) -> ThreadPage:
+    return load_thread(
+        options.site,
+        options.article,
+        viewer,
+        sort=options.sort,
+        limit=current_app.config["PARLEY_PAGE_SIZE"],
+        cursor=cursor,
+    )
+
+
+@bp.get("/embed/thread")
+def show_thread() -> Response:
+    """The thread page inside the iframe (see the module docstring for its security)."""
+    options = read_options()
+    ensure_guest_id()
+    viewer = current_viewer()
+    page = load_page(options, viewer)
+    nonce = secrets.token_urlsafe(16)
+    context = template_context(options, page, viewer)
+    html = render_template(
+        "widget/frame.html",
+        **context,
+        nonce=nonce,
+        on_accent=on_accent(options.accent) if options.accent else None,
+        config={
+            "site": options.site,
+            "article": options.article,
+            "title": options.title,
+            "url": options.url,
+            "lang": options.lang,
+            "sort": options.sort,
+            "host": allowed_host(page.site, options.host_origin),
+            "maxIndent": MAX_INDENT,
+            "strings": script_strings(context["t"]),
+        },
+    )
+    return frame_response(html, page.site, nonce)
+
+
+@bp.get("/embed/thread/comments")
+def show_more_comments() -> Response:
+    """A page of comments (for "Load more" and sorting), rendered like the frame's own list."""
+    options = read_options()
+    viewer = current_viewer()
+    page = load_page(options, viewer, request.args.get("cursor") or None)
+    html = render_template("widget/comments.html", **template_context(options, page, viewer))
+    return frame_response(html, page.site, secrets.token_urlsafe(16))

@@ -1,0 +1,135 @@
+"""embed.js and count.js on a publisher's page: sizing, hostile CSS, loading twice, SPAs, counts."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.services.comments import post_comment
+from app.services.identity import Viewer
+
+from .test_widget_thread import FRAME, eventually, frame_of, heights, post
+
+HOSTILE_CSS = """
+* { all: unset; }
+div { display: none !important; }
+iframe { width: 10px !important; height: 10px !important; display: none !important;
+         position: absolute !important; left: -9999px !important; opacity: 0 !important;
+         border: 20px solid red !important; max-height: 5px !important; }
+body * { visibility: hidden; font-size: 0 !important; line-height: 0 !important; }
+"""
+
+
+def seed_comments(widget, site: str, article: str, bodies: list[str]) -> list[int]:
+    with widget.live.app.app_context():
+        ids = [
+            post_comment(
+                site_slug=site,
+                article_key=article,
+                body=body,
+                viewer=Viewer(ip="127.0.0.9"),
+                author_name="Seeder",
+            ).id
+            for body in bodies
+        ]
+        db.session.remove()
+    return ids
+
+
+def test_frame_height_follows_its_content_at_any_width_and_after_late_content(page, widget, watch):
+    site = widget.site()
+    seed_comments(widget, site, "sizes", ["A rather long comment " * 20, "Short"])
+    lazy_image = (
+        '<img loading="lazy" alt="" src="data:image/svg+xml,'
+        "%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='600'/%3E\">"
+    )
+    page.set_viewport_size({"width": 1000, "height": 700})
+    page.goto(widget.page(site, "sizes", before=lazy_image))
+    frame = frame_of(page)
+    expect(frame.locator("#comments > li")).to_have_count(2)
+    assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1])
+    wide = heights(page, frame)[0]
+
+    page.set_viewport_size({"width": 320, "height": 700})
+    assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1] and h[0] > wide)
+    width = page.eval_on_selector(FRAME, "f => f.getBoundingClientRect().width")
+    scroll_width = frame.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width  # nothing sticks out at 320 px
+
+    # Content that arrives later (a picture loading, a form opening) resizes the frame too.
+    narrow = heights(page, frame)[0]
+    frame.evaluate(
+        """() => { const img = new Image(); img.width = 10; img.alt = "";
+        img.src = "/avatars/i/0123456789abcdef0123.svg"; img.style.height = "400px";
+        document.querySelector("#comments").before(img); }"""
+    )
+    assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1] >= narrow + 400)
+
+
+def test_aggressive_host_css_does_not_break_the_widget(page, widget, watch):
+    site = widget.site()
+    page.goto(widget.page(site, "hostile", css=HOSTILE_CSS))
+    frame = frame_of(page)
+
+    box = page.eval_on_selector(FRAME, "f => f.getBoundingClientRect().toJSON()")
+    assert box["width"] > 300 and box["height"] > 200
+    assert page.eval_on_selector(FRAME, "f => getComputedStyle(f).display") == "block"
+    expect(frame.locator("#empty")).to_be_visible()
+    post(frame, "Still works")
+    expect(frame.locator("#count")).to_have_text("1 comment")
+    assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1])
+
+
+def test_embed_js_loaded_twice_mounts_once_and_adds_only_window_parley(page, widget, watch):
+    site = widget.site()
+    page.goto(widget.page(site, "plain", script="count.js"))
+    baseline = set(page.evaluate("Object.getOwnPropertyNames(window)"))
+    second = f'<div data-parley-thread data-site="{site}" data-article="second"></div>'
+    twice = f'<script async src="{widget.live.url}/embed.js"></script>'
+    page.goto(widget.page(site, "first", after=second + twice))
+    frame_of(page)
+
+    assert page.locator("#parley-thread iframe").count() == 1
+    assert page.locator("[data-parley-thread] iframe").count() == 1
+    frame_urls = [f.url for f in page.frames if "/embed/thread" in f.url]
+    assert len(frame_urls) == 2
+    added = set(page.evaluate("Object.getOwnPropertyNames(window)")) - baseline
+    assert {name for name in added if not name.isdigit()} == {"Parley"}  # 0, 1: the frames
+
+
+def test_parley_load_retargets_the_frame_for_single_page_sites(page, widget, watch):
+    site = widget.site()
+    seed_comments(widget, site, "story-2", ["Only on story two"])
+    page.goto(widget.page(site, "story-1"))
+    frame = frame_of(page)
+    expect(frame.locator("#empty")).to_be_visible()
+
+    page.evaluate("Parley.load({article: 'story-2', title: 'Story two'})")
+    frame = eventually(
+        page, lambda: next((f for f in page.frames if "article=story-2" in f.url), None)
+    )
+    assert frame is not None
+    expect(frame.locator("#comments .comment-body")).to_have_text("Only on story two")
+    assert page.locator("iframe").count() == 1
+
+
+def test_count_js_fills_every_span_with_one_request(page, widget, watch):
+    site = widget.site()
+    seed_comments(widget, site, "one", ["a"])
+    seed_comments(widget, site, "two", ["a", "b"])
+    spans = "".join(
+        f'<p><span data-parley-count data-site="{site}" data-article="{key}"></span></p>'
+        for key in ("zero", "one", "two", "two")
+    )
+    count_requests = []
+    page.on("request", lambda r: "/api/v1/counts" in r.url and count_requests.append(r.url))
+    html = f"""<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head>
+    <body>{spans}<script async src="{widget.live.url}/count.js"></script></body></html>"""
+    page.goto(widget.pages.add(f"counts-{site}", html))
+
+    spans = page.locator("[data-parley-count]")
+    expect(spans.nth(0)).to_have_text("0 comments")
+    expect(spans.nth(1)).to_have_text("1 comment")
+    expect(spans.nth(2)).to_have_text("2 comments")
+    expect(spans.nth(3)).to_have_text("2 comments")
+    assert len(count_requests) == 1
