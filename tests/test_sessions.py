@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app import create_app
 from app.extensions import db
 from tests.conftest import base_config
@@ -16,6 +18,12 @@ from tests.widget_support import (
 )
 
 
+@pytest.fixture(autouse=True)
+def guest_pages(app):
+    """The frame page stand-in must exist before the app serves its first request."""
+    install_guest_pages(app)
+
+
 def cookie_attributes(response, name: str) -> set[str]:
     """The attributes of the Set-Cookie header for ``name`` (lower-cased, values dropped)."""
     headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
@@ -25,7 +33,6 @@ def cookie_attributes(response, name: str) -> set[str]:
 
 
 def test_frame_page_sets_a_partitioned_cross_site_cookie(app, client):
-    install_guest_pages(app)
     response = client.get(FRAME_PROBE)
     attributes = cookie_attributes(response, "parley_frame")
     assert {"httponly", "secure", "samesite=none", "partitioned", "path=/"} <= attributes
@@ -34,7 +41,6 @@ def test_frame_page_sets_a_partitioned_cross_site_cookie(app, client):
 
 
 def test_first_party_page_uses_the_lax_session_cookie(app, client):
-    install_guest_pages(app)
     attributes = cookie_attributes(client.get(PAGE_PROBE), "parley_session")
     assert {"httponly", "samesite=lax", "path=/"} <= attributes
     assert "secure" not in attributes
@@ -93,7 +99,6 @@ def test_guest_known_by_a_first_party_session_cookie(app, client):
     make_site(app, premod=True)
     with client.session_transaction() as session:
         session["guest_id"] = "first-party-guest"
-    install_guest_pages(app)
     token = client.get(PAGE_PROBE).get_json()["csrf_token"]
     created = post_comment(client, body="mine", headers={"X-CSRFToken": token}, author_name="G")
     assert created.status_code == 201, created.get_json()
@@ -127,7 +132,6 @@ def test_frame_cookie_without_csrf_token_is_refused(app):
 
 
 def test_session_cookie_without_csrf_token_is_refused_and_with_it_works(app):
-    install_guest_pages(app)
     make_site(app)
     make_user(app)
     client = signed_in(app, "reader@example.org")

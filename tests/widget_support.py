@@ -14,6 +14,7 @@ from flask import Flask
 from flask_wtf.csrf import generate_csrf
 
 from app.sessions import ensure_guest_id
+from tests.test_openapi import assert_matches_documented_response
 
 FRAME = {"X-Parley-Frame": "1"}
 FRAME_PROBE = "/embed/_test_guest"
@@ -73,3 +74,26 @@ def walk(comments: list[dict]):
     for comment in comments:
         yield comment
         yield from walk(comment["replies"])
+
+
+def documented_codes(spec: dict, path: str, method: str) -> set[str]:
+    """The error codes the OpenAPI document lists on one operation."""
+    return {
+        code
+        for status, response in spec["paths"][path][method]["responses"].items()
+        if status.startswith("4")
+        for code in response["content"]["application/json"]["schema"]["properties"]["error"][
+            "properties"
+        ]["code"]["enum"]
+    }
+
+
+def assert_errors_are_documented(spec: dict, path: str, method: str, responses: list) -> None:
+    """Each response fits its documented schema, and together they show every documented error
+    code (except rate_limited, which the rate limit tests produce)."""
+    seen = set()
+    for response in responses:
+        assert_matches_documented_response(spec, path, method, response)
+        if response.status_code >= 400:
+            seen.add(response.get_json()["error"]["code"])
+    assert documented_codes(spec, path, method) - {"rate_limited"} == seen, f"{method} {path}"

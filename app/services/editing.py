@@ -19,6 +19,7 @@ from app.services.comments import _check_not_banned, change_status, clean_body, 
 from app.services.errors import Forbidden, NotFound
 from app.services.identity import Viewer
 from app.services.rules import decide_status
+from app.services.site_settings import comments_closed
 
 DEFAULT_EDIT_WINDOW_SECONDS = 900
 
@@ -62,14 +63,15 @@ def edit_comment(
         raise NotFound(f"comment {comment_id} was deleted", "unknown_comment")
     source = clean_body(body)
     article = comment.article
-    if article.closed:
+    if comments_closed(article.site, article):
         raise Forbidden("comments on this article are closed", "thread_closed")
     _check_not_banned(article.site, viewer)
 
+    html = render_markdown(source)
+    decision = decide_status(article.site, article, viewer, source, html=html, editing=comment)
     comment.body_source = source
-    comment.body_html = render_markdown(source)
+    comment.body_html = html
     comment.edited_at = utcnow()
-    decision = decide_status(article.site, article, viewer, source)
     if decision.status != CommentStatus.APPROVED and decision.status != comment.status:
         new_reasons = [r for r in decision.reasons if r not in (comment.reasons or [])]
         comment.reasons = [*(comment.reasons or []), *new_reasons]

@@ -2,8 +2,9 @@
 
 One report per reader per comment (``Report.reporter`` is the viewer's actor key). Each new
 report increments ``comments.report_count``. When the number of distinct reporters reaches the
-site's ``report_threshold`` setting (default 3), an approved comment is hidden pending review:
-its status moves to pending (audited as ``rule_reports``) and ``"reports"`` joins its reasons.
+site's ``report_threshold`` setting (app.services.site_settings, default 3), an approved comment
+is hidden pending review: its status moves to pending (audited as ``rule_reports``) and
+``"reports"`` joins its reasons.
 That happens once: a comment a moderator approves again while its reasons still say
 ``"reports"`` is not hidden again by further reports.
 """
@@ -23,9 +24,9 @@ from app.services.comments import change_status, get_comment
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer, require_actor_key
 from app.services.reactions import clean_choice
+from app.services.site_settings import effective_settings
 
 NOTE_MAX = 500
-DEFAULT_REPORT_THRESHOLD = 3
 REPORT_REASON = "reports"
 REPORTABLE = frozenset({CommentStatus.APPROVED, CommentStatus.PENDING})
 
@@ -45,13 +46,6 @@ def clean_note(note: Any) -> str | None:
     if len(note) > NOTE_MAX:
         raise ValidationError(f"note must be at most {NOTE_MAX} characters", "invalid_note")
     return note or None
-
-
-def report_threshold(settings: dict[str, Any] | None) -> int:
-    value = (settings or {}).get("report_threshold", DEFAULT_REPORT_THRESHOLD)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return DEFAULT_REPORT_THRESHOLD
-    return value
 
 
 def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> ReportResult:
@@ -86,7 +80,7 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
     reporters = db.session.scalar(
         select(func.count(func.distinct(Report.reporter))).where(Report.comment_id == comment.id)
     )
-    threshold = report_threshold(comment.article.site.settings)
+    threshold = effective_settings(comment.article.site)["report_threshold"]
     if reporters >= threshold and REPORT_REASON not in (comment.reasons or []):
         comment.reasons = [*(comment.reasons or []), REPORT_REASON]
         if comment.status == CommentStatus.APPROVED:
