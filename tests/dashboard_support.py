@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from itertools import count
+
+from flask import Flask, url_for
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEntry, Ban, Comment, Role, Site, User
+from app.services.comments import post_comment
+from app.services.identity import Viewer
+from app.services.site_settings import all_settings
+from tests.factories import make_site, make_user
 
 PASSWORD = "correct horse battery"  # what tests.factories.make_user gives every account
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -33,3 +45,105 @@ def signed_in(app, email: str):
     response = sign_in(client, email)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+# --- a world to exercise every dashboard route in --------------------------------------
+
+
+def dashboard_rules(app: Flask) -> list:
+    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("dashboard.")]
+
+
+def rule_cases(app: Flask) -> list[tuple[str, object]]:
+    """(method, rule) for every method every dashboard rule answers."""
+    cases = []
+    for rule in dashboard_rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            cases.append((method, rule))
+    return cases
+
+
+@dataclass
+class World:
+    """Two sites, one person of each role, and a way to make fresh pending comments on news."""
+
+    app: Flask
+    author_id: int
+    serial: count
+
+    def fresh_comment(self) -> tuple[int, str]:
+        """A new pending comment by the author on a new article of ``news``: (id, article)."""
+        article = f"article-{next(self.serial)}"
+        with self.app.app_context():
+            author = db.session.get(User, self.author_id)
+            comment = post_comment(
+                site_slug="news",
+                article_key=article,
+                body="A comment **waiting** for a moderator",
+                viewer=Viewer(user=author, ip="198.51.100.7"),
+                article_title=f"Title of {article}",
+            )
+            return comment.id, article
+
+
+def url_and_form(world: World, method: str, rule, with_token: str | None) -> tuple[str, dict]:
+    """A URL for ``rule`` on the news site, and a valid form for it when it is a POST."""
+    comment_id, article = world.fresh_comment()
+    values = {"site_slug": "news", "queue": "pending", "comment_id": comment_id}
+    values.update({"user_id": world.author_id})
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.rule}: no test value for {missing}"
+    with world.app.test_request_context():
+        url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+    form = form_for(world, rule.endpoint, comment_id, article) if method == "POST" else {}
+    if with_token is not None:
+        form["csrf_token"] = with_token
+    return url, form
+
+
+def form_for(world: World, endpoint: str, comment_id: int, article: str) -> dict:
+    if endpoint == "dashboard.save_settings":
+        with world.app.app_context():
+            site = db.session.scalar(select(Site).where(Site.slug == "news"))
+            values = all_settings(site)
+        form = {}
+        for name, value in values.items():
+            if isinstance(value, bool):
+                if value:
+                    form[name] = "on"
+            elif isinstance(value, list):
+                form[name] = "\n".join(value)
+            else:
+                form[name] = "" if value is None else str(value)
+        return form
+    return FORMS[endpoint](comment_id, article)
+
+
+FORMS = {
+    "dashboard.moderate_comment": lambda cid, art: {"action": "approve", "reason": "fine"},
+    "dashboard.bulk_moderate": lambda cid, art: {"action": "approve", "ids": [str(cid)]},
+    "dashboard.moderate_author": lambda cid, art: {"action": "reset"},
+    "dashboard.update_article": lambda cid, art: {"action": "close", "article": art},
+    "dashboard.save_settings": None,  # built from the site's current settings
+}
+
+
+def make_world(app: Flask) -> World:
+    """Sites news (premod) and other; an admin, a moderator of each, a reader, an author."""
+    make_site(app, "news", premod=True)
+    make_site(app, "other", origins=["https://other.example"])
+    make_user(app, "admin@example.org", "Admin", Role.ADMIN)
+    make_user(app, "mod@example.org", "News Mod", Role.MODERATOR, ("news",))
+    make_user(app, "othermod@example.org", "Other Mod", Role.MODERATOR, ("other",))
+    make_user(app, "reader@example.org", "Reader")
+    author_id = make_user(app, "author@example.org", "Author")
+    return World(app, author_id, count(1))
+
+
+def snapshot(app: Flask) -> tuple:
+    with app.app_context():
+        statuses = tuple(db.session.execute(select(Comment.id, Comment.status)).all())
+        audits = db.session.scalar(select(func.count(AuditEntry.id)))
+        bans = db.session.scalar(select(func.count(Ban.id)))
+        site = db.session.scalar(select(Site).where(Site.slug == "news"))
+        return statuses, audits, bans, dict(site.settings or {})

@@ -7,20 +7,18 @@ then ``test_every_dashboard_form_has_test_data`` fails and says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import count
-
 import pytest
-from flask import Flask
-from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import AuditEntry, Ban, Comment, Role, Site, User
-from app.services.comments import post_comment
-from app.services.identity import Viewer
-from app.services.site_settings import all_settings
-from tests.dashboard_support import csrf_token, signed_in
-from tests.factories import make_site, make_user
+from tests.dashboard_support import (
+    FORMS,
+    csrf_token,
+    dashboard_rules,
+    make_world,
+    rule_cases,
+    signed_in,
+    snapshot,
+    url_and_form,
+)
 
 # Pages only admins may open (a moderator gets 403 even on their own site).
 ADMIN_ONLY = {"dashboard.edit_settings", "dashboard.save_settings"}
@@ -28,96 +26,9 @@ ADMIN_ONLY = {"dashboard.edit_settings", "dashboard.save_settings"}
 SITE_BOUND_ARGS = {"site_slug", "comment_id"}
 
 
-def dashboard_rules(app: Flask) -> list:
-    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("dashboard.")]
-
-
-def rule_cases(app: Flask) -> list[tuple[str, object]]:
-    """(method, rule) for every method every dashboard rule answers."""
-    cases = []
-    for rule in dashboard_rules(app):
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            cases.append((method, rule))
-    return cases
-
-
-@dataclass
-class World:
-    """Two sites, one person of each role, and a way to make fresh pending comments on news."""
-
-    app: Flask
-    author_id: int
-    serial: count
-
-    def fresh_comment(self) -> tuple[int, str]:
-        """A new pending comment by the author on a new article of ``news``: (id, article)."""
-        article = f"article-{next(self.serial)}"
-        with self.app.app_context():
-            author = db.session.get(User, self.author_id)
-            comment = post_comment(
-                site_slug="news",
-                article_key=article,
-                body="A comment **waiting** for a moderator",
-                viewer=Viewer(user=author, ip="198.51.100.7"),
-                article_title=f"Title of {article}",
-            )
-            return comment.id, article
-
-
 @pytest.fixture
-def world(app) -> World:
-    make_site(app, "news", premod=True)
-    make_site(app, "other", origins=["https://other.example"])
-    make_user(app, "admin@example.org", "Admin", Role.ADMIN)
-    make_user(app, "mod@example.org", "News Mod", Role.MODERATOR, ("news",))
-    make_user(app, "othermod@example.org", "Other Mod", Role.MODERATOR, ("other",))
-    make_user(app, "reader@example.org", "Reader")
-    author_id = make_user(app, "author@example.org", "Author")
-    return World(app, author_id, count(1))
-
-
-def url_and_form(world: World, method: str, rule, with_token: str | None) -> tuple[str, dict]:
-    """A URL for ``rule`` on the news site, and a valid form for it when it is a POST."""
-    comment_id, article = world.fresh_comment()
-    values = {"site_slug": "news", "queue": "pending", "comment_id": comment_id}
-    values.update({"user_id": world.author_id})
-    missing = set(rule.arguments) - set(values)
-    assert not missing, f"{rule.rule}: no test value for {missing}"
-    with world.app.test_request_context():
-        from flask import url_for
-
-        url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
-    form = form_for(world, rule.endpoint, comment_id, article) if method == "POST" else {}
-    if with_token is not None:
-        form["csrf_token"] = with_token
-    return url, form
-
-
-def form_for(world: World, endpoint: str, comment_id: int, article: str) -> dict:
-    if endpoint == "dashboard.save_settings":
-        with world.app.app_context():
-            site = db.session.scalar(select(Site).where(Site.slug == "news"))
-            values = all_settings(site)
-        form = {}
-        for name, value in values.items():
-            if isinstance(value, bool):
-                if value:
-                    form[name] = "on"
-            elif isinstance(value, list):
-                form[name] = "\n".join(value)
-            else:
-                form[name] = "" if value is None else str(value)
-        return form
-    return FORMS[endpoint](comment_id, article)
-
-
-FORMS = {
-    "dashboard.moderate_comment": lambda cid, art: {"action": "approve", "reason": "fine"},
-    "dashboard.bulk_moderate": lambda cid, art: {"action": "approve", "ids": [str(cid)]},
-    "dashboard.moderate_author": lambda cid, art: {"action": "reset"},
-    "dashboard.update_article": lambda cid, art: {"action": "close", "article": art},
-    "dashboard.save_settings": None,  # built from the site's current settings
-}
+def world(app):
+    return make_world(app)
 
 
 def test_every_dashboard_form_has_test_data(app):
@@ -168,27 +79,18 @@ def test_readers_get_403_on_every_route(app, world):
         assert "text/html" in response.content_type
 
 
-def _snapshot(app: Flask) -> tuple:
-    with app.app_context():
-        statuses = tuple(db.session.execute(select(Comment.id, Comment.status)).all())
-        audits = db.session.scalar(select(func.count(AuditEntry.id)))
-        bans = db.session.scalar(select(func.count(Ban.id)))
-        site = db.session.scalar(select(Site).where(Site.slug == "news"))
-        return statuses, audits, bans, dict(site.settings or {})
-
-
 def test_moderator_of_another_site_gets_403_on_this_sites_pages_and_forms(app, world):
     client = signed_in(app, "othermod@example.org")
     token = client.csrf
     for method, rule in rule_cases(app):
         url, form = url_and_form(world, method, rule, token)
-        before = _snapshot(app)
+        before = snapshot(app)
         response = request_as(client, method, url, form)
         # Every form here names a comment, article or setting of news: all are site-bound.
         site_bound = method == "POST" or bool(set(rule.arguments) & SITE_BOUND_ARGS)
         if site_bound or rule.endpoint in ADMIN_ONLY:
             assert response.status_code == 403, (method, rule.rule, response.status_code)
-            assert _snapshot(app) == before, f"{method} {rule.rule} changed something"
+            assert snapshot(app) == before, f"{method} {rule.rule} changed something"
         else:
             assert response.status_code in (200, 302), (method, rule.rule, response.status_code)
 
