@@ -10,6 +10,7 @@ from app.models import Article, Reaction, ReactionKind, Role, Vote
 from app.services.identity import Viewer, hash_guest_id
 from app.services.viewer_state import load_viewer_state
 from tests.factories import bearer, make_site, make_token, make_user, post_ok, seed_thread
+from tests.test_openapi import assert_matches_documented_response, served_spec
 from tests.widget_support import Browser, install_guest_pages, walk
 
 
@@ -129,3 +130,21 @@ def test_own_fields_appear_only_on_the_viewers_comments(app):
     assert "own" not in by_id[top["id"]] and "editable_until" not in by_id[top["id"]]
     assert by_id[reply["id"]]["own"] is True
     assert by_id[reply["id"]]["editable_until"].endswith("Z")
+
+
+def test_thread_read_with_viewer_and_own_fields_fits_the_documented_schema(app, client):
+    make_site(app)
+    author = Browser(app)
+    spec = served_spec(client)
+    top = author.comment("Mine")
+    other = post_ok(client, body="Someone else's", parent_id=top["id"])
+    author.post(f"/api/v1/comments/{other['id']}/votes", json={"value": -1})
+    author.post("/api/v1/reactions", json={"site": "news", "article": "a1", "kind": "haha"})
+    response = author.get("/api/v1/threads?site=news&article=a1")
+    assert_matches_documented_response(spec, "/api/v1/threads", "get", response)
+    data = response.get_json()
+    assert data["viewer"]["votes"] == {str(other["id"]): -1}
+    assert data["comments"][0]["own"] is True
+    properties = spec["components"]["schemas"]["Comment"]["properties"]
+    assert {"own", "editable_until"} <= set(properties)
+    assert "viewer" in spec["components"]["schemas"]["Thread"]["properties"]

@@ -117,22 +117,23 @@ SCHEMAS = {
             },
         },
     },
-    "OwnCommentFields": {
-        "type": "object",
-        "description": (
-            "Present only on the caller's own comments, in thread reads and in the answers to "
-            "posting and editing."
-        ),
-        "properties": {
-            "own": {"const": True},
-            "editable_until": {
-                "type": ["string", "null"],
-                "format": "date-time",
-                "description": (
-                    "Until when the author may edit or delete the comment "
-                    "(created_at + PARLEY_EDIT_WINDOW_SECONDS); null once that has passed."
-                ),
-            },
+}
+
+# Fields the widget's work adds to the core's answers.
+EXTENDS = {
+    "Thread": {"viewer": ref("Viewer")},
+    "Comment": {
+        "own": {
+            "const": True,
+            "description": "Present (true) only on the caller's own comments.",
+        },
+        "editable_until": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": (
+                "Only on the caller's own comments: until when the author may edit or delete it "
+                "(created_at + PARLEY_EDIT_WINDOW_SECONDS); null once that has passed."
+            ),
         },
     },
 }
@@ -306,7 +307,7 @@ PATHS = {
             "responses": {
                 "200": json_response(
                     "The edited comment (with `edited_at`, `own` and `editable_until`).",
-                    {"allOf": [ref("Comment"), ref("OwnCommentFields")]},
+                    ref("Comment"),
                     {
                         **COMMENT_EXAMPLE,
                         "html": "<p>Good piece, <em>especially</em> the map.</p>",
