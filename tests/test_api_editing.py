@@ -22,7 +22,12 @@ from app.models import (
 from app.services.identity import hash_guest_id
 from tests.factories import bearer, make_site, make_token, make_user, post_ok
 from tests.test_openapi import served_spec
-from tests.widget_support import Browser, assert_errors_are_documented, install_guest_pages
+from tests.widget_support import (
+    Browser,
+    assert_errors_are_documented,
+    install_guest_pages,
+    rate_limited_app,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -263,3 +268,13 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client, author):
     path = "/api/v1/comments/{comment_id}"
     assert_errors_are_documented(spec, path, "patch", patches)
     assert_errors_are_documented(spec, path, "delete", deletes)
+
+
+def test_edits_and_deletes_are_rate_limited(app):
+    with rate_limited_app(app, PARLEY_EDIT_RATE="2/minute") as limited:
+        make_site(limited)
+        guest = Browser(limited)
+        created = guest.comment("Draft")
+        answers = [edit(guest, created["id"], f"Draft {n}").status_code for n in range(3)]
+        assert answers == [200, 200, 429]
+        assert delete(guest, created["id"]).status_code == 200  # a counter of its own

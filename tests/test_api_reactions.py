@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.extensions import db
 from app.models import Article, Reaction
-from tests.conftest import base_config
 from tests.factories import bearer, make_site, make_token, make_user
 from tests.test_openapi import served_spec
-from tests.widget_support import Browser, assert_errors_are_documented, install_guest_pages
+from tests.widget_support import (
+    Browser,
+    assert_errors_are_documented,
+    install_guest_pages,
+    rate_limited_app,
+)
 
 KINDS = ["like", "love", "haha", "wow", "sad", "angry"]
 URL = "/api/v1/reactions"
@@ -164,21 +167,12 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client):
 
 
 def test_reactions_are_rate_limited_per_reader(app):
-    limited = create_app(
-        {
-            **base_config(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path),
-            "RATELIMIT_ENABLED": True,
-            "PARLEY_REACTION_RATE": "3/minute",
-        }
-    )
-    make_site(limited)
-    client = limited.test_client()
-    try:
-        answers = [react(client, kind).status_code for kind in ("like", "love", "wow", "sad")]
-        assert answers == [200, 200, 200, 429]
+    with rate_limited_app(app, PARLEY_REACTION_RATE="3/minute") as limited:
+        make_site(limited)
+        client = limited.test_client()
+        answers = [react(client, kind) for kind in ("like", "love", "wow", "sad")]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        assert answers[3].get_json()["error"]["code"] == "rate_limited"
+        assert int(answers[3].headers["Retry-After"]) > 0
         other_address = react(client, "sad", environ_base={"REMOTE_ADDR": "192.0.2.1"})
         assert other_address.status_code == 200
-    finally:
-        with limited.app_context():
-            db.session.remove()
-            db.engine.dispose()

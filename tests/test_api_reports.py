@@ -10,7 +10,12 @@ from app.models import AuditEntry, Comment, CommentStatus, Report, Site
 from app.services.comments import change_status
 from tests.factories import bearer, make_site, make_token, make_user, post_ok
 from tests.test_openapi import served_spec
-from tests.widget_support import Browser, assert_errors_are_documented, install_guest_pages
+from tests.widget_support import (
+    Browser,
+    assert_errors_are_documented,
+    install_guest_pages,
+    rate_limited_app,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -193,3 +198,13 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client, comment_id
     path = "/api/v1/comments/{comment_id}/reports"
     assert_errors_are_documented(spec, path, "post", cases)
     assert [r.status_code for r in cases[-2:]] == [201, 200]
+
+
+def test_reports_are_rate_limited_per_ip_address_for_guests(app):
+    with rate_limited_app(app, PARLEY_REPORT_RATE="2/minute") as limited:
+        make_site(limited)
+        client = limited.test_client()
+        ids = [post_ok(client, body=f"Comment {n}")["id"] for n in range(3)]
+        # Fresh guest browsers on one address share the address's counter.
+        answers = [report(Browser(limited), comment_id).status_code for comment_id in ids]
+        assert answers == [201, 201, 429]

@@ -6,11 +6,16 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Comment, CommentStatus, Vote
+from app.models import Comment, CommentStatus, Role, Vote
 from app.services.comments import change_status
 from tests.factories import bearer, make_site, make_token, make_user, post_ok
 from tests.test_openapi import served_spec
-from tests.widget_support import Browser, assert_errors_are_documented, install_guest_pages
+from tests.widget_support import (
+    Browser,
+    assert_errors_are_documented,
+    install_guest_pages,
+    rate_limited_app,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -137,3 +142,15 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client, comment_id
     ]
     path = "/api/v1/comments/{comment_id}/votes"
     assert_errors_are_documented(spec, path, "post", cases)
+
+
+def test_votes_are_rate_limited_but_staff_are_exempt(app):
+    with rate_limited_app(app, PARLEY_VOTE_RATE="2/minute") as limited:
+        make_site(limited)
+        make_user(limited, "mod@example.org", "Mod", Role.MODERATOR)
+        staff = bearer(make_token(limited, "mod@example.org"))
+        client = limited.test_client()
+        target = post_ok(client, body="Vote on me", author_name="Someone")["id"]
+        answers = [vote(client, target, value).status_code for value in (1, -1, 1)]
+        assert answers == [200, 200, 429]
+        assert [vote(client, target, 1, headers=staff).status_code for _ in range(4)] == [200] * 4

@@ -8,12 +8,17 @@ templates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
 
+from app import create_app
+from app.extensions import db
 from app.sessions import ensure_guest_id
+from tests.conftest import base_config
 from tests.test_openapi import assert_matches_documented_response
 
 FRAME = {"X-Parley-Frame": "1"}
@@ -97,3 +102,22 @@ def assert_errors_are_documented(spec: dict, path: str, method: str, responses: 
         if response.status_code >= 400:
             seen.add(response.get_json()["error"]["code"])
     assert documented_codes(spec, path, method) - {"rate_limited"} == seen, f"{method} {path}"
+
+
+@contextmanager
+def rate_limited_app(app: Flask, **config: Any) -> Iterator[Flask]:
+    """A second app on the same database with rate limits on (the test config turns them off)."""
+    limited = create_app(
+        {
+            **base_config(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path),
+            "RATELIMIT_ENABLED": True,
+            **config,
+        }
+    )
+    install_guest_pages(limited)
+    try:
+        yield limited
+    finally:
+        with limited.app_context():
+            db.session.remove()
+            db.engine.dispose()
