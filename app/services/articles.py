@@ -118,16 +118,9 @@ def _article(moderator: User | None, site_slug: str, article_key: Any) -> Articl
     return article
 
 
-def set_article_closed(
-    moderator: User | None, site_slug: str, article_key: Any, closed: Any
-) -> Article:
-    """Close or reopen comments on one article; audited; commit.
-
-    Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_closed).
-    """
+def _set_closed(article: Article, moderator: User | None, closed: Any) -> None:
     if not isinstance(closed, bool):
         raise ValidationError("closed must be true or false", "invalid_closed")
-    article = _article(moderator, site_slug, article_key)
     assert moderator is not None
     if article.closed != closed:
         article.closed = closed
@@ -137,20 +130,11 @@ def set_article_closed(
             actor_id=moderator.id,
             reason=f"article {article.key[:400]}",
         )
-    db.session.commit()
-    return article
 
 
-def set_article_premod(
-    moderator: User | None, site_slug: str, article_key: Any, premod: Any
-) -> Article:
-    """Set one article's pre-moderation: True, False, or None (follow the site); audited.
-
-    Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_premod).
-    """
+def _set_premod(article: Article, moderator: User | None, premod: Any) -> None:
     if premod is not None and not isinstance(premod, bool):
         raise ValidationError("premod must be true, false or null", "invalid_premod")
-    article = _article(moderator, site_slug, article_key)
     assert moderator is not None
     if article.premod != premod:
         article.premod = premod
@@ -161,5 +145,42 @@ def set_article_premod(
             actor_id=moderator.id,
             reason=f"premod {state} for article {article.key[:400]}",
         )
+
+
+def set_article_closed(
+    moderator: User | None, site_slug: str, article_key: Any, closed: Any
+) -> Article:
+    """Close or reopen comments on one article; audited; commit.
+
+    Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_closed).
+    """
+    return update_article(moderator, site_slug, article_key, {"closed": closed})
+
+
+def set_article_premod(
+    moderator: User | None, site_slug: str, article_key: Any, premod: Any
+) -> Article:
+    """Set one article's pre-moderation: True, False, or None (follow the site); audited.
+
+    Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_premod).
+    """
+    return update_article(moderator, site_slug, article_key, {"premod": premod})
+
+
+def update_article(
+    moderator: User | None, site_slug: str, article_key: Any, changes: dict[str, Any]
+) -> Article:
+    """Apply ``closed`` and/or ``premod`` from ``changes`` in one transaction (the API's call).
+
+    Raises what ``set_article_closed``/``set_article_premod`` raise, and
+    ValidationError(invalid_article_change) when neither is given.
+    """
+    if "closed" not in changes and "premod" not in changes:
+        raise ValidationError("give closed and/or premod", "invalid_article_change")
+    article = _article(moderator, site_slug, article_key)
+    if "closed" in changes:
+        _set_closed(article, moderator, changes["closed"])
+    if "premod" in changes:
+        _set_premod(article, moderator, changes["premod"])
     db.session.commit()
     return article
