@@ -8,26 +8,18 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Article, AuditEntry, User, utcnow
+from app.models import Article, AuditEntry, utcnow
 from app.services import articles
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.moderation import moderate_comment
 from app.services.site_settings import update_site_settings
-from tests.factories import make_site, make_user, post_comment, post_ok
-
-
-def user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))
+from tests.factories import post_comment, post_ok
+from tests.moderation_support import two_sites_and_staff, user
 
 
 @pytest.fixture
 def world(app):
-    make_site(app, "news")
-    make_site(app, "sport")
-    make_user(app, "admin@example.org", "Admin", role="admin")
-    make_user(app, "newsmod@example.org", "News Mod", role="moderator", sites=("news",))
-    make_user(app, "reader@example.org", "Reader")
-    return app
+    return two_sites_and_staff(app)
 
 
 def test_article_list_has_counts_newest_first_and_pages(world, client):

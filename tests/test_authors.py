@@ -8,24 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEntry, Ban, Site, User, utcnow
+from app.models import AuditEntry, Ban, Site, utcnow
 from app.services import authors
 from app.services.errors import Forbidden, ValidationError
-from tests.factories import bearer, make_site, make_token, make_user, post_comment, post_ok
-
-
-def user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))
+from tests.factories import bearer, make_token, post_comment, post_ok
+from tests.moderation_support import two_sites_and_staff, user
 
 
 @pytest.fixture
 def world(app):
-    make_site(app, "news")
-    make_site(app, "sport")
-    make_user(app, "admin@example.org", "Admin", role="admin")
-    make_user(app, "newsmod@example.org", "News Mod", role="moderator", sites=("news",))
-    make_user(app, "reader@example.org", "Reader")
-    return app
+    return two_sites_and_staff(app)
 
 
 def last_audit() -> AuditEntry:

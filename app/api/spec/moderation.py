@@ -53,6 +53,13 @@ CURSOR_PARAM = query("cursor", "`next_cursor` of the previous page, unchanged.",
 LIMIT_PARAM = query(
     "limit", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}
 )
+SLUG_PARAM = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "description": "The site's slug.",
+    "schema": {"type": "string"},
+}
 COMMENT_ACTIONS = ["approve", "reject", "spam", "restore", "feature", "unfeature"]
 
 
@@ -659,15 +666,7 @@ PATHS: dict[str, Any] = {
             "Every setting with its current value (defaults filled in).",
             json_response("The settings.", SETTINGS_ANSWER),
             ("unknown_site",),
-            [
-                {
-                    "name": "slug",
-                    "in": "path",
-                    "required": True,
-                    "description": "The site's slug.",
-                    "schema": {"type": "string"},
-                }
-            ],
+            [SLUG_PARAM],
         ),
         "patch": operation(
             "update_moderation_site_settings",
@@ -680,15 +679,7 @@ PATHS: dict[str, Any] = {
                 (400, "invalid_setting", "an unknown setting, or a value out of its range"),
                 "unknown_site",
             ),
-            [
-                {
-                    "name": "slug",
-                    "in": "path",
-                    "required": True,
-                    "description": "The site's slug.",
-                    "schema": {"type": "string"},
-                }
-            ],
+            [SLUG_PARAM],
             json_body(
                 {"type": "object", "minProperties": 1},
                 {"banned_words": ["casino", "buy now"], "max_links": 2},
