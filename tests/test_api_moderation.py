@@ -351,9 +351,13 @@ def test_removed_comment_text_never_appears_in_reader_responses(app, client, wor
         client.get("/api/v1/threads?site=open&article=a1", headers=world.tokens["reader"]),
         client.get("/api/v1/counts?site=open&article=a1"),
         post_comment(client, site="open", body="reply", parent_id=removed["id"]),
+        client.get("/embed/thread?site=open&article=a1"),  # the widget's frame
+        client.get("/embed/thread/comments?site=open&article=a1&sort=newest"),
     ]
     for response in reader_views:
         assert "Zyxwv" not in response.get_data(as_text=True)
+    assert [r.status_code for r in reader_views] == [200] * 5 + [400] + [200] * 2
+    assert reader_views[5].get_json()["error"]["code"] == "invalid_parent"
     thread = reader_views[0].get_json()
     assert [c["id"] for c in thread["comments"]] == [visible["id"], removed["id"]]
     assert thread["comments"][1]["html"] == "<p>[deleted]</p>"
