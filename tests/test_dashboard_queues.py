@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Article, Comment, CommentStatus, User
+from app.models import Article, Comment, CommentStatus, Role, User
 from app.services.comments import post_comment
 from app.services.identity import Viewer
-from tests.dashboard_support import make_world, signed_in
-from tests.factories import bearer, make_token, make_user
+from tests.dashboard_support import make_account, make_world, signed_in
+from tests.factories import bearer, make_token
 from tests.factories import post_comment as api_post
 
 ITEM_RE = re.compile(r'data-comment-id="(\d+)"')
@@ -101,7 +101,7 @@ def test_reported_queue_shows_reports_with_reasons_most_reported_first(app, worl
         act(admin, cid, "approve")
     for n, (cid, reason) in enumerate([(twice, "abuse"), (twice, "spam"), (once, "off_topic")]):
         email = f"r{n}@example.org"
-        make_user(app, email, f"R{n}")
+        make_account(app, email, f"R{n}", Role.READER)
         response = app.test_client().post(
             f"/api/v1/comments/{cid}/reports",
             json={"reason": reason},
