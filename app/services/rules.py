@@ -48,7 +48,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Site, utcnow
-from app.sanitize import plain_text, render_markdown
+from app.sanitize import render_markdown
 from app.services.errors import DomainError
 from app.services.identity import Viewer
 from app.services.site_settings import effective_settings
@@ -114,23 +114,23 @@ _SYMBOL_CLASS = "[" + re.escape(_LEET_SYMBOLS) + "]"
 _SYMBOL_EDGES = re.compile(f"^{_SYMBOL_CLASS}+|{_SYMBOL_CLASS}+$")
 
 
+_CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+_LEET_TABLE = str.maketrans(_LEET)
+
+
 def _fold_chars(text: str) -> str:
     """Case, compatibility forms, accents, invisible characters and other scripts folded away."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = unicodedata.normalize("NFKD", text)
-    kept = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category == "Mn" or category == "Cf":  # accents; zero-width and format characters
-            continue
-        kept.append(_CONFUSABLES.get(ch, ch))
-    return "".join(kept)
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    if not text.isascii():  # accents (Mn) and zero-width/format characters (Cf)
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf"))
+    return text.translate(_CONFUSABLE_TABLE)
 
 
 def _leet(token: str) -> str:
-    return "".join(_LEET.get(ch, ch) for ch in token)
+    return token.translate(_LEET_TABLE)
 
 
+@lru_cache(maxsize=32)
 def fold_variants(text: str) -> tuple[str, ...]:
     """The folded forms of ``text`` to match against, as space-separated words.
 
@@ -193,6 +193,15 @@ def find_terms(text: str, terms: list[str] | tuple[str, ...]) -> list[str]:
 
 
 # --- the other content rules ----------------------------------------------------------------
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_text(html: str) -> str:
+    """The text of sanitized comment HTML, for counting letters (cheaper than a parser: the
+    HTML is our own sanitizer's output, so tags are well formed)."""
+    return html_lib.unescape(_TAG.sub(" ", html))
 
 
 def count_links(html: str) -> int:
@@ -324,7 +333,7 @@ def decide_status(
     ):
         decision.hold(CommentStatus.PENDING, "new_author")
     if settings["hold_shouting"]:
-        reason = shouting_reason(html_lib.unescape(plain_text(html)))
+        reason = shouting_reason(visible_text(html))
         if reason:
             decision.hold(CommentStatus.PENDING, reason)
     premod = article.premod if article.premod is not None else site.premod

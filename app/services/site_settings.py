@@ -13,9 +13,11 @@ new authors, a per-site posting rate) are off by default; docs/moderation.md sug
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from app.extensions import db
@@ -168,8 +170,15 @@ DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.
 
 def effective_settings(site: Site) -> dict[str, Any]:
     """The site's settings with defaults filled in (stored values that no longer validate
-    fall back to the default rather than break posting)."""
-    stored = site.settings or {}
+    fall back to the default rather than break posting). Validated once per distinct stored
+    value, since every post reads them."""
+    cached = _effective(json.dumps(site.settings or {}, sort_keys=True))
+    return {name: list(v) if isinstance(v, list) else v for name, v in cached.items()}
+
+
+@lru_cache(maxsize=256)
+def _effective(stored_json: str) -> dict[str, Any]:
+    stored = json.loads(stored_json)
     result = dict(DEFAULTS)
     for name, setting in SETTINGS.items():
         if name in stored:
