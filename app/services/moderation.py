@@ -20,9 +20,14 @@ comment dismisses its reports (``report_count`` back to 0, the Report rows kept)
 the Reported queue. Readers see the change on their next request: threads and counts are read
 from the database, nothing caches them.
 
-Additions beyond the agreed interface: ``queue_item`` (one comment in the queue shape, for the
-answer to an action), ``moderated_site_ids``, ``author_histories`` (used by
-app.services.authors), ``QUEUES``/``ACTIONS`` and the dataclasses below.
+Additions beyond the agreed interface: ``queue_item(comment_id, moderator)`` (one comment in
+the queue shape, for the answer to an action), ``require_staff(user)``,
+``moderated_site_ids(user)`` (None: every site), ``site_settings_for(moderator, site_slug)``
+(every setting, for moderators of the site), ``author_histories`` (used by
+app.services.authors), ``clean_action``/``clean_reason``/``clean_ids``/``id_cursor`` (input
+checks the dashboard can reuse), ``QUEUES``/``ACTIONS``, the dataclasses below, and a ``limit``
+keyword (1 to 100) on ``audit_log``. Authors: app.services.authors; articles:
+app.services.articles; settings: app.services.site_settings.
 """
 
 from __future__ import annotations
