@@ -126,6 +126,12 @@ FORMS = {
     "dashboard.moderate_author": lambda cid, art: {"action": "reset"},
     "dashboard.update_article": lambda cid, art: {"action": "close", "article": art},
     "dashboard.save_settings": None,  # built from the site's current settings
+    "dashboard.add_staff": lambda cid, art: {
+        "email": "reader@example.org",
+        "role": "moderator",
+        "sites": ["news"],
+    },
+    "dashboard.update_staff": lambda cid, art: {"role": "reader"},
 }
 
 

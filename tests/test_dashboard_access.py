@@ -21,7 +21,13 @@ from tests.dashboard_support import (
 )
 
 # Pages only admins may open (a moderator gets 403 even on their own site).
-ADMIN_ONLY = {"dashboard.edit_settings", "dashboard.save_settings"}
+ADMIN_ONLY = {
+    "dashboard.edit_settings",
+    "dashboard.save_settings",
+    "dashboard.list_staff",
+    "dashboard.add_staff",
+    "dashboard.update_staff",
+}
 # URL arguments that tie a route to one site: another site's moderator gets 403 there.
 SITE_BOUND_ARGS = {"site_slug", "comment_id"}
 

@@ -45,4 +45,4 @@ def protect_pages(response: Response) -> Response:
     return response
 
 
-from app.dashboard import actions, history, queues, sites  # noqa: E402,F401  (routes register on bp)
+from app.dashboard import actions, history, queues, sites, staff  # noqa: E402,F401  (routes)

@@ -1,0 +1,53 @@
+"""Staff management for admins: who moderates which sites."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.dashboard import bp
+from app.dashboard.forms import form_choice, form_text
+from app.dashboard.pages import render_page
+from app.models import Role
+from app.services import staff
+from app.services.errors import ValidationError
+
+ROLES = tuple(role.value for role in Role)
+MAX_SITES = 500
+
+
+def _form_sites() -> list[str]:
+    slugs = request.form.getlist("sites")
+    if len(slugs) > MAX_SITES or any(len(slug) > 64 for slug in slugs):
+        raise ValidationError("choose the sites from the list", "invalid_sites")
+    return slugs
+
+
+@bp.get("/staff")
+def list_staff() -> str:
+    return render_page(
+        "dashboard/staff.html",
+        title="Staff",
+        members=staff.list_staff(current_user),
+        all_sites=staff.list_site_choices(current_user),
+        roles=ROLES,
+    )
+
+
+@bp.post("/staff")
+def add_staff() -> Response:
+    """Make an existing account (found by email) a moderator or an admin."""
+    role = form_choice("role", ROLES)
+    email = form_text("email", 254) or ""
+    member = staff.set_staff_role(current_user, role, _form_sites(), email=email)
+    flash(f"{member.name} is now {member.role}.")
+    return redirect(url_for("dashboard.list_staff"), 303)
+
+
+@bp.post("/staff/<int:user_id>")
+def update_staff(user_id: int) -> Response:
+    role = form_choice("role", ROLES)
+    member = staff.set_staff_role(current_user, role, _form_sites(), user_id=user_id)
+    flash(f"{member.name} is now {member.role}.")
+    return redirect(url_for("dashboard.list_staff"), 303)
