@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import click
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Role, Site, User
+from app.services import site_settings as settings_service
 from app.services import sites as site_service
 from app.services import users as user_service
 from app.services.comments import rerender_all
@@ -75,6 +77,43 @@ def create_token(email: str):
         fail(error)
     token = user_service.issue_token(user)
     click.echo(token)
+
+
+def _setting_value(raw: str):
+    """A setting's value from the command line: JSON if it parses (2, true, null, ["a"]),
+    else the text itself."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+@sites_cli.command("settings")
+@click.argument("slug")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change a setting, e.g. --set max_links=2 --set banned_words='[\"casino\"]'.",
+)
+def site_settings(slug: str, assignments: tuple[str, ...]):
+    """Show the moderation settings of site SLUG, or change some (see docs/moderation.md)."""
+    changes = {}
+    for assignment in assignments:
+        name, sep, raw = assignment.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{assignment!r} is not NAME=VALUE", param_hint="--set")
+        changes[name.strip()] = _setting_value(raw)
+    try:
+        if changes:
+            values = settings_service.apply_site_settings(slug, changes, None)
+        else:
+            values = settings_service.all_settings(site_service.get_site(slug))
+    except DomainError as error:
+        fail(error)
+    for name, value in values.items():
+        click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")
 
 
 @comments_cli.command("rerender")

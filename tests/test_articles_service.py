@@ -141,3 +141,18 @@ def test_counts_drop_when_a_comment_is_rejected(world, client):
     thread = client.get("/api/v1/threads?site=news&article=story").get_json()
     assert [c["id"] for c in thread["comments"]] == [kept["id"]]
     assert thread["article"]["comment_count"] == 1
+
+
+def test_settings_command_shows_and_changes_a_sites_settings(world, runner):
+    shown = runner.invoke(args=["sites", "settings", "news"])
+    assert shown.exit_code == 0 and "max_links = 3" in shown.output
+    changed = runner.invoke(
+        args=["sites", "settings", "news", "--set", "max_links=2", "--set", 'banned_words=["x y"]']
+    )
+    assert changed.exit_code == 0, changed.output
+    assert "max_links = 2" in changed.output and 'banned_words = ["x y"]' in changed.output
+    with world.app_context():
+        entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.actor_id) == ("settings_update", None)
+    refused = runner.invoke(args=["sites", "settings", "news", "--set", "max_links=-1"])
+    assert refused.exit_code != 0 and "max_links must be a whole number" in refused.output

@@ -222,8 +222,14 @@ def update_site_settings(admin: User | None, site_slug: str, changes: Any) -> di
     ValidationError(invalid_setting) naming the first bad value (nothing is stored then).
     The change is audited with the names of the settings changed.
     """
-    if admin is None or admin.role != Role.ADMIN:
+    if admin is None or not getattr(admin, "is_authenticated", True) or admin.role != Role.ADMIN:
         raise Forbidden("only admins may change a site's settings", "forbidden")
+    return apply_site_settings(site_slug, changes, admin.id)
+
+
+def apply_site_settings(site_slug: str, changes: Any, actor_id: int | None) -> dict[str, Any]:
+    """``update_site_settings`` without the role check, for the command line (``actor_id``
+    None: audited as the system). Raises NotFound(unknown_site), ValidationError."""
     site = get_site(site_slug)
     cleaned = clean_settings(changes)
     stored = dict(site.settings or {})
@@ -241,7 +247,7 @@ def update_site_settings(admin: User | None, site_slug: str, changes: Any) -> di
         audit.record(
             "settings_update",
             site_id=site.id,
-            actor_id=admin.id,
+            actor_id=actor_id,
             reason="changed " + ", ".join(sorted(changed)),
         )
     db.session.commit()
