@@ -6,13 +6,16 @@ origin but the host page's and Parley's fails it.
 
 from __future__ import annotations
 
+import re
 import time
 
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Comment
+from app.services.comments import post_comment
+from app.services.identity import Viewer
 
 FRAME = "#parley-thread iframe"
 
@@ -146,3 +149,134 @@ def test_a_keyboard_alone_can_post_a_comment(page, widget, watch):
 
     expect(frame.locator("#comments .comment-body")).to_have_text("Typed without a mouse")
     expect(frame.locator("#live")).to_have_text("Comment posted")
+
+
+def seed(widget, site: str, article: str, bodies: list[str], parent_id=None, name="Seeder"):
+    """Comments posted through the real service, as distinct guests; returns their ids."""
+    ids = []
+    with widget.live.app.app_context():
+        for n, body in enumerate(bodies):
+            comment = post_comment(
+                site_slug=site,
+                article_key=article,
+                body=body,
+                viewer=Viewer(ip=f"127.0.0.{n + 10}"),
+                author_name=f"{name}{n}" if parent_id is None else name,
+                parent_id=parent_id,
+            )
+            ids.append(comment.id)
+        db.session.remove()
+    return ids
+
+
+def comment_in_view(page, frame, comment_id: int) -> bool:
+    """The comment's box, in host-page coordinates, lies inside the host's viewport."""
+    frame_top = page.eval_on_selector(FRAME, "f => f.getBoundingClientRect().top")
+    top = frame.eval_on_selector(f"#c{comment_id}", "e => e.getBoundingClientRect().top")
+    return 0 <= frame_top + top <= page.viewport_size["height"] - 20
+
+
+def test_load_more_sort_deep_replies_and_permalinks(page, widget, watch, monkeypatch):
+    monkeypatch.setitem(widget.live.app.config, "PARLEY_PAGE_SIZE", 3)
+    site = widget.site()
+    tops = seed(widget, site, "long", [f"Comment {n}" for n in range(5)])
+    with widget.live.app.app_context():
+        db.session.execute(update(Comment).where(Comment.id == tops[3]).values(score=5))
+        db.session.commit()
+        db.session.remove()
+    chain = [tops[0]]
+    for depth in range(1, 6):  # a reply chain five deep under Comment 0
+        chain += seed(widget, site, "long", [f"Depth {depth}"], chain[-1], name=f"D{depth}")
+    spacer = '<p style="height:2500px">The article text.</p>'
+    url = widget.page(site, "long", before=spacer)
+    page.goto(url)
+    frame = frame_of(page)
+
+    top_level = frame.locator("#comments > li")
+    expect(top_level).to_have_count(3)
+    expect(frame.locator("#count")).to_have_text("10 comments")
+    frame.get_by_role("button", name="Load more comments").click()
+    expect(top_level).to_have_count(5)
+    expect(frame.locator("#more")).to_be_hidden()
+
+    # Indented to three levels, then flat with "in reply to NAME".
+    depth3, depth4, depth5 = (frame.locator(f"#c{chain[n]}") for n in (3, 4, 5))
+    assert depth3.evaluate("e => e.parentElement.closest('li').id") == f"c{chain[2]}"
+    assert depth4.evaluate("e => e.parentElement.closest('li').id") == f"c{chain[2]}"
+    expect(depth4.locator(".irt")).to_have_text("in reply to D3")
+    expect(depth5.locator(".irt")).to_have_text("in reply to D4")
+    expect(depth3.locator(":scope > .cm .irt")).to_have_count(0)
+
+    frame.get_by_label("Sort by").select_option("newest")
+    expect(top_level.first.locator(":scope > .cm .comment-body")).to_have_text("Comment 4")
+    expect(top_level).to_have_count(3)
+    frame.get_by_label("Sort by").select_option("top")
+    expect(top_level.first.locator(":scope > .cm .comment-body")).to_have_text("Comment 3")
+
+    # A permalink on the host page: the frame loads the comment's page, highlights it, and the
+    # host scrolls to it, on arrival and when the hash changes later.
+    page.goto(f"{url}#parley-comment-{tops[4]}")
+    frame = frame_of(page)
+    expect(frame.locator(f"#c{tops[4]}")).to_have_class(re.compile(r"\bhl\b"))
+    assert eventually(page, lambda: comment_in_view(page, frame, tops[4]))
+    assert page.evaluate("scrollY") > 2000
+    page.evaluate("scrollTo(0, 0)")
+    page.evaluate(f"location.hash = '#parley-comment-{chain[5]}'")
+    expect(frame.locator(f"#c{chain[5]}")).to_have_class(re.compile(r"\bhl\b"))
+    assert eventually(page, lambda: comment_in_view(page, frame, chain[5]))
+
+
+LOW_CONTRAST = """() => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = (c) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  const ratio = (a, b) => {
+    const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  return [...document.querySelectorAll("#parley :is(h2, p, b, span, a, button, label, time)")]
+    .filter((e) => e.offsetParent && e.textContent.trim() && !e.disabled)
+    .map((e) => [e.outerHTML.slice(0, 60), ratio(rgb(getComputedStyle(e).color), background(e))])
+    .filter(([, r]) => r < 4.5);
+}"""
+
+
+def test_theme_accent_and_colour_scheme_come_from_the_embed_with_aa_contrast(page, widget, watch):
+    site = widget.site()
+    seed(widget, site, "themed", ["A comment to look at, with a [link](https://news.example/)"])
+    page.goto(widget.page(site, "themed"))
+    frame = frame_of(page)
+    expect(frame.locator("#comments li")).to_have_count(1)
+    assert frame.evaluate(LOW_CONTRAST) == []  # light (the default colour scheme)
+
+    page.goto(widget.page(site, "themed", attrs='data-theme="dark" data-accent="#c00"'))
+    frame = frame_of(page)
+    expect(frame.locator("html")).to_have_attribute("data-theme", "dark")
+    body_colour = frame.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert body_colour == "rgb(23, 25, 29)"
+    button = frame.get_by_role("button", name="Post comment")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(204, 0, 0)"
+    assert frame.evaluate(LOW_CONTRAST) == []
+
+    page.emulate_media(color_scheme="dark", reduced_motion="reduce")
+    page.goto(widget.page(site, "themed"))
+    frame = frame_of(page)
+    expect(frame.locator("html")).to_have_attribute("data-theme", "auto")
+    assert frame.evaluate("getComputedStyle(document.body).backgroundColor") == body_colour
+    assert frame.evaluate(LOW_CONTRAST) == []
+    # Every control has an accessible name.
+    unnamed = frame.evaluate(
+        """[...document.querySelectorAll("#parley :is(button, input, textarea, select)")]
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")
+                         && !e.textContent.trim()).map(e => e.outerHTML)"""
+    )
+    assert unnamed == []

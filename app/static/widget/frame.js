@@ -204,7 +204,17 @@
     }
   }
 
-  async function react(button) {
+  // One element's requests run in order and only the latest answer is shown, so quick
+  // clicks (like, then love) can neither race on the server nor flicker back.
+  function serial(el, request, apply, revert) {
+    const ticket = (el.ticket = (el.ticket || 0) + 1);
+    el.queue = (el.queue || Promise.resolve()).then(request).then(
+      (answer) => { if (ticket === el.ticket) apply(answer); },
+      (error) => { if (ticket === el.ticket) revert(error); }
+    );
+  }
+
+  function react(button) {
     const before = {}, kind = button.dataset.kind;
     let mine = null;
     for (const b of $$(".rb")) {
@@ -215,13 +225,12 @@
     if (mine) guess[mine]--;
     if (mine !== kind) guess[kind]++;
     showReactions(guess, mine === kind ? null : kind);
-    try {
-      const r = await api("POST", "/api/v1/reactions", { site: C.site, article: C.article, kind });
-      showReactions(r.reactions, r.mine);
-    } catch (error) {
-      showReactions(before, mine);
-      say(error.message);
-    }
+    serial(
+      button.parentNode,
+      () => api("POST", "/api/v1/reactions", { site: C.site, article: C.article, kind }),
+      (r) => showReactions(r.reactions, r.mine),
+      (error) => { showReactions(before, mine); say(error.message); }
+    );
   }
 
   function showVote(li, score, mine) {
@@ -230,19 +239,18 @@
     part(li, ".down").setAttribute("aria-pressed", String(mine === -1));
   }
 
-  async function vote(button, li) {
+  function vote(button, li) {
     const pressed = (b) => part(li, b).getAttribute("aria-pressed") === "true";
     const before = pressed(".up") ? 1 : pressed(".down") ? -1 : 0;
     const score = +part(li, ".sc").textContent;
     const value = before === +button.dataset.v ? 0 : +button.dataset.v;
     showVote(li, score - before + value, value);
-    try {
-      const r = await api("POST", `/api/v1/comments/${li.dataset.id}/votes`, { value });
-      showVote(li, r.score, r.mine);
-    } catch (error) {
-      showVote(li, score, before);
-      notice(li, error.message);
-    }
+    serial(
+      li,
+      () => api("POST", `/api/v1/comments/${li.dataset.id}/votes`, { value }),
+      (r) => showVote(li, r.score, r.mine),
+      (error) => { showVote(li, score, before); notice(li, error.message); }
+    );
   }
 
   const notice = (li, message) => {
@@ -272,10 +280,36 @@
     });
   }
 
+  // Markdown for a comment's sanitized HTML (only the sanitizer's few tags), to edit it.
+  function markdown(node) {
+    let out = "";
+    for (const n of node.childNodes) {
+      if (n.nodeType !== 1) {
+        if (!/^\s*\n\s*$/.test(n.textContent)) out += n.textContent; // not the gap between blocks
+        continue;
+      }
+      const inner = markdown(n), tag = n.tagName, href = n.getAttribute("href");
+      if (tag === "P") out += inner + "\n\n";
+      else if (tag === "BR") out += "\n";
+      else if (tag === "STRONG") out += "**" + inner + "**";
+      else if (tag === "EM") out += "*" + inner + "*";
+      else if (tag === "S" || tag === "DEL") out += "~~" + inner + "~~";
+      else if (tag === "CODE") out += n.parentNode.tagName === "PRE" ? inner : "`" + inner + "`";
+      else if (tag === "PRE") out += "```\n" + inner.replace(/\n$/, "") + "\n```\n\n";
+      else if (tag === "A") out += inner === href ? inner : `[${inner}](${href})`;
+      else if (tag === "BLOCKQUOTE") out += inner.trim().replace(/^/gm, "> ") + "\n\n";
+      else if (tag === "LI") {
+        const ordered = n.parentNode.tagName === "OL";
+        out += (ordered ? [...n.parentNode.children].indexOf(n) + 1 + ". " : "- ") + inner.trim() + "\n";
+      } else out += inner + (tag === "UL" || tag === "OL" ? "\n" : "");
+    }
+    return out;
+  }
+
   function openEdit(li) {
     const form = openTemplate(li, "tpl-edit");
     const area = $("textarea", form);
-    area.value = part(li, ".comment-body").innerText.trim();
+    area.value = markdown(part(li, ".comment-body")).replace(/\n{3,}/g, "\n\n").trim();
     part(li, ".comment-body").hidden = true;
     area.focus();
   }
