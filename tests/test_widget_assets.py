@@ -8,11 +8,12 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.i18n import catalogue, pick_language
-from app.widget.frame import on_accent
+from app.widget.frame import on_accent, relative_time
 from tests.factories import make_site, post_ok
 
 EMBED_BUDGET = 1536
@@ -166,3 +167,22 @@ def test_accent_text_colour_keeps_contrast():
     assert on_accent("#c00") == "#fff"
     assert on_accent("#ffeb3b") == "#000"
     assert on_accent("#1a5fb4") == "#fff"
+
+
+def test_frame_without_an_article_is_a_400_page(client, site):
+    response = client.get("/embed/thread?site=news")
+    assert response.status_code == 400
+    assert "article must be a non-empty string" in response.get_data(as_text=True)
+
+
+def test_relative_times_read_naturally():
+    t = catalogue("en")
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    ages = [timedelta(seconds=20), timedelta(minutes=1), timedelta(hours=3), timedelta(days=2)]
+    assert [relative_time(now - age, t, now) for age in ages] == [
+        "just now",
+        "1 minute ago",
+        "3 hours ago",
+        "2 days ago",
+    ]
+    assert relative_time(datetime(2026, 1, 2, tzinfo=UTC), t, now) == "2026-01-02"

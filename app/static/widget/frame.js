@@ -35,7 +35,7 @@
 
   /* --- Talking to the host page (embed.js) and to the API --- */
   const tell = (message) => {
-    if (C.host && parent !== window) parent.postMessage({ parley: message.parley, ...message }, C.host);
+    if (C.host && parent !== window) parent.postMessage(message, C.host);
   };
   let height = 0;
   const sendHeight = () => {
@@ -418,8 +418,9 @@
 
   async function show(id) {
     let li = d.getElementById("c" + id);
-    while (!li && more.dataset.next) {
+    for (let cursor = more.dataset.next; !li && cursor; cursor = more.dataset.next) {
       await loadMore();
+      if (more.dataset.next === cursor) return; // that page failed to load: stop here
       li = d.getElementById("c" + id);
     }
     if (!li) return;
