@@ -278,3 +278,17 @@ def test_edits_and_deletes_are_rate_limited(app):
         answers = [edit(guest, created["id"], f"Draft {n}").status_code for n in range(3)]
         assert answers == [200, 200, 429]
         assert delete(guest, created["id"]).status_code == 200  # a counter of its own
+
+
+def test_editing_a_held_comment_adds_the_new_reasons(app, client, author):
+    with app.app_context():
+        site = db.session.scalar(select(Site))
+        site.premod = True
+        site.settings = {"max_links": 1}
+        db.session.commit()
+    created = post_ok(client, body="Held", headers=author)
+    links = "see https://a.example and https://b.example and https://c.example"
+    assert edit(client, created["id"], links, headers=author).get_json()["status"] == "pending"
+    reasons = stored(app, created["id"]).reasons
+    assert reasons[0] == "premod"
+    assert any(reason.startswith("links") for reason in reasons)

@@ -72,9 +72,11 @@ def edit_comment(
     comment.body_source = source
     comment.body_html = html
     comment.edited_at = utcnow()
-    if decision.status != CommentStatus.APPROVED and decision.status != comment.status:
+    if decision.status != CommentStatus.APPROVED:
+        # Moderators see every reason a comment was held for, the edit's included.
         new_reasons = [r for r in decision.reasons if r not in (comment.reasons or [])]
         comment.reasons = [*(comment.reasons or []), *new_reasons]
+    if decision.status != CommentStatus.APPROVED and decision.status != comment.status:
         change_status(
             comment,
             decision.status,
