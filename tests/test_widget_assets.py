@@ -113,7 +113,7 @@ def test_frame_sets_the_partitioned_guest_cookie(client, site):
 
 def test_frame_ignores_bad_theme_accent_and_host_origin(client, site):
     html = client.get(
-        frame_url(theme="evil", accent="red;}body{x", origin="https://attacker.example")
+        frame_url(theme="evil", accent="%23c00%0A}body{x", origin="https://attacker.example")
     ).get_data(as_text=True)
     assert 'data-theme="auto"' in html
     assert "<style" not in html

@@ -7,7 +7,7 @@ reactions, reports, edits, sorting and "Load more" by calling the JSON API.
 Security:
 * Content-Security-Policy: scripts only from Parley's origin (no inline script at all), one
   nonce'd inline ``<style>`` for the publisher's accent colour, and ``frame-ancestors`` limited
-  to the site's registered origins plus Parley's own (for the demo and the dashboard preview).
+  to the site's registered origins plus Parley's own (the demo page is served from it too).
 * The publisher's page origin arrives as ``origin``; it is used as the frame's postMessage target
   only when it is one of the site's origins, so nothing is ever posted to another page.
 * Query parameters that reach the page (title, url, accent, theme, lang) are validated or
@@ -39,7 +39,7 @@ from app.widget import bp
 from app.widget.assets import asset
 
 THEMES = ("auto", "light", "dark")
-ACCENT_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+ACCENT_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")  # used with fullmatch
 TEXT_PARAM_MAX = 2048
 # Replies indent this many levels; deeper ones continue flat, marked "in reply to NAME".
 MAX_INDENT = 3
@@ -107,7 +107,7 @@ def read_options() -> FrameOptions:
         url=url,
         lang=catalogue(request.args.get("lang")).language,
         theme=theme if theme in THEMES else "auto",
-        accent=accent if ACCENT_RE.match(accent) else None,
+        accent=accent if ACCENT_RE.fullmatch(accent) else None,
         sort=sort if sort in SORTS else "oldest",
         host_origin=_text_arg("origin"),
     )
