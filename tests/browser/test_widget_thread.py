@@ -150,6 +150,25 @@ def test_a_keyboard_alone_can_post_a_comment(page, widget, watch):
     expect(frame.locator("#comments .comment-body")).to_have_text("Typed without a mouse")
     expect(frame.locator("#live")).to_have_text("Comment posted")
 
+    # Every other control answers the keyboard too: reactions, reply (Ctrl+Enter sends), Escape.
+    frame.focus(".rb[data-kind=wow]")
+    page.keyboard.press("Space")
+    expect(frame.locator(".rb[data-kind=wow]")).to_have_attribute("aria-pressed", "true")
+    first = frame.locator("#comments > li").first
+    first.get_by_role("button", name="Reply to Kay").focus()
+    page.keyboard.press("Enter")
+    assert frame.evaluate("document.activeElement.closest('form.reply') !== null")
+    page.keyboard.type("A keyboard reply")
+    page.keyboard.press("Control+Enter")
+    expect(first.locator(":scope > ol.cs .comment-body")).to_have_text("A keyboard reply")
+    expect(frame.locator("#count")).to_have_text("2 comments")
+    first.get_by_role("button", name="Delete").first.focus()
+    page.keyboard.press("Enter")
+    expect(first.locator(".confirm")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(first.locator(".confirm")).to_have_count(0)
+    assert frame.evaluate("document.activeElement.dataset.act") == "delete"
+
 
 def seed(widget, site: str, article: str, bodies: list[str], parent_id=None, name="Seeder"):
     """Comments posted through the real service, as distinct guests; returns their ids."""
