@@ -13,6 +13,16 @@ from app.models import Comment, Report, utcnow
 from .test_widget_thread import frame_of, post
 
 
+def click_and_wait(page, button, path: str, value: dict) -> None:
+    """Click, and wait for the server's answer to the request carrying ``value``.
+
+    The frame updates optimistically at once, so its text alone does not say the server has
+    it; a reload before the answer would cancel the request.
+    """
+    with page.expect_response(lambda r: r.url.endswith(path) and r.request.post_data_json == value):
+        button.click()
+
+
 def test_reaction_toggles_changes_and_persists_across_reload(page, widget, watch):
     site = widget.site()
     page.goto(widget.page(site, "react"))
@@ -23,7 +33,10 @@ def test_reaction_toggles_changes_and_persists_across_reload(page, widget, watch
     like.click()
     expect(like).to_have_attribute("aria-pressed", "true")
     expect(like.locator(".rn")).to_have_text("1")
-    love.click()  # one reaction per reader: changing it moves the count
+    # One reaction per reader: changing it moves the count.
+    click_and_wait(
+        page, love, "/api/v1/reactions", {"site": site, "article": "react", "kind": "love"}
+    )
     expect(love).to_have_attribute("aria-pressed", "true")
     expect(like).to_have_attribute("aria-pressed", "false")
     expect(like.locator(".rn")).to_have_text("0")
@@ -34,7 +47,10 @@ def test_reaction_toggles_changes_and_persists_across_reload(page, widget, watch
     love = frame.get_by_role("button", name="Love")
     expect(love).to_have_attribute("aria-pressed", "true")
     expect(love.locator(".rn")).to_have_text("1")
-    love.click()  # the same reaction again takes it back
+    # The same reaction again takes it back.
+    click_and_wait(
+        page, love, "/api/v1/reactions", {"site": site, "article": "react", "kind": "love"}
+    )
     expect(love).to_have_attribute("aria-pressed", "false")
     expect(love.locator(".rn")).to_have_text("0")
     page.reload()
@@ -61,7 +77,7 @@ def test_another_reader_votes_and_reports_and_the_author_cannot_vote(page, brows
     up.click()
     expect(comment.locator(".sc")).to_have_text("1")
     expect(up).to_have_attribute("aria-pressed", "true")
-    down.click()
+    click_and_wait(reader, down, "/votes", {"value": -1})
     expect(comment.locator(".sc")).to_have_text("-1")
     expect(down).to_have_attribute("aria-pressed", "true")
     expect(up).to_have_attribute("aria-pressed", "false")
