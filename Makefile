@@ -36,7 +36,8 @@ format: $(STAMP)
 
 ## Benchmarks through gunicorn on SQLite and PostgreSQL; results in docs/benchmarks.md.
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

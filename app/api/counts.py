@@ -2,6 +2,7 @@ from flask import request
 
 from app.api import bp
 from app.api.parsing import required_arg
+from app.api.serializers import json_response
 from app.services.counts import count_comments
 
 
@@ -10,5 +11,4 @@ def get_counts():
     """Approved-comment counts for up to 100 articles; readable from any origin."""
     site = required_arg("site", "invalid_site")
     counts = count_comments(site, request.args.getlist("article"))
-    response = {"counts": counts}
-    return response, 200, {"Access-Control-Allow-Origin": "*"}
+    return json_response({"counts": counts}, headers={"Access-Control-Allow-Origin": "*"})

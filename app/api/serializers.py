@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, request
+import orjson
+from flask import Response, current_app, request
 
 from app.services.avatars import avatar_path
 from app.services.editing import editable_until
@@ -18,7 +19,19 @@ def iso(dt: datetime | None) -> str | None:
     """``2026-11-25T14:03:00Z`` (UTC, seconds precision), or None."""
     if dt is None:
         return None
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if dt.tzinfo is not UTC:
+        dt = dt.astimezone(UTC)
+    # isoformat is about three times faster than strftime; a thread page formats hundreds.
+    return dt.isoformat(timespec="seconds")[:19] + "Z"
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response encoded with orjson (UTF-8), for the large and frequent reader answers.
+
+    A 1,000-comment thread is close to 1 MB of JSON: the standard library's encoder spends
+    milliseconds on it, orjson a tenth of that (docs/benchmarks.md).
+    """
+    return Response(orjson.dumps(data), status, headers, mimetype="application/json")
 
 
 def public_base_url() -> str:

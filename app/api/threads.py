@@ -3,7 +3,7 @@ from flask import current_app, request
 from app.api import bp
 from app.api.auth import current_viewer
 from app.api.parsing import query_int, required_arg
-from app.api.serializers import thread_json
+from app.api.serializers import json_response, thread_json
 from app.services.comments import clean_article_key
 from app.services.threads import load_thread
 from app.services.viewer_state import load_viewer_state, node_ids
@@ -24,4 +24,4 @@ def get_thread():
         cursor=request.args.get("cursor") or None,
     )
     state = load_viewer_state(page.article.id, node_ids(page.comments), viewer)
-    return thread_json(page, viewer, state)
+    return json_response(thread_json(page, viewer, state))

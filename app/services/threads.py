@@ -21,7 +21,17 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 
 from app.extensions import db
 from app.models import (
@@ -185,7 +195,7 @@ def _top_statement(sort: str, paged: bool) -> Select[Any]:
             or_(_shown_clause(_T.c), and_(_T.c.status.in_(_REMOVED), has_shown_reply)),
         )
         .order_by(*order)
-        .limit(bindparam("page_rows"))
+        .limit(bindparam("page_rows", type_=Integer))
     )
     return statement.where(after) if paged else statement
 
@@ -388,7 +398,7 @@ def load_thread(
 
     roots = [_node(row, viewer_user, viewer_guest) for row in top_rows]
     by_id = {node.id: node for node in roots}
-    reply_rows = connection.execute(_replies_statement(), {**params, "roots": list(by_id)})
+    reply_rows = connection.execute(_replies_statement(), {**params, "roots": list(by_id)}).all()
     # Parents are older than their replies, so one pass in time order attaches every reply.
     for row in reply_rows:
         parent = by_id.get(row[1])  # parent_id

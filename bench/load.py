@@ -1,0 +1,126 @@
+"""HTTP load through wrk (Debian's ``wrk`` package), with a Lua script that reports as JSON.
+
+wrk is written in C and uses a few percent of a core at these rates, so it is not the
+bottleneck; a Python load generator on the same two cores would be.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = "BENCH-JSON "
+
+# wrk calls done() once at the end, with the latency histogram of every completed request.
+DONE_LUA = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH-JSON {"requests": %d, "duration_us": %d, "bytes": %d, "connect": %d, ' ..
+    '"read": %d, "write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, ' ..
+    '"p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write,
+    e.status, e.timeout, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max))
+end
+"""
+
+
+class LoadGeneratorMissing(RuntimeError):
+    pass
+
+
+def require_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        raise LoadGeneratorMissing(
+            "wrk is not installed: run `apt-get install -y wrk` (make bench does this as root)"
+        )
+    return path
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    seconds: float
+    bytes: int
+    errors: int  # socket errors and non-2xx/3xx answers
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def lua_long_string(text: str) -> str:
+    level = "=" * 4
+    while f"]{level}]" in text:
+        level += "="
+    return f"[{level}[{text}]{level}]"
+
+
+def post_script(path: str, bodies: list[str]) -> str:
+    """A wrk script that POSTs the JSON documents in ``bodies`` in turn."""
+    items = ",\n".join(lua_long_string(body) for body in bodies)
+    return f"""
+local bodies = {{
+{items}
+}}
+local headers = {{["Content-Type"] = "application/json"}}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("POST", {lua_long_string(path)}, headers, bodies[(i % #bodies) + 1])
+end
+"""
+
+
+def run_wrk(
+    url: str,
+    clients: int,
+    seconds: float,
+    workdir: Path,
+    script: str = "",
+    timeout_s: int = 10,
+) -> LoadResult:
+    """Drive ``url`` with ``clients`` concurrent connections for ``seconds`` (one wrk thread)."""
+    wrk = require_wrk()
+    script_path = workdir / f"wrk-{abs(hash((url, script))) % 10**8}.lua"
+    script_path.write_text(script + DONE_LUA)
+    command = [
+        wrk,
+        "-t1",
+        f"-c{clients}",
+        f"-d{max(1, round(seconds))}s",
+        f"--timeout={timeout_s}s",
+        "-s",
+        str(script_path),
+        url,
+    ]
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + timeout_s + 30
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
+    for line in completed.stdout.splitlines():
+        if line.startswith(MARKER):
+            data = json.loads(line[len(MARKER) :])
+            break
+    else:
+        raise RuntimeError(f"wrk printed no summary:\n{completed.stdout}")
+    return LoadResult(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        bytes=data["bytes"],
+        errors=sum(data[k] for k in ("connect", "read", "write", "status", "timeout")),
+        p50_ms=data["p50_us"] / 1000,
+        p90_ms=data["p90_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        max_ms=data["max_us"] / 1000,
+    )
