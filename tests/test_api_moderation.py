@@ -34,13 +34,12 @@ def world(app, client) -> World:
     make_user(app, "admin@example.org", "Admin", role="admin")
     make_user(app, "mod@example.org", "News Mod", role="moderator", sites=("news",))
     make_user(app, "othermod@example.org", "Other Mod", role="moderator", sites=("other",))
-    make_user(app, "reader@example.org", "Reader")
-    author_id = make_user(app, "author@example.org", "Author")
+    author_id = make_user(app, "reader@example.org", "Reader")  # a reader, who wrote the comment
     tokens = {
         role: bearer(make_token(app, f"{role}@example.org"))
-        for role in ("admin", "mod", "othermod", "reader", "author")
+        for role in ("admin", "mod", "othermod", "reader")
     }
-    created = post_ok(client, body="Waiting for *review*", headers=tokens["author"])
+    created = post_ok(client, body="Waiting for *review*", headers=tokens["reader"])
     return World(tokens, created["id"], author_id)
 
 
@@ -114,7 +113,7 @@ def test_each_route_answers_only_moderators_of_the_site_and_admins(
     anonymous = call(app, client, world, method, endpoint, {})
     assert anonymous.status_code == 401
     assert anonymous.get_json()["error"]["code"] == "unauthorized"
-    for role in ("reader", "author", "othermod"):
+    for role in ("reader", "othermod"):
         refused = call(app, client, world, method, endpoint, world.tokens[role])
         assert refused.status_code == 403, (role, refused.get_json())
         assert refused.get_json()["error"]["code"] == "forbidden"
@@ -159,7 +158,7 @@ def test_pending_queue_answers_the_contracts_shape(client, world):
     assert item["html"] == "<p>Waiting for <em>review</em></p>"
     assert (item["status"], item["reasons"], item["report_count"]) == ("pending", ["premod"], 0)
     assert item["created_at"].endswith("Z")
-    assert item["author"]["name"] == "Author"
+    assert item["author"]["name"] == "Reader"
     assert item["author"]["history"]["pending"] == 1
     assert "email" not in str(body) and "127.0.0.1" not in str(body)
 
@@ -288,7 +287,7 @@ def test_banned_author_is_refused_with_a_clear_message(client, world):
     )
     assert answer.status_code == 200
     assert answer.get_json()["banned"] is True
-    refused = post_comment(client, body="let me in", headers=world.tokens["author"])
+    refused = post_comment(client, body="let me in", headers=world.tokens["reader"])
     assert refused.status_code == 403
     assert refused.get_json()["error"] == {
         "code": "banned",
@@ -339,7 +338,7 @@ SECRET = "Zyxwv secret words"
 def test_removed_comment_text_never_appears_in_reader_responses(app, client, world, action):
     make_site(app, "open")
     visible = post_ok(client, site="open", body="Visible parent")
-    removed = post_ok(client, site="open", body=SECRET, headers=world.tokens["author"])
+    removed = post_ok(client, site="open", body=SECRET, headers=world.tokens["reader"])
     post_ok(client, site="open", body="A reply that stays", parent_id=removed["id"])
     client.post(
         f"{PREFIX}/comments/{removed['id']}", json={"action": action}, headers=world.tokens["admin"]
@@ -347,7 +346,6 @@ def test_removed_comment_text_never_appears_in_reader_responses(app, client, wor
     reader_views = [
         client.get("/api/v1/threads?site=open&article=a1"),
         client.get("/api/v1/threads?site=open&article=a1&sort=newest&limit=1"),
-        client.get("/api/v1/threads?site=open&article=a1", headers=world.tokens["author"]),
         client.get("/api/v1/threads?site=open&article=a1", headers=world.tokens["reader"]),
         client.get("/api/v1/counts?site=open&article=a1"),
         post_comment(client, site="open", body="reply", parent_id=removed["id"]),
@@ -356,13 +354,13 @@ def test_removed_comment_text_never_appears_in_reader_responses(app, client, wor
     ]
     for response in reader_views:
         assert "Zyxwv" not in response.get_data(as_text=True)
-    assert [r.status_code for r in reader_views] == [200] * 5 + [400] + [200] * 2
-    assert reader_views[5].get_json()["error"]["code"] == "invalid_parent"
+    assert [r.status_code for r in reader_views] == [200] * 4 + [400] + [200] * 2
+    assert reader_views[4].get_json()["error"]["code"] == "invalid_parent"
     thread = reader_views[0].get_json()
     assert [c["id"] for c in thread["comments"]] == [visible["id"], removed["id"]]
     assert thread["comments"][1]["html"] == "<p>[deleted]</p>"
     assert thread["article"]["comment_count"] == 2
-    assert reader_views[4].get_json() == {"counts": {"a1": 2}}
+    assert reader_views[3].get_json() == {"counts": {"a1": 2}}
 
 
 def test_comment_removed_by_a_banned_word_is_never_echoed(app, client, world):
