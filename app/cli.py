@@ -142,8 +142,15 @@ def demo_setup(port: int):
         with open(password_file, "w") as handle:
             handle.write(password)
     else:
-        with open(password_file) as handle:
-            password = handle.read().strip()
+        try:
+            with open(password_file) as handle:
+                password = handle.read().strip()
+        except FileNotFoundError:
+            # The file was removed: give the demo moderator a new password and keep it.
+            password = secrets.token_urlsafe(12)
+            user_service.set_password(user, password)
+            with open(password_file, "w") as handle:
+                handle.write(password)
     click.echo(f"Demo article:   http://127.0.0.1:{port}/")
     click.echo(f"Moderator:      http://localhost:{port}/auth/login")
     click.echo(f"  email:        {DEMO_MODERATOR}")

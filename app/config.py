@@ -91,6 +91,11 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "PARLEY_PAGE_SIZE": env_int("PARLEY_PAGE_SIZE", 50),
         "PARLEY_DEMO": env_flag("PARLEY_DEMO", False),
         "PARLEY_PUBLIC_URL": os.environ.get("PARLEY_PUBLIC_URL") or None,
+        # Uploaded avatars go to PARLEY_MEDIA_DIR/avatars (default: instance/avatars).
+        "PARLEY_MEDIA_DIR": os.environ.get("PARLEY_MEDIA_DIR") or None,
+        # How many reverse proxies in front of Parley set X-Forwarded-For/-Proto (0: none).
+        # Only then is the client's address (rate limits, IP bans) taken from those headers.
+        "PARLEY_TRUSTED_PROXIES": env_int("PARLEY_TRUSTED_PROXIES", 0),
         # Cookies: HttpOnly always; Secure when served over HTTPS (PARLEY_SECURE_COOKIES=on).
         "SESSION_COOKIE_NAME": "parley_session",
         "SESSION_COOKIE_HTTPONLY": True,

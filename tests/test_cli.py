@@ -121,3 +121,17 @@ def test_demo_setup_is_repeatable_and_keeps_data(app, runner, client):
     assert password == [ln for ln in second.output.splitlines() if "password:" in ln]
     with app.app_context():
         assert db.session.scalar(select(Comment.body_source)) == "kept"
+
+
+def test_demo_setup_recovers_when_the_password_file_is_gone(app, runner, client):
+    from pathlib import Path
+
+    invoke(runner, "demo", "setup")
+    Path(app.instance_path, "demo-moderator-password").unlink()
+    again = invoke(runner, "demo", "setup")
+    assert again.exit_code == 0
+    password = next(ln for ln in again.output.splitlines() if "password:" in ln).split()[-1]
+    from app.services.users import authenticate
+
+    with app.app_context():
+        assert authenticate("moderator@demo.parley.local", password) is not None

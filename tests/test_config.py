@@ -43,3 +43,28 @@ def test_bad_switch_value_is_a_startup_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PARLEY_RATE_LIMITS", "sometimes")
     with pytest.raises(RuntimeError, match="PARLEY_RATE_LIMITS"):
         build_config(tmp_path)
+
+
+def test_client_address_comes_from_trusted_proxies_only(tmp_path):
+    from app import create_app
+
+    def remote_addr(hops):
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+                "SECRET_KEY": "x",
+                "PARLEY_TRUSTED_PROXIES": hops,
+            }
+        )
+
+        @app.get("/_ip")
+        def ip():
+            from flask import request
+
+            return request.remote_addr
+
+        forwarded = {"X-Forwarded-For": "198.51.100.7"}
+        return app.test_client().get("/_ip", headers=forwarded).get_data(as_text=True)
+
+    assert remote_addr(0) == "127.0.0.1"
+    assert remote_addr(1) == "198.51.100.7"

@@ -66,6 +66,14 @@ def create_user(
     return user
 
 
+def set_password(user: User, password: str) -> None:
+    """Replace ``user``'s password and commit."""
+    if not password:
+        raise ValidationError("password must not be empty", "invalid_password")
+    user.password_hash = generate_password_hash(password)
+    db.session.commit()
+
+
 def get_user_by_email(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
