@@ -66,6 +66,36 @@ def test_frame_height_follows_its_content_at_any_width_and_after_late_content(pa
     assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1] >= narrow + 400)
 
 
+def test_a_lazy_image_loading_beside_the_widget_narrows_it_and_the_frame_regrows(
+    page, widget, watch
+):
+    site = widget.site()
+    seed_comments(widget, site, "beside", ["Words that will wrap onto more lines " * 12])
+    layout = ".row { display: flex; } #parley-thread { flex: 1 1 auto; min-width: 0; }"
+    page.set_viewport_size({"width": 1000, "height": 800})
+    url = widget.page(
+        site,
+        "beside",
+        css=layout,
+        before='<section class="row">',
+        after="<aside></aside></section>",
+    )
+    page.goto(url)
+    frame = frame_of(page)
+    expect(frame.locator("#comments > li")).to_have_count(1)
+    assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1])
+    before = heights(page, frame)[0]
+
+    # The publisher's sidebar picture arrives late (lazy) and takes 550 px of the row.
+    page.evaluate(
+        """() => { const img = document.createElement("img"); img.loading = "lazy"; img.alt = "";
+        img.src = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='550' "
+                + "height='20'/%3E"; document.querySelector("aside").append(img); }"""
+    )
+    assert eventually(page, lambda: page.eval_on_selector(FRAME, "f => f.offsetWidth") < 460)
+    assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1] > before)
+
+
 def test_aggressive_host_css_does_not_break_the_widget(page, widget, watch):
     site = widget.site()
     page.goto(widget.page(site, "hostile", css=HOSTILE_CSS))
