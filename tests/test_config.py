@@ -68,3 +68,15 @@ def test_client_address_comes_from_trusted_proxies_only(tmp_path):
 
     assert remote_addr(0) == "127.0.0.1"
     assert remote_addr(1) == "198.51.100.7"
+
+
+def test_ip_keys_are_keyed_hashes_that_do_not_reveal_the_address():
+    import hashlib
+
+    from app.services.identity import Viewer, hash_ip
+
+    key = hash_ip("203.0.113.5", "secret-one")
+    assert key == hash_ip("203.0.113.5", "secret-one")
+    assert key != hash_ip("203.0.113.5", "secret-two")
+    assert key != hashlib.sha256(b"203.0.113.5").hexdigest()[:32]
+    assert Viewer(ip="203.0.113.5", ip_key=key).actor_key == f"ip:{key}"

@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
 from app.services.errors import Forbidden, Unauthorized
-from app.services.identity import Viewer, hash_guest_id
+from app.services.identity import Viewer, hash_guest_id, hash_ip
 from app.services.users import user_for_token
 from app.sessions import GUEST_ID_KEY, session_cookie_name
 
@@ -45,11 +45,12 @@ def current_viewer() -> Viewer:
 
 def _resolve_viewer() -> Viewer:
     ip = request.remote_addr
+    ip_key = hash_ip(ip, current_app.secret_key) if ip else None
     token = bearer_token()
     if token is not None:
-        return Viewer(user=user_for_token(token), ip=ip)
+        return Viewer(user=user_for_token(token), ip=ip, ip_key=ip_key)
     if not has_session_cookie():
-        return Viewer(ip=ip)
+        return Viewer(ip=ip, ip_key=ip_key)
     if request.method not in SAFE_METHODS:
         try:
             csrf.protect()
@@ -61,4 +62,4 @@ def _resolve_viewer() -> Viewer:
     user = current_user if current_user.is_authenticated else None
     guest_id = session.get(GUEST_ID_KEY)
     guest_key = hash_guest_id(guest_id) if user is None and isinstance(guest_id, str) else None
-    return Viewer(user=user, guest_key=guest_key, ip=ip)
+    return Viewer(user=user, guest_key=guest_key, ip=ip, ip_key=ip_key)

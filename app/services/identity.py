@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 
 from app.models import User
@@ -14,11 +15,19 @@ def hash_guest_id(guest_id: str) -> str:
     return hashlib.sha256(f"parley-guest:{guest_id}".encode()).hexdigest()
 
 
+def hash_ip(ip: str, secret: str | bytes) -> str:
+    """A keyed hash of an IP address: stable per deployment, not reversible without the key
+    (a plain hash of an IPv4 address can be reversed by hashing all four billion of them)."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, f"parley-ip:{ip}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     user: User | None = None
     guest_key: str | None = None  # hash_guest_id() of the guest's browser id
     ip: str | None = None
+    ip_key: str | None = None  # hash_ip() of ``ip`` with the deployment's secret key
 
     @property
     def user_id(self) -> int | None:
@@ -31,9 +40,9 @@ class Viewer:
             return f"u:{self.user.id}"
         if self.guest_key is not None:
             return f"g:{self.guest_key}"
-        if self.ip:
+        if self.ip_key:
             # API clients without cookies: one per address (see docs/identity.md for the limits).
-            return f"ip:{hashlib.sha256(self.ip.encode()).hexdigest()[:32]}"
+            return f"ip:{self.ip_key}"
         return None
 
     @property
