@@ -11,8 +11,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
+from app.extensions import db
 from app.i18n import catalogue, pick_language
+from app.models import Article
 from app.widget.frame import on_accent, relative_time
 from tests.factories import make_site, post_ok
 
@@ -186,3 +189,22 @@ def test_relative_times_read_naturally():
         "2 days ago",
     ]
     assert relative_time(datetime(2026, 1, 2, tzinfo=UTC), t, now) == "2026-01-02"
+
+
+def test_a_site_without_guests_shows_no_form_to_guests(app, client):
+    make_site(app, "members", origins=[HOST], allow_guests=False)
+    html = client.get(frame_url(site="members")).get_data(as_text=True)
+    assert "Sign in to comment on this site." in html
+    assert 'id="post"' not in html
+    assert '<main id="parley" class="noform">' in html  # and so no Reply buttons either
+
+
+def test_a_closed_article_shows_its_comments_but_no_form(app, client, site):
+    post_ok(client, site="news", article="a1", body="Before closing")
+    with app.app_context():
+        db.session.execute(update(Article).where(Article.key == "a1").values(closed=True))
+        db.session.commit()
+    html = client.get(frame_url()).get_data(as_text=True)
+    assert "Comments are closed for this article." in html
+    assert "Before closing" in html
+    assert 'id="post"' not in html
