@@ -208,3 +208,19 @@ def test_a_closed_article_shows_its_comments_but_no_form(app, client, site):
     assert "Comments are closed for this article." in html
     assert "Before closing" in html
     assert 'id="post"' not in html
+
+
+def test_the_frame_reads_a_thread_in_a_constant_number_of_queries(client, site, count_queries):
+    def queries_for(article: str) -> int:
+        with count_queries() as counter:
+            assert client.get(frame_url(article)).status_code == 200
+        return len(counter)
+
+    small = post_ok(client, site="news", article="small", body="One")
+    post_ok(client, site="news", article="small", body="Two", parent_id=small["id"])
+    roots = [post_ok(client, site="news", article="big", body=f"Top {n}") for n in range(6)]
+    for n, root in enumerate(roots):
+        reply = post_ok(client, site="news", article="big", body=f"R {n}", parent_id=root["id"])
+        post_ok(client, site="news", article="big", body=f"RR {n}", parent_id=reply["id"])
+    client.get(frame_url("elsewhere"))  # now a guest with a cookie, as readers are
+    assert queries_for("small") == queries_for("big")
