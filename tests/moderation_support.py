@@ -6,8 +6,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import User
-from tests.factories import make_site, make_user
+from app.models import Role, User
+from tests.dashboard_support import make_account
+from tests.factories import make_site
 
 
 def user(email: str) -> User:
@@ -19,7 +20,7 @@ def two_sites_and_staff(app: Flask) -> Flask:
     """Sites news and sport; an admin, a moderator of news only, and a reader."""
     make_site(app, "news")
     make_site(app, "sport")
-    make_user(app, "admin@example.org", "Admin", role="admin")
-    make_user(app, "newsmod@example.org", "News Mod", role="moderator", sites=("news",))
-    make_user(app, "reader@example.org", "Reader")
+    make_account(app, "admin@example.org", "Admin", Role.ADMIN)
+    make_account(app, "newsmod@example.org", "News Mod", Role.MODERATOR, ("news",))
+    make_account(app, "reader@example.org", "Reader", Role.READER)
     return app

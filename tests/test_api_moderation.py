@@ -11,9 +11,9 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Comment
-from tests.dashboard_support import csrf_token, signed_in
-from tests.factories import bearer, make_site, make_token, make_user, post_comment, post_ok
+from app.models import Comment, Role
+from tests.dashboard_support import csrf_token, make_account, signed_in
+from tests.factories import bearer, make_site, make_token, post_comment, post_ok
 from tests.test_openapi import CONVERTER, assert_matches_documented_response, served_spec
 
 PREFIX = "/api/v1/moderation"
@@ -31,10 +31,10 @@ def world(app, client) -> World:
     """Sites news (pre-moderated) and other; a token per role; a pending comment on news."""
     make_site(app, "news", premod=True)
     make_site(app, "other")
-    make_user(app, "admin@example.org", "Admin", role="admin")
-    make_user(app, "mod@example.org", "News Mod", role="moderator", sites=("news",))
-    make_user(app, "othermod@example.org", "Other Mod", role="moderator", sites=("other",))
-    author_id = make_user(app, "reader@example.org", "Reader")  # a reader, who wrote the comment
+    make_account(app, "admin@example.org", "Admin", Role.ADMIN)
+    make_account(app, "mod@example.org", "News Mod", Role.MODERATOR, ("news",))
+    make_account(app, "othermod@example.org", "Other Mod", Role.MODERATOR, ("other",))
+    author_id = make_account(app, "reader@example.org", "Reader", Role.READER)  # wrote the comment
     tokens = {
         role: bearer(make_token(app, f"{role}@example.org"))
         for role in ("admin", "mod", "othermod", "reader")

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Article, AuditEntry, Comment, CommentStatus, Site, User, utcnow
+from app.models import Article, AuditEntry, Comment, CommentStatus, Role, Site, User, utcnow
 from app.services import moderation as mod
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
 from app.services.reports import report_comment
-from tests.factories import bearer, make_site, make_token, make_user, post_ok
+from tests.dashboard_support import make_account
+from tests.factories import bearer, make_site, make_token, post_ok
 
 
 def user(email: str) -> User:
@@ -29,11 +30,11 @@ def world(app, client):
     """Two sites (news is pre-moderated), staff of every kind, and a few comments."""
     make_site(app, "news", premod=True)
     make_site(app, "sport")
-    make_user(app, "admin@example.org", "Admin", role="admin")
-    make_user(app, "mod@example.org", "Mod", role="moderator")  # every site
-    make_user(app, "newsmod@example.org", "News Mod", role="moderator", sites=("news",))
-    make_user(app, "sportmod@example.org", "Sport Mod", role="moderator", sites=("sport",))
-    make_user(app, "reader@example.org", "Reader")
+    make_account(app, "admin@example.org", "Admin", Role.ADMIN)
+    make_account(app, "mod@example.org", "Mod", Role.MODERATOR)  # every site
+    make_account(app, "newsmod@example.org", "News Mod", Role.MODERATOR, ("news",))
+    make_account(app, "sportmod@example.org", "Sport Mod", Role.MODERATOR, ("sport",))
+    make_account(app, "reader@example.org", "Reader", Role.READER)
     return app
 
 
