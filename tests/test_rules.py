@@ -30,6 +30,8 @@ BANNED = ["viagra", "ass", "buy now", "kill"]
         "cheap v\u00adiagra here",  # soft hyphen
         "cheap \uff56\uff49\uff41\uff47\uff52\uff41 here",  # full-width (NFKC)
         "cheap \U0001d42f\U0001d422\U0001d41a\U0001d420\U0001d42b\U0001d41a here",  # math bold
+        "cheap \u1d20\u026a\u1d00\u0262\u0280\u1d00 here",  # small capitals
+        "cheap \u24e5\u24d8\u24d0\u24d6\u24e1\u24d0 here",  # circled letters (NFKC)
         "cheap vi\u0430gr\u0430 here",  # Cyrillic а
         "cheap v\u0456\u0430gr\u0430 here",  # Cyrillic і and а
         "cheap v i a g r a here",  # spaced out
