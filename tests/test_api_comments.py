@@ -221,3 +221,23 @@ def test_unknown_route_and_wrong_method_are_json_errors(app, client):
     assert response.status_code == 404 and error_code(response) == "not_found"
     response = client.put("/api/v1/comments", json={})
     assert response.status_code == 405 and error_code(response) == "method_not_allowed"
+
+
+def test_comment_the_rules_reject_is_answered_as_pending_without_its_text(app, client):
+    from app.models import Role, User
+    from app.services.site_settings import update_site_settings
+
+    make_site(app)
+    admin_id = make_user(app, "admin@example.org", "Admin", role=Role.ADMIN)
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        update_site_settings(admin, "news", {"banned_words": ["forbiddenword"]})
+    response = post_comment(client, body="this has forbiddenword in it")
+    assert response.status_code == 201
+    answer = response.get_json()
+    assert (answer["status"], answer["html"]) == ("pending", "")
+    assert "forbiddenword" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Comment, answer["id"]).status.value in {"rejected", "spam"}
+    thread = client.get("/api/v1/threads?site=news&article=a1").get_json()
+    assert thread["comments"] == []

@@ -7,7 +7,7 @@ from app.api.ratelimits import post_rate, poster_is_staff, poster_key
 from app.api.serializers import comment_json, public_base_url
 from app.extensions import limiter
 from app.services.comments import post_comment
-from app.services.threads import node_for_comment
+from app.services.threads import node_for_author
 
 
 @bp.post("/comments")
@@ -28,4 +28,4 @@ def create_comment():
         article_url=data.get("article_url"),
         max_depth=current_app.config["PARLEY_MAX_DEPTH"],
     )
-    return comment_json(node_for_comment(comment, viewer), public_base_url()), 201
+    return comment_json(node_for_author(comment, viewer), public_base_url()), 201

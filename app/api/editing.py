@@ -7,7 +7,7 @@ from app.api.ratelimits import poster_is_staff, poster_key
 from app.api.serializers import comment_json, public_base_url
 from app.extensions import limiter
 from app.services.editing import delete_own_comment, edit_comment
-from app.services.threads import node_for_comment
+from app.services.threads import node_for_author
 
 
 def edit_rate() -> str:
@@ -25,7 +25,7 @@ def update_comment(comment_id: int):
     data = json_body()
     viewer = current_viewer()
     comment = edit_comment(comment_id, data.get("body"), viewer, edit_window())
-    return comment_json(node_for_comment(comment, viewer), public_base_url())
+    return comment_json(node_for_author(comment, viewer), public_base_url())
 
 
 @bp.delete("/comments/<int:comment_id>")

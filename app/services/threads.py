@@ -294,8 +294,10 @@ def _node(values: Sequence[Any], viewer_user: int | None, viewer_guest: str | No
     )
 
 
-def node_for_comment(comment: Comment, viewer: Viewer) -> CommentNode:
-    """A CommentNode for one loaded Comment (e.g. the answer to a post)."""
+def node_for_comment(
+    comment: Comment, viewer: Viewer, status: CommentStatus | None = None
+) -> CommentNode:
+    """A CommentNode for one loaded Comment, shown with ``status`` if given."""
     user = comment.user
     values = (
         comment.id,
@@ -304,7 +306,7 @@ def node_for_comment(comment: Comment, viewer: Viewer) -> CommentNode:
         comment.guest_name,
         comment.guest_key,
         comment.body_html,
-        comment.status,
+        status or comment.status,
         comment.score,
         comment.featured,
         comment.created_at,
@@ -314,6 +316,20 @@ def node_for_comment(comment: Comment, viewer: Viewer) -> CommentNode:
         user.avatar_path if user else None,
     )
     return _node(values, viewer.user.id if viewer.user else None, viewer.guest_key)
+
+
+def node_for_author(comment: Comment, viewer: Viewer) -> CommentNode:
+    """What the author is answered after posting or editing their comment.
+
+    A comment the rules rejected or marked spam reads as ``pending`` with no text, like a held
+    comment: the contract's answer is approved or pending, a spammer learns nothing from it,
+    and a removed comment's text never appears in a reader response. No thread shows it.
+    """
+    if comment.status not in (CommentStatus.REJECTED, CommentStatus.SPAM):
+        return node_for_comment(comment, viewer)
+    node = node_for_comment(comment, viewer, status=CommentStatus.PENDING)
+    node.html = ""
+    return node
 
 
 @cache
