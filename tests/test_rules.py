@@ -26,6 +26,8 @@ BANNED = ["viagra", "ass", "buy now", "kill"]
         "cheap vi@gra here",
         "cheap v!agra here",
         "cheap vïagra here",  # accent
+        "cheap v\u0336i\u0336a\u0336gra here",  # combining strikethrough
+        "cheap v\u20ddiagra here",  # enclosing circle
         "cheap v\u200bi\u200ca\u200dg\u2060ra here",  # zero-width characters
         "cheap v\u00adiagra here",  # soft hyphen
         "cheap \uff56\uff49\uff41\uff47\uff52\uff41 here",  # full-width (NFKC)

@@ -118,14 +118,15 @@ _SYMBOL_EDGES = re.compile(f"^{_SYMBOL_CLASS}+|{_SYMBOL_CLASS}+$")
 
 
 _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+_DROPPED = frozenset({"Mn", "Me", "Mc", "Cf"})
 _LEET_TABLE = str.maketrans(_LEET)
 
 
 def _fold_chars(text: str) -> str:
     """Case, compatibility forms, accents, invisible characters and other scripts folded away."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    if not text.isascii():  # accents (Mn) and zero-width/format characters (Cf)
-        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf"))
+    if not text.isascii():  # accents and other marks (M*), zero-width/format characters (Cf)
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in _DROPPED)
     return text.translate(_CONFUSABLE_TABLE)
 
 
