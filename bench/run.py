@@ -31,6 +31,7 @@ from bench.report import (
 BENCHMARKS = [
     "api",
     "widget",
+    "dashboard",
 ]
 
 
