@@ -99,7 +99,14 @@ def test_trust_skips_premod_and_reset_takes_it_back_and_lifts_bans(world, client
     assert held["status"] == "pending"
     with world.app_context():
         moderator = user("newsmod@example.org")
-        assert authors.trust_author(held["id"], moderator).trusted
+        assert authors.trust_author(held["id"], moderator, "regular, civil").trusted
+        entry = last_audit()
+        assert (entry.action, entry.actor_id, entry.reason) == (
+            "trust",
+            moderator.id,
+            "regular, civil",
+        )
+        assert entry.target_user_id == user("reader@example.org").id
     assert post_ok(client, body="trusted now", headers=token)["status"] == "approved"
     with world.app_context():
         moderator = user("newsmod@example.org")
