@@ -355,3 +355,13 @@ def test_admin_edits_site_rules_and_moderators_see_the_new_reasons(app, world, m
     assert bad.status_code == 400
     assert "max_links must be a whole number" in bad.get_data(as_text=True)
     assert 'value="2"' in admin.get("/moderation/sites/news/settings").get_data(as_text=True)
+
+
+def test_the_body_is_the_exact_html_readers_get(app, world, mod):
+    body = "Quote:\n\n> sirens at *noon*\n\n- one\n- two\n\nSee https://example.org/a?b=1&c=2"
+    comment_id = guest_post(app, body, article="exact")
+    act(mod, comment_id, "approve")
+    thread = app.test_client().get("/api/v1/threads?site=news&article=exact").get_json()
+    readers_html = thread["comments"][0]["html"]
+    page = mod.get("/moderation/queue/approved").get_data(as_text=True)
+    assert f'<div class="comment-body">{readers_html}</div>' in page
