@@ -23,7 +23,15 @@ from typing import Any
 from bench.load import LoadResult, post_script, run_wrk
 from bench.report import Options, Section, markdown_table
 from bench.seed import NAMES, markdown_body, seed
-from bench.server import gunicorn, migrated_database, seeding_app
+from bench.server import (
+    Served,
+    cpu_seconds,
+    database_pids,
+    gunicorn,
+    migrated_database,
+    seeding_app,
+    server_pids,
+)
 
 TITLE = "API: threads, posting and counts through gunicorn (2 workers)"
 SITE = "bench"
@@ -142,12 +150,26 @@ def selected_cases(options: Options) -> list[Case]:
     return [case for case in CASES if not options.cases or case.key in options.cases]
 
 
-def measure(base: str, case: Case, clients: int, options: Options, workdir: Path) -> LoadResult:
+def measure(
+    base: Served, database_url: str, case: Case, clients: int, options: Options, workdir: Path
+) -> LoadResult:
+    """One case: a warm-up, then the measured run, metering the CPU the server processes use.
+
+    The CPU per request (gunicorn's processes, and PostgreSQL's backends for this database)
+    hardly depends on what else the machine runs, unlike requests per second.
+    """
     script = post_script(case.path, post_bodies()) if case.method == "POST" else ""
     url = base + case.path
     if options.warmup > 0:
         run_wrk(url, clients, options.warmup, workdir, script)
-    return run_wrk(url, clients, options.duration, workdir, script)
+    pids, db_pids = server_pids(base), database_pids(database_url)
+    server_before, db_before = cpu_seconds(pids), cpu_seconds(db_pids)
+    result = run_wrk(url, clients, options.duration, workdir, script)
+    answered = max(1, result.requests)
+    result.server_cpu_ms = (cpu_seconds(pids) - server_before) * 1000 / answered
+    if db_pids:
+        result.db_cpu_ms = (cpu_seconds(db_pids) - db_before) * 1000 / answered
+    return result
 
 
 def seed_database(env: dict[str, str]) -> dict[str, int]:
@@ -171,7 +193,9 @@ def run_backend(
             for case in selected_cases(options):
                 for clients in CLIENTS:
                     print(f"  {backend}: {case.label}, {clients} client(s)", flush=True)
-                    results[case.key, clients] = measure(base, case, clients, options, workdir)
+                    results[case.key, clients] = measure(
+                        base, env["PARLEY_DATABASE_URL"], case, clients, options, workdir
+                    )
             stored = _get_json(base + f"/api/v1/counts?site={SITE}&article={POSTS_ARTICLE}")[
                 "counts"
             ][POSTS_ARTICLE]
@@ -206,12 +230,12 @@ def results_table(results: dict[tuple[str, int], LoadResult]) -> str:
                     _ms(r.p99_ms),
                     f"{r.requests:,}",
                     str(r.errors),
+                    _ms(r.server_cpu_ms) if r.server_cpu_ms is not None else "-",
+                    _ms(r.db_cpu_ms) if r.db_cpu_ms is not None else "-",
                 ]
             )
-    return markdown_table(
-        ["Case", "Clients", "Throughput", "p50 ms", "p90 ms", "p99 ms", "Requests", "Errors"],
-        rows,
-    )
+    header = ["Case", "Clients", "Throughput", "p50 ms", "p90 ms", "p99 ms", "Requests", "Errors"]
+    return markdown_table([*header, "gunicorn CPU ms/req", "PostgreSQL CPU ms/req"], rows)
 
 
 def target_rows(

@@ -52,6 +52,9 @@ class LoadResult:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    # Filled in by the caller when it meters the server: CPU per answered request, in ms.
+    server_cpu_ms: float | None = None
+    db_cpu_ms: float | None = None
 
     @property
     def per_second(self) -> float:

@@ -102,6 +102,53 @@ def seeding_app(env: dict[str, str]) -> Iterator[None]:
             db.engine.dispose()
 
 
+class Served(str):
+    """The base URL of a running server; ``pid`` is its gunicorn master process."""
+
+    pid: int
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:  # field 4, the parent pid
+            found.append(int(stat.parent.name))
+    return found
+
+
+def server_pids(served: Served) -> list[int]:
+    """gunicorn's master and its workers."""
+    return [served.pid, *_children(served.pid)]
+
+
+def database_pids(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving that database (none for SQLite)."""
+    if not database_url.startswith("postgresql"):
+        return []
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))
+        return [pid for (pid,) in rows]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes (those that still exist)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -124,7 +171,9 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout_s: flo
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workdir: Path, probe_path: str, workers: int = 2):
+def gunicorn(
+    env: dict[str, str], workdir: Path, probe_path: str, workers: int = 2
+) -> Iterator[Served]:
     """Serve wsgi:app with gunicorn on a free 127.0.0.1 port; yields the base URL."""
     port = free_port()
     log = workdir / f"gunicorn-{port}.log"
@@ -142,7 +191,8 @@ def gunicorn(env: dict[str, str], workdir: Path, probe_path: str, workers: int =
         "wsgi:app",
     ]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         wait_until_up(base + probe_path, process, log)
         yield base

@@ -15,12 +15,13 @@ from sqlalchemy import Select, and_, bindparam, select
 from app.extensions import db
 from app.models import Article, Site
 from app.services.errors import NotFound, ValidationError
+from app.services.threads import in_list
 
 MAX_KEYS = 100
 
 
 @cache
-def _counts_statement() -> Select[Any]:
+def _counts_statement(dialect: str) -> Select[Any]:
     sites, articles = Site.__table__, Article.__table__
     return (
         select(sites.c.id, articles.c.key, articles.c.comment_count)
@@ -29,7 +30,7 @@ def _counts_statement() -> Select[Any]:
                 articles,
                 and_(
                     articles.c.site_id == sites.c.id,
-                    articles.c.key.in_(bindparam("keys", expanding=True)),
+                    in_list(articles.c.key, "keys", dialect),
                 ),
             )
         )
@@ -45,7 +46,8 @@ def count_comments(site_slug: str, keys: list[str]) -> dict[str, int]:
         raise ValidationError(f"at most {MAX_KEYS} article keys per request", "too_many_articles")
     unique = list(dict.fromkeys(keys))
     counts = dict.fromkeys(unique, 0)
-    rows = db.session.execute(_counts_statement(), {"slug": site_slug, "keys": unique}).all()
+    statement = _counts_statement(db.session.get_bind().dialect.name)
+    rows = db.session.execute(statement, {"slug": site_slug, "keys": unique}).all()
     if not rows:
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
     for _site_id, key, count in rows:
