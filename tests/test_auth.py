@@ -8,6 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Role, User, UserStatus
+from app.services.authors import ban_author, suspend_author
 from tests.dashboard_support import PASSWORD, csrf_token, sign_in
 from tests.factories import make_site, make_user
 
@@ -145,3 +146,28 @@ def test_overlong_credentials_are_refused_with_the_same_message(client, moderato
     )
     assert response.status_code == 401
     assert FAILED in response.get_data(as_text=True)
+
+
+def test_an_account_banned_from_every_site_cannot_sign_in(app, client):
+    make_site(app)
+    make_user(app, "admin@example.org", "Admin", Role.ADMIN)
+    reader_id = make_user(app, "reader@example.org", "Reader")
+    with app.app_context():
+        admin = db.session.scalar(db.select(User).where(User.email == "admin@example.org"))
+        ban_author(moderator=admin, site_wide=False, reason="spam ring", user_id=reader_id)
+    response = sign_in(client, "reader@example.org")
+    assert response.status_code == 401
+    assert FAILED in response.get_data(as_text=True)
+
+
+def test_a_suspension_or_one_site_ban_does_not_stop_signing_in(app, client):
+    make_site(app)
+    make_user(app, "mod@example.org", "Mod", Role.MODERATOR, ("news",))
+    reader_id = make_user(app, "reader@example.org", "Reader")
+    with app.app_context():
+        mod = db.session.scalar(db.select(User).where(User.email == "mod@example.org"))
+        ban_author(moderator=mod, site_wide=True, user_id=reader_id, site_slug="news")
+        suspend_author(moderator=mod, days=3, user_id=reader_id, site_slug="news")
+    response = sign_in(client, "reader@example.org")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"

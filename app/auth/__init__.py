@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db, limiter, login_manager
 from app.models import User, UserStatus
+from app.services.accounts import may_sign_in
 from app.services.users import authenticate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -52,7 +53,8 @@ def login() -> Response | str | tuple[str, int]:
     """The sign-in form; a successful sign-in lands on the dashboard (or a local ``next``).
 
     Every failure (unknown email, wrong password, banned account) gets the same message and
-    status, so the form does not tell who has an account.
+    status, so the form does not tell who has an account (a banned person learns nothing
+    about the ban from it either).
     """
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), landing_page(current_user)))
@@ -62,7 +64,7 @@ def login() -> Response | str | tuple[str, int]:
         email = request.form.get("email", "")[:254]
         password = request.form.get("password", "")[:1024]
         user = authenticate(email, password)
-        if user is not None and user.status != UserStatus.BANNED:
+        if user is not None and may_sign_in(user):
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(safe_next(request.args.get("next"), landing_page(user)))
         # One message whether the account exists or not.
