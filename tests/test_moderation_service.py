@@ -13,6 +13,7 @@ from app.services import moderation as mod
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
 from app.services.reports import report_comment
+from app.services.threads import encode_cursor
 from tests.dashboard_support import make_account
 from tests.factories import bearer, make_site, make_token, post_ok
 
@@ -381,3 +382,24 @@ def test_queue_counts_drop_after_moderation(world, client):
             "reported": 0,
             "spam": 0,
         }
+
+
+def test_reported_queue_pages_by_report_count_with_a_cursor(world, client):
+    ids = [post_ok(client, site="sport", body=f"reported {n}")["id"] for n in range(3)]
+    with world.app_context():
+        sport = site("sport")
+        sport.settings = {"report_threshold": 100}
+        for n, comment_id in enumerate(ids):  # 1, 2 and 3 reports
+            for key in "abc"[: n + 1]:
+                report_comment(comment_id, "spam", None, Viewer(guest_key=key * 64))
+        moderator = user("sportmod@example.org")
+        seen, cursor = [], None
+        while True:
+            page = mod.list_queue("reported", moderator, "sport", cursor=cursor, limit=1)
+            seen += [(i.id, i.report_count) for i in page.items]
+            if (cursor := page.next_cursor) is None:
+                break
+        assert seen == [(ids[2], 3), (ids[1], 2), (ids[0], 1)]
+        pending_cursor = encode_cursor(["pending", utcnow().isoformat(), ids[0]])
+        with pytest.raises(ValidationError):  # a pending-queue cursor is not a reported one
+            mod.list_queue("reported", moderator, cursor=pending_cursor)
