@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Article, Reaction, ReactionKind, Role, Vote
-from app.services.identity import Viewer, hash_guest_id
+from app.services.identity import Viewer, hash_guest_id, hash_ip
 from app.services.viewer_state import load_viewer_state
 from tests.factories import bearer, make_site, make_token, make_user, post_ok, seed_thread
 from tests.test_openapi import assert_matches_documented_response, served_spec
@@ -61,7 +61,7 @@ def test_state_covers_only_the_comments_asked_for(app):
 def test_no_state_for_an_unknown_article_or_a_cookie_less_client(app, count_queries):
     make_site(app)
     ids = seed_thread(app, 5, article="t")
-    by_ip = Viewer(ip="192.0.2.1")
+    by_ip = Viewer(ip="192.0.2.1", ip_key=hash_ip("192.0.2.1", "test-secret"))
     add_choices(app, "t", by_ip.actor_key, {ids[0]: 1}, ReactionKind.WOW)
     with app.app_context():
         with count_queries() as queries:
