@@ -180,6 +180,8 @@ def test_bulk_approve_a_selection(app, world, mod):
         ({"action": "approve"}, "select at least one comment"),
         ({"action": "delete", "ids": ["1"]}, "action must be one of"),
         ({"action": "approve", "ids": ["1x"]}, "comment ids must be whole numbers"),
+        ({"action": "approve", "ids": ["²"]}, "comment ids must be whole numbers"),
+        ({"action": "approve", "ids": ["9" * 5000]}, "comment ids must be whole numbers"),
         ({"action": "approve", "ids": [str(i) for i in range(1, 202)]}, "at most 200"),
     ],
 )
@@ -214,12 +216,20 @@ def test_bad_query_input_is_a_400_page_not_a_500(app, world, mod):
         ("/moderation/search?status=hidden", "status must be one of"),
         ("/moderation/search?q=" + "x" * 201, "at most 200 characters"),
         ("/moderation/audit?comment=abc", "comment must be a whole number"),
+        ("/moderation/audit?comment=%C2%B2", "comment must be a whole number"),
+        ("/moderation/audit?action=a%00", "action must not contain control characters"),
+        ("/moderation/search?q=a%00b", "q must not contain control characters"),
     ]:
         response = mod.get(url)
         assert response.status_code == 400, url
         assert message in response.get_data(as_text=True), url
     assert mod.get("/moderation/queue/everything").status_code == 404
     assert mod.get("/moderation/sites/nowhere/queue/pending").status_code == 404
+    assert mod.get("/moderation/sites/a%00b/queue/pending").status_code == 404
+    comment_id, _ = world.fresh_comment()
+    response = act(mod, comment_id, "reject", reason="rude\x00")
+    assert response.status_code == 400
+    assert "reason must not contain control characters" in response.get_data(as_text=True)
 
 
 def test_search_by_text_author_article_status_and_dates(app, world, mod):
@@ -278,12 +288,13 @@ def test_suspend_trust_and_reset_an_author(app, world, mod):
     assert "Author is back to normal." in page and "Not banned." in page
     with app.app_context():
         assert db.session.get(User, world.author_id).trusted is False
-    bad = mod.post(
-        f"/moderation/comments/{comment_id}/author",
-        data={"action": "suspend", "days": "0", "csrf_token": mod.csrf},
-    )
-    assert bad.status_code == 400
-    assert "days must be a whole number from 1 to 365" in bad.get_data(as_text=True)
+    for days in ("0", "366", "²", "9" * 5000):
+        bad = mod.post(
+            f"/moderation/comments/{comment_id}/author",
+            data={"action": "suspend", "days": days, "csrf_token": mod.csrf},
+        )
+        assert bad.status_code == 400, days
+        assert "days must be a whole number from 1 to 365" in bad.get_data(as_text=True)
 
 
 def test_only_admins_may_ban_everywhere(app, world, mod):

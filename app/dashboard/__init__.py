@@ -9,12 +9,13 @@ active app-wide), so no link can change anything.
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.extensions import login_manager
-from app.services.errors import Forbidden
+from app.services.errors import Forbidden, NotFound
+from app.services.sites import SLUG_RE
 
 bp = Blueprint("dashboard", __name__, url_prefix="/moderation")
 
@@ -32,6 +33,9 @@ def require_staff() -> Response | None:
         return login_manager.unauthorized()
     if not current_user.is_staff:
         raise Forbidden("the moderation dashboard is for moderators and admins")
+    slug = (request.view_args or {}).get("site_slug")
+    if slug is not None and not SLUG_RE.match(slug):
+        raise NotFound(f"no site with slug {slug[:64]!r}", "unknown_site")
     return None
 
 

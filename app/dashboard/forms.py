@@ -5,6 +5,7 @@ Bad input raises ``ValidationError`` (a 400 page that says what to fix), never a
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import request, url_for
@@ -15,14 +16,22 @@ from app.services.errors import ValidationError
 MAX_BULK = 200  # ids in one bulk action: four pages of the queue
 TEXT_MAX = 200
 REASON_MAX = 500
+# C0 controls but tab and line feed (textareas send line breaks), DEL, and C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _checked(name: str, value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        raise ValidationError(f"{name} must be at most {limit} characters", f"invalid_{name}")
+    if CONTROL_CHARACTERS.search(value):
+        # PostgreSQL refuses NUL in text; no field here has a use for control characters.
+        raise ValidationError(f"{name} must not contain control characters", f"invalid_{name}")
+    return value or None
 
 
 def text_arg(name: str, limit: int = TEXT_MAX) -> str | None:
     """A trimmed query-string value, or None when absent or blank."""
-    value = request.args.get(name, "").strip()
-    if len(value) > limit:
-        raise ValidationError(f"{name} must be at most {limit} characters", f"invalid_{name}")
-    return value or None
+    return _checked(name, request.args.get(name, "").strip(), limit)
 
 
 def date_arg(name: str) -> date | None:
@@ -39,7 +48,7 @@ def int_arg(name: str) -> int | None:
     value = text_arg(name, 18)
     if value is None:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         raise ValidationError(f"{name} must be a whole number", f"invalid_{name}")
     return int(value)
 
@@ -49,11 +58,9 @@ def cursor_arg() -> str | None:
 
 
 def form_text(name: str, limit: int = TEXT_MAX) -> str | None:
-    """A trimmed form value, or None when absent or blank."""
-    value = request.form.get(name, "").strip()
-    if len(value) > limit:
-        raise ValidationError(f"{name} must be at most {limit} characters", f"invalid_{name}")
-    return value or None
+    """A trimmed form value (line breaks allowed), or None when absent or blank."""
+    value = request.form.get(name, "").strip().replace("\r\n", "\n")
+    return _checked(name, value, limit)
 
 
 def form_choice(name: str, choices: tuple[str, ...] | frozenset[str]) -> str:
@@ -66,7 +73,7 @@ def form_choice(name: str, choices: tuple[str, ...] | frozenset[str]) -> str:
 
 def form_int(name: str, low: int, high: int) -> int:
     value = request.form.get(name, "").strip()
-    if not value.isdigit() or not low <= int(value) <= high:
+    if len(value) > 9 or not value.isdecimal() or not low <= int(value) <= high:
         raise ValidationError(
             f"{name} must be a whole number from {low} to {high}", f"invalid_{name}"
         )
@@ -80,7 +87,7 @@ def form_ids(name: str = "ids") -> list[int]:
         raise ValidationError("select at least one comment", "no_selection")
     if len(raw) > MAX_BULK:
         raise ValidationError(f"select at most {MAX_BULK} comments at once", "too_many")
-    if not all(value.isdigit() for value in raw):
+    if not all(len(value) <= 18 and value.isdecimal() for value in raw):
         raise ValidationError("comment ids must be whole numbers", "invalid_ids")
     return list(dict.fromkeys(int(value) for value in raw))
 
