@@ -212,3 +212,14 @@ def test_pending_queue_screenshot(page, widget, tmp_path):
     if os.environ.get("PARLEY_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         SCREENSHOT.write_bytes(target.read_bytes())
+
+
+def test_queue_counts_in_the_navigation_stay_live(page, widget):
+    site = widget.site(premod=True)
+    seed(widget.live, site, "Already waiting")
+    sign_in(page, widget.live, moderator_for(widget.live, site))
+    expect(page.locator('[data-count="pending"]')).to_have_text("1")
+    seed(widget.live, site, "Arrived while the moderator was looking")
+    # The page re-reads the counts every 30 s and whenever the tab becomes visible again.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.locator('[data-count="pending"]')).to_have_text("2")

@@ -102,7 +102,34 @@
     });
   }
 
+  // The queue counts in the navigation stay live: re-read every 30 s while the tab is
+  // visible, and at once when it becomes visible again.
+  const COUNT_REFRESH_MS = 30000;
+
+  async function refreshCounts() {
+    const nav = document.querySelector("[data-counts-url]");
+    if (!nav || document.hidden) return;
+    try {
+      const response = await fetch(nav.dataset.countsUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      const { counts } = await response.json();
+      for (const [queue, n] of Object.entries(counts)) {
+        const badge = nav.querySelector(`[data-count="${queue}"]`);
+        if (!badge) continue;
+        badge.textContent = String(n);
+        badge.classList.toggle("hot", n > 0);
+      }
+    } catch (_) {
+      // Offline or signed out: keep showing the last counts.
+    }
+  }
+
   function start() {
+    window.setInterval(refreshCounts, COUNT_REFRESH_MS);
+    document.addEventListener("visibilitychange", refreshCounts);
     document.addEventListener("keydown", onKey);
     document.addEventListener("submit", (event) => rememberPlace(event.target), true);
     document.querySelectorAll("[data-select-all]").forEach((box) => {
