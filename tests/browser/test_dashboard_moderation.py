@@ -1,5 +1,7 @@
 """A moderator at work in headless Chromium: sign in, clear queues with the keyboard and in bulk,
-ban an author, and see each decision on the publisher's page (the widget on another origin)."""
+ban an author, and see each decision on the publisher's page (the widget on another origin).
+
+Tests using ``watch`` also fail on a console error or a request leaving the test's origins."""
 
 from __future__ import annotations
 
@@ -86,7 +88,7 @@ def test_moderator_approves_a_pending_comment_with_the_keyboard_and_readers_see_
     expect(frame.locator("#count")).to_have_text("1 comment")
 
 
-def test_focus_moves_with_j_and_k_and_lands_on_the_next_item_after_an_action(page, widget):
+def test_focus_moves_with_j_and_k_and_lands_on_the_next_item_after_an_action(page, widget, watch):
     site = widget.site(premod=True)
     ids = [seed(widget.live, site, f"Queued comment {n}") for n in range(3)]
     sign_in(page, widget.live, moderator_for(widget.live, site))
@@ -162,7 +164,7 @@ def test_a_banned_authors_next_post_is_refused_with_a_clear_message(page, contex
     expect(frame.locator("#comments")).not_to_contain_text("Second post after the ban")
 
 
-def test_moderator_bulk_approves_twenty_comments(page, context, widget):
+def test_moderator_bulk_approves_twenty_comments(page, context, widget, watch):
     site = widget.site(premod=True)
     ids = [seed(widget.live, site, f"Held comment number {n}") for n in range(20)]
     sign_in(page, widget.live, moderator_for(widget.live, site))
@@ -214,7 +216,7 @@ def test_pending_queue_screenshot(page, widget, tmp_path):
         SCREENSHOT.write_bytes(target.read_bytes())
 
 
-def test_queue_counts_in_the_navigation_stay_live(page, widget):
+def test_queue_counts_in_the_navigation_stay_live(page, widget, watch):
     site = widget.site(premod=True)
     seed(widget.live, site, "Already waiting")
     sign_in(page, widget.live, moderator_for(widget.live, site))
