@@ -124,6 +124,7 @@ FORMS = {
     "dashboard.moderate_comment": lambda cid, art: {"action": "approve", "reason": "fine"},
     "dashboard.bulk_moderate": lambda cid, art: {"action": "approve", "ids": [str(cid)]},
     "dashboard.moderate_author": lambda cid, art: {"action": "reset"},
+    "dashboard.moderate_account": lambda cid, art: {"action": "reset", "site": "news"},
     "dashboard.update_article": lambda cid, art: {"action": "close", "article": art},
     "dashboard.save_settings": None,  # built from the site's current settings
     "dashboard.add_staff": lambda cid, art: {

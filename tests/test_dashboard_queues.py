@@ -281,7 +281,7 @@ def test_suspend_trust_and_reset_an_author(app, world, mod):
         assert response.status_code == 303, response.get_data(as_text=True)
         return mod.get(response.headers["Location"]).get_data(as_text=True)
 
-    assert "Suspended Author for 3 days." in author_action(action="suspend", days="3")
+    assert "Suspended Author for 3 days on this site." in author_action(action="suspend", days="3")
     page = author_action(action="trust")
     assert "Author is trusted" in page
     page = author_action(action="reset")
@@ -376,3 +376,34 @@ def test_the_body_is_the_exact_html_readers_get(app, world, mod):
     readers_html = thread["comments"][0]["html"]
     page = mod.get("/moderation/queue/approved").get_data(as_text=True)
     assert f'<div class="comment-body">{readers_html}</div>' in page
+
+
+def test_an_account_is_banned_and_reset_from_its_own_page(app, world, mod):
+    page = mod.get(f"/moderation/users/{world.author_id}").get_data(as_text=True)
+    assert '<option value="news">News</option>' in page and 'value="global"' not in page
+    url = f"/moderation/users/{world.author_id}"
+    form = {"action": "ban", "site": "news", "reason": "Threats", "csrf_token": mod.csrf}
+    response = mod.post(url, data=form)
+    assert response.status_code == 303
+    page = mod.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Banned Author on this site." in page and "Banned on news: Threats" in page
+    token = make_token(app, "author@example.org")
+    assert api_post(app.test_client(), body="x", headers=bearer(token)).status_code == 403
+
+    assert mod.post(url, data={**form, "site": "other"}).status_code == 403
+    mod.post(url, data={"action": "reset", "site": "news", "csrf_token": mod.csrf})
+    assert api_post(app.test_client(), body="x", headers=bearer(token)).status_code == 201
+
+
+def test_an_admin_bans_an_account_from_every_site_on_its_page(app, world):
+    admin = signed_in(app, "admin@example.org")
+    url = f"/moderation/users/{world.author_id}"
+    assert 'value="global"' in admin.get(url).get_data(as_text=True)
+    form = {"action": "ban", "scope": "global", "csrf_token": admin.csrf}
+    response = admin.post(url, data=form)
+    assert response.status_code == 303
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Banned Author on every site." in page and "Banned on every site" in page
+    token = make_token(app, "author@example.org")
+    refused = api_post(app.test_client(), body="x", site="other", headers=bearer(token))
+    assert refused.get_json()["error"]["code"] == "banned"

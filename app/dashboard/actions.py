@@ -7,6 +7,8 @@ comment's site, records the audit entry and commits), flashes what happened and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -62,25 +64,37 @@ def moderate_author(comment_id: int) -> Response:
 
     Acting through a comment works for guests too (they are known by browser id and address).
     """
+    _act_on_author({"comment_id": comment_id})
+    return redirect(back_to("dashboard.show_comment", comment_id=comment_id), 303)
+
+
+@bp.post("/users/<int:user_id>")
+def moderate_account(user_id: int) -> Response:
+    """The same actions on an account, on the site chosen in the form (or every site)."""
+    _act_on_author({"user_id": user_id, "site_slug": form_text("site", 64)})
+    return redirect(back_to("dashboard.show_author", user_id=user_id), 303)
+
+
+def _act_on_author(target: dict[str, Any]) -> None:
     action = form_choice("action", AUTHOR_ACTIONS)
     reason = form_text("reason", REASON_MAX)
     everywhere = request.form.get("scope") == "global"
+    where = "on every site." if everywhere else "on this site."
     if action == "ban":
         status = authors.ban_author(
-            comment_id, current_user, site_wide=not everywhere, reason=reason
+            moderator=current_user, site_wide=not everywhere, reason=reason, **target
         )
-        message = f"Banned {status.name} " + ("on every site." if everywhere else "on this site.")
+        message = f"Banned {status.name} {where}"
     elif action == "suspend":
         days = form_int("days", 1, MAX_SUSPENSION_DAYS)
         status = authors.suspend_author(
-            comment_id, current_user, site_wide=not everywhere, reason=reason, days=days
+            moderator=current_user, site_wide=not everywhere, reason=reason, days=days, **target
         )
-        message = f"Suspended {status.name} for {days} day{'' if days == 1 else 's'}."
+        message = f"Suspended {status.name} for {days} day{'' if days == 1 else 's'} {where}"
     elif action == "trust":
-        status = authors.trust_author(comment_id, current_user, reason=reason)
+        status = authors.trust_author(moderator=current_user, reason=reason, **target)
         message = f"{status.name} is trusted: their comments skip pre-moderation."
     else:
-        status = authors.reset_author(comment_id, current_user, reason=reason)
+        status = authors.reset_author(moderator=current_user, reason=reason, **target)
         message = f"{status.name} is back to normal."
     flash(message)
-    return redirect(back_to("dashboard.show_comment", comment_id=comment_id), 303)
