@@ -292,3 +292,24 @@ def test_editing_a_held_comment_adds_the_new_reasons(app, client, author):
     reasons = stored(app, created["id"]).reasons
     assert reasons[0] == "premod"
     assert any(reason.startswith("links") for reason in reasons)
+
+
+def test_author_gets_their_markdown_source_to_edit_within_the_window(app, client, author):
+    body = "Two \\*literal\\* stars and **bold**"
+    created = post_ok(client, body=body, headers=author)
+    url = f"/api/v1/comments/{created['id']}/source"
+    response = client.get(url, headers=author)
+    assert response.status_code == 200
+    assert response.get_json() == {"id": created["id"], "source": body}
+
+    make_user(app, "other@example.org", "Other")
+    other = client.get(url, headers=bearer(make_token(app, "other@example.org")))
+    assert (other.status_code, other.get_json()["error"]["code"]) == (403, "not_your_comment")
+    anonymous = client.get(url)
+    assert anonymous.status_code == 403
+    missing = client.get("/api/v1/comments/999999/source", headers=author)
+    assert (missing.status_code, missing.get_json()["error"]["code"]) == (404, "unknown_comment")
+
+    age_comment(app, created["id"], 15 * 60 + 1)
+    late = client.get(url, headers=author)
+    assert (late.status_code, late.get_json()["error"]["code"]) == (403, "edit_window_closed")

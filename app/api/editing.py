@@ -6,7 +6,7 @@ from app.api.parsing import json_body
 from app.api.ratelimits import poster_is_staff, poster_key
 from app.api.serializers import comment_json, public_base_url
 from app.extensions import limiter
-from app.services.editing import delete_own_comment, edit_comment
+from app.services.editing import delete_own_comment, edit_comment, own_comment_source
 from app.services.threads import node_for_author
 
 
@@ -16,6 +16,13 @@ def edit_rate() -> str:
 
 def edit_window() -> int:
     return current_app.config["PARLEY_EDIT_WINDOW_SECONDS"]
+
+
+@bp.get("/comments/<int:comment_id>/source")
+def get_comment_source(comment_id: int):
+    """The author's own Markdown, to start an edit from (within the edit window)."""
+    comment = own_comment_source(comment_id, current_viewer(), edit_window())
+    return {"id": comment.id, "source": comment.body_source}
 
 
 @bp.patch("/comments/<int:comment_id>")

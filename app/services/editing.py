@@ -47,6 +47,21 @@ def _own_comment_in_window(comment_id: int, viewer: Viewer, window_seconds: int)
     return comment
 
 
+def own_comment_source(
+    comment_id: int, viewer: Viewer, window_seconds: int = DEFAULT_EDIT_WINDOW_SECONDS
+) -> Comment:
+    """The viewer's own comment, for its Markdown source, while it may still be edited.
+
+    The editor must start from the source: HTML cannot be turned back into the Markdown the
+    author typed (escapes such as ``\\*`` are lost). Raises NotFound(unknown_comment),
+    Forbidden(not_your_comment, edit_window_closed).
+    """
+    comment = _own_comment_in_window(comment_id, viewer, window_seconds)
+    if comment.status == CommentStatus.DELETED:
+        raise NotFound(f"comment {comment_id} was deleted", "unknown_comment")
+    return comment
+
+
 def edit_comment(
     comment_id: int,
     body: Any,

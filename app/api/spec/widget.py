@@ -282,6 +282,37 @@ PATHS = {
             },
         }
     },
+    "/api/v1/comments/{comment_id}/source": {
+        "get": {
+            "operationId": "get_comment_source",
+            "tags": ["widget"],
+            "summary": "The Markdown of one's own comment, to edit it",
+            "description": (
+                "The body exactly as the author wrote it (after trimming), for an editor to "
+                "start from: the comment's HTML cannot be turned back into it. Same author and "
+                "window rules as editing."
+            ),
+            "security": OPTIONAL_AUTH,
+            "parameters": [path_id("comment_id"), *WIDGET_HEADERS],
+            "responses": {
+                "200": json_response(
+                    "The comment's Markdown source.",
+                    {
+                        "type": "object",
+                        "required": ["id", "source"],
+                        "properties": {"id": {"type": "integer"}, "source": {"type": "string"}},
+                    },
+                    {"id": 42, "source": "Good piece, *especially* the map."},
+                ),
+                **errors(
+                    "invalid_token",
+                    (403, "not_your_comment", "the caller did not write this comment"),
+                    (403, "edit_window_closed", "the edit window of this comment has passed"),
+                    UNKNOWN_COMMENT,
+                ),
+            },
+        }
+    },
     "/api/v1/comments/{comment_id}": {
         "patch": {
             "operationId": "update_comment",

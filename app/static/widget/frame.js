@@ -309,9 +309,17 @@
   function openEdit(li) {
     const form = openTemplate(li, "tpl-edit");
     const area = $("textarea", form);
-    area.value = markdown(part(li, ".comment-body")).replace(/\n{3,}/g, "\n\n").trim();
+    const guess = markdown(part(li, ".comment-body")).replace(/\n{3,}/g, "\n\n").trim();
+    area.value = guess;
     part(li, ".comment-body").hidden = true;
     area.focus();
+    // Then the exact Markdown the author wrote: HTML loses escapes such as \*.
+    api("GET", `/api/v1/comments/${li.dataset.id}/source`).then((c) => {
+      if (area.value === guess) area.value = c.source;
+    }, (error) => {
+      $(".msg", form).textContent = error.message;
+      windowClosed(li, error);
+    });
   }
 
   const windowClosed = (li, error) => {
