@@ -171,3 +171,11 @@ def test_a_suspension_or_one_site_ban_does_not_stop_signing_in(app, client):
     response = sign_in(client, "reader@example.org")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_the_sign_in_prompt_shows_on_the_sign_in_page_not_later(client, moderator):
+    response = client.get("/moderation/audit")
+    assert response.headers["Location"] == "/auth/login?next=%2Fmoderation%2Faudit"
+    assert "Sign in to continue." in client.get("/auth/login").get_data(as_text=True)
+    sign_in(client, moderator, next_url="/moderation/audit")
+    assert "Sign in to continue." not in client.get("/moderation/audit").get_data(as_text=True)
