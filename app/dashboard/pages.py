@@ -6,11 +6,9 @@ from typing import Any
 
 from flask import g, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.extensions import db
 from app.models import Site
-from app.services import moderation
+from app.services import moderation, staff
 from app.services.site_settings import effective_settings
 
 QUEUES = ("pending", "reported", "spam")
@@ -28,11 +26,7 @@ QUEUE_TITLES = {
 def moderated_sites() -> list[Site]:
     """The sites the signed-in moderator covers, by name (once per request)."""
     if "dashboard_sites" not in g:
-        ids = moderation.moderated_site_ids(current_user)
-        query = select(Site).order_by(Site.name)
-        if ids is not None:
-            query = query.where(Site.id.in_(ids))
-        g.dashboard_sites = list(db.session.scalars(query))
+        g.dashboard_sites = staff.sites_moderated_by(current_user)
     return g.dashboard_sites
 
 

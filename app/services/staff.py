@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Role, Site, User
 from app.services import audit
 from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.moderation import moderated_site_ids
 from app.services.users import get_user_by_email, normalize_email
 
 
@@ -47,8 +48,17 @@ def list_staff(admin: User | None) -> list[StaffMember]:
 
 def list_site_choices(admin: User | None) -> list[Site]:
     """Every site, by name, for the assignment form. Raises Forbidden."""
-    require_admin(admin)
-    return list(db.session.scalars(select(Site).order_by(Site.name)))
+    return sites_moderated_by(require_admin(admin))
+
+
+def sites_moderated_by(user: User | None) -> list[Site]:
+    """The sites ``user`` moderates, by name: every site for admins and for moderators with
+    no sites listed. Raises Forbidden for anyone but staff."""
+    ids = moderated_site_ids(user)
+    query = select(Site).order_by(Site.name)
+    if ids is not None:
+        query = query.where(Site.id.in_(ids))
+    return list(db.session.scalars(query))
 
 
 def _member(user: User) -> StaffMember:
