@@ -71,7 +71,9 @@ def build_config(instance_path: Path) -> dict[str, Any]:
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server database may drop idle connections: test each one as it leaves the pool.
+        # A SQLite file cannot, so it skips that round trip.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "PARLEY_REDIS_URL": redis_url,
         # Rate limiting (Flask-Limiter). Redis shares counters across workers.
         "RATELIMIT_ENABLED": rate_limits == "on",

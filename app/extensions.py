@@ -23,7 +23,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Services commit once, at the end of a call, and the view then serializes what they return:
+# keeping loaded attributes after the commit spares a SELECT per object for that. Each request
+# has its own session (removed at teardown), so nothing stale outlives the request.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
