@@ -25,3 +25,15 @@ def configure_engines(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+# Indexes that exist only on PostgreSQL and only in the migrations (they use its extensions,
+# e.g. a trigram index for search). Alembic's model/migration comparison skips them.
+POSTGRES_ONLY_INDEX_PREFIX = "pg_ix_"
+
+
+def include_in_schema_comparison(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic ``include_object`` hook: compare everything but the PostgreSQL-only indexes."""
+    return not (type_ == "index" and (name or "").startswith(POSTGRES_ONLY_INDEX_PREFIX))
