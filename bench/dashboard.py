@@ -28,7 +28,14 @@ from typing import Any
 
 from bench.report import Options, Section, markdown_table
 from bench.seed import NAMES, markdown_body
-from bench.server import gunicorn, migrate, postgres_database, server_environment, sqlite_database
+from bench.server import (
+    gunicorn,
+    migrate,
+    postgres_database,
+    seeding_app,
+    server_environment,
+    sqlite_database,
+)
 
 TITLE = "Dashboard: moderator pages with 10,000 pending comments (gunicorn, 2 workers)"
 SITE = "bench"
@@ -46,22 +53,10 @@ NEXT_RE = re.compile(r'<a rel="next" href="([^"]+)"')
 
 def seed_database(env: dict[str, str]) -> dict[str, Any]:
     """Seed the site in bulk (Core inserts of rendered comments) and return ids to visit."""
-    from app import create_app
     from app.extensions import db
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": env["PARLEY_DATABASE_URL"],
-            "SECRET_KEY": env["PARLEY_SECRET_KEY"],
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        try:
-            return _seed(db)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with seeding_app(env):
+        return _seed(db)
 
 
 def _seed(db: Any) -> dict[str, Any]:
