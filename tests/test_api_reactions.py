@@ -12,18 +12,12 @@ from tests.test_openapi import served_spec
 from tests.widget_support import (
     Browser,
     assert_errors_are_documented,
-    install_guest_pages,
+    guest_pages,  # noqa: F401 - autouse fixture
     rate_limited_app,
 )
 
 KINDS = ["like", "love", "haha", "wow", "sad", "angry"]
 URL = "/api/v1/reactions"
-
-
-@pytest.fixture(autouse=True)
-def guest_pages(app):
-    """The frame page stand-in must exist before the app serves its first request."""
-    install_guest_pages(app)
 
 
 def react(client, kind="like", article="a1", site="news", **kwargs):

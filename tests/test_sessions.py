@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from app import create_app
 from app.extensions import db
 from tests.conftest import base_config
@@ -14,14 +12,9 @@ from tests.widget_support import (
     FRAME_PROBE,
     PAGE_PROBE,
     Browser,
+    guest_pages,  # noqa: F401 - autouse fixture
     install_guest_pages,
 )
-
-
-@pytest.fixture(autouse=True)
-def guest_pages(app):
-    """The frame page stand-in must exist before the app serves its first request."""
-    install_guest_pages(app)
 
 
 def cookie_attributes(response, name: str) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -11,13 +10,7 @@ from app.services.identity import Viewer, hash_guest_id, hash_ip
 from app.services.viewer_state import load_viewer_state
 from tests.factories import bearer, make_site, make_token, make_user, post_ok, seed_thread
 from tests.test_openapi import assert_matches_documented_response, served_spec
-from tests.widget_support import Browser, install_guest_pages, walk
-
-
-@pytest.fixture(autouse=True)
-def guest_pages(app):
-    """The frame page stand-in must exist before the app serves its first request."""
-    install_guest_pages(app)
+from tests.widget_support import Browser, guest_pages, walk  # noqa: F401 - guest_pages: autouse fixture
 
 
 def article_id(app, key: str) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
 
@@ -38,6 +39,12 @@ def install_guest_pages(app: Flask) -> None:
     if "test_frame_guest" not in app.view_functions:
         app.add_url_rule(FRAME_PROBE, "test_frame_guest", _guest_page)
         app.add_url_rule(PAGE_PROBE, "test_page_guest", _guest_page)
+
+
+@pytest.fixture(autouse=True)
+def guest_pages(app: Flask) -> None:
+    """Autouse in every module that imports it: the guest pages exist before the first request."""
+    install_guest_pages(app)
 
 
 class Browser:
