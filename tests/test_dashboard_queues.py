@@ -407,3 +407,10 @@ def test_an_admin_bans_an_account_from_every_site_on_its_page(app, world):
     token = make_token(app, "author@example.org")
     refused = api_post(app.test_client(), body="x", site="other", headers=bearer(token))
     assert refused.get_json()["error"]["code"] == "banned"
+
+
+def test_empty_queue_and_empty_search_say_so(app, world, mod):
+    spam = mod.get("/moderation/queue/spam").get_data(as_text=True)
+    assert "Nothing here. The spam queue is clear." in spam
+    search = mod.get("/moderation/search?text=no-such-words-anywhere").get_data(as_text=True)
+    assert "No comment matches." in search
