@@ -257,7 +257,7 @@ def run_backend(backend: str, options: Options) -> tuple[list[list[str]], list[s
                     if not met and path.startswith("/moderation/search?q="):
                         notes.append(
                             "text search reads every comment's Markdown "
-                            "(lower(body_source) LIKE '%word%' in app.services.moderation): "
+                            "(lower(body_source) LIKE '%word%' in app.services.moderation.search): "
                             "its cost grows with all comments, not with the page"
                         )
                     rows.append(

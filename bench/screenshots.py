@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import Role
 from app.services.comments import post_comment
 from app.services.identity import Viewer
-from app.services.moderation import moderate_comment
+from app.services.moderation.actions import moderate_comment
 from app.services.reactions import react
 from app.services.sites import create_site
 from app.services.users import create_user

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Article, AuditEntry, utcnow
 from app.services import articles
 from app.services.errors import Forbidden, NotFound, ValidationError
-from app.services.moderation import moderate_comment
+from app.services.moderation.actions import moderate_comment
 from app.services.site_settings import update_site_settings
 from tests.factories import post_comment, post_ok
 from tests.moderation_support import two_sites_and_staff, user

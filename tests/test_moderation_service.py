@@ -9,11 +9,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Article, AuditEntry, Comment, CommentStatus, Role, Site, User, utcnow
-from app.services import moderation as mod
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
+from app.services.moderation.actions import bulk_moderate, moderate_comment
+from app.services.moderation.audit_log import audit_log
+from app.services.moderation.queues import list_queue, queue_counts
+from app.services.moderation.search import search_comments
+from app.services.paging import encode_cursor
+from app.services.permissions import can_moderate, require_moderator
 from app.services.reports import report_comment
-from app.services.threads import encode_cursor
 from tests.dashboard_support import make_account
 from tests.factories import bearer, make_site, make_token, post_ok
 
@@ -42,27 +46,27 @@ def world(app, client):
 def test_who_may_moderate_which_site(world):
     with world.app_context():
         news, sport = site("news"), site("sport")
-        assert mod.can_moderate(user("admin@example.org"), sport)
-        assert mod.can_moderate(user("mod@example.org"), news)
-        assert mod.can_moderate(user("mod@example.org"), sport)
-        assert mod.can_moderate(user("newsmod@example.org"), news)
-        assert not mod.can_moderate(user("newsmod@example.org"), sport)
-        assert not mod.can_moderate(user("reader@example.org"), news)
-        assert not mod.can_moderate(None, news)
+        assert can_moderate(user("admin@example.org"), sport)
+        assert can_moderate(user("mod@example.org"), news)
+        assert can_moderate(user("mod@example.org"), sport)
+        assert can_moderate(user("newsmod@example.org"), news)
+        assert not can_moderate(user("newsmod@example.org"), sport)
+        assert not can_moderate(user("reader@example.org"), news)
+        assert not can_moderate(None, news)
         with pytest.raises(Forbidden):
-            mod.require_moderator(user("sportmod@example.org"), news)
+            require_moderator(user("sportmod@example.org"), news)
 
 
 def test_pending_queue_shows_reasons_context_history_and_reader_html(world, client):
     token = make_token(world, "reader@example.org")
     parent = post_ok(client, body="The *parent* says hello", author_name="Pam")
     with world.app_context():
-        mod.moderate_comment(parent["id"], "approve", user("admin@example.org"))
+        moderate_comment(parent["id"], "approve", user("admin@example.org"))
     reply = post_ok(
         client, body="A **reply** to Pam", parent_id=parent["id"], headers=bearer(token)
     )
     with world.app_context():
-        page = mod.list_queue("pending", user("newsmod@example.org"), "news")
+        page = list_queue("pending", user("newsmod@example.org"), "news")
         assert [item.id for item in page.items] == [reply["id"]]
         item = page.items[0]
         assert item.reasons == ["premod"]
@@ -96,7 +100,7 @@ def test_guest_history_counts_their_comments_by_browser_id(world, client):
             )
         db.session.add_all(comments)
         db.session.commit()
-        item = mod.list_queue("pending", user("admin@example.org")).items[0]
+        item = list_queue("pending", user("admin@example.org")).items[0]
         history = item.author.history
         assert item.author.is_guest and item.author.user_id is None
         assert (history.comments, history.approved, history.rejected, history.spam) == (4, 1, 1, 1)
@@ -117,11 +121,11 @@ def test_queue_pages_by_cursor_oldest_first_in_constant_queries(world, client, c
         moderator = user("newsmod@example.org")
         moderator.moderated_sites  # noqa: B018 - load the relationship outside the count
         with count_queries() as small:
-            first = mod.list_queue("pending", moderator, "news", limit=3)
-        second = mod.list_queue("pending", moderator, "news", cursor=first.next_cursor, limit=3)
-        third = mod.list_queue("pending", moderator, "news", cursor=second.next_cursor, limit=3)
+            first = list_queue("pending", moderator, "news", limit=3)
+        second = list_queue("pending", moderator, "news", cursor=first.next_cursor, limit=3)
+        third = list_queue("pending", moderator, "news", cursor=second.next_cursor, limit=3)
         with count_queries() as large:
-            everything = mod.list_queue("pending", moderator, "news", limit=50)
+            everything = list_queue("pending", moderator, "news", limit=50)
     ids = [i.id for i in first.items + second.items + third.items]
     assert ids == sorted(ids) == [i.id for i in everything.items]
     assert len(ids) == 7 and third.next_cursor is None
@@ -132,19 +136,19 @@ def test_queue_across_sites_holds_only_the_moderators_sites(world, client):
     news_comment = post_ok(client, body="news comment")
     sport_comment = post_ok(client, site="sport", body="sport comment")
     with world.app_context():
-        mod.moderate_comment(sport_comment["id"], "spam", user("admin@example.org"))
-        news_comment_held = mod.list_queue("pending", user("mod@example.org")).items
+        moderate_comment(sport_comment["id"], "spam", user("admin@example.org"))
+        news_comment_held = list_queue("pending", user("mod@example.org")).items
         assert [i.id for i in news_comment_held] == [news_comment["id"]]
-        assert mod.list_queue("spam", user("newsmod@example.org")).items == []
-        assert [i.id for i in mod.list_queue("spam", user("sportmod@example.org")).items] == [
+        assert list_queue("spam", user("newsmod@example.org")).items == []
+        assert [i.id for i in list_queue("spam", user("sportmod@example.org")).items] == [
             sport_comment["id"]
         ]
         with pytest.raises(Forbidden):
-            mod.list_queue("spam", user("newsmod@example.org"), "sport")
+            list_queue("spam", user("newsmod@example.org"), "sport")
         with pytest.raises(Forbidden):
-            mod.list_queue("pending", user("reader@example.org"))
+            list_queue("pending", user("reader@example.org"))
         with pytest.raises(NotFound):
-            mod.list_queue("everything", user("admin@example.org"))
+            list_queue("everything", user("admin@example.org"))
 
 
 def test_reported_queue_orders_by_reports_and_approving_dismisses_them(world, client):
@@ -155,12 +159,12 @@ def test_reported_queue_orders_by_reports_and_approving_dismisses_them(world, cl
         report_comment(twice["id"], "abuse", None, Viewer(guest_key="a" * 64))
         report_comment(twice["id"], "abuse", "rude", Viewer(guest_key="b" * 64))
         moderator = user("sportmod@example.org")
-        items = mod.list_queue("reported", moderator, "sport").items
+        items = list_queue("reported", moderator, "sport").items
         assert [(i.id, i.report_count) for i in items] == [(twice["id"], 2), (once["id"], 1)]
         assert items[0].report_reasons == {"abuse": 2}
-        assert mod.queue_counts(moderator, "sport") == {"pending": 0, "reported": 2, "spam": 0}
-        mod.moderate_comment(twice["id"], "approve", moderator)
-        assert [i.id for i in mod.list_queue("reported", moderator, "sport").items] == [once["id"]]
+        assert queue_counts(moderator, "sport") == {"pending": 0, "reported": 2, "spam": 0}
+        moderate_comment(twice["id"], "approve", moderator)
+        assert [i.id for i in list_queue("reported", moderator, "sport").items] == [once["id"]]
         entry = db.session.scalars(
             select(AuditEntry).where(AuditEntry.comment_id == twice["id"])
         ).all()[-1]
@@ -173,11 +177,11 @@ def test_comment_held_for_reports_is_in_the_reported_and_pending_queues(world, c
         for key in "abc":
             report_comment(held["id"], "abuse", None, Viewer(guest_key=key * 64))
         moderator = user("sportmod@example.org")
-        reported = mod.list_queue("reported", moderator, "sport").items
+        reported = list_queue("reported", moderator, "sport").items
         assert [(i.id, i.status, i.reasons) for i in reported] == [
             (held["id"], CommentStatus.PENDING, ["reports"])
         ]
-        assert [i.id for i in mod.list_queue("pending", moderator, "sport").items] == [held["id"]]
+        assert [i.id for i in list_queue("pending", moderator, "sport").items] == [held["id"]]
 
 
 @pytest.mark.parametrize(
@@ -188,7 +192,7 @@ def test_each_status_action_changes_status_count_and_audit(world, client, action
     created = post_ok(client, body="held back")
     with world.app_context():
         moderator = user("newsmod@example.org")
-        comment = mod.moderate_comment(created["id"], action, moderator, reason="Off topic")
+        comment = moderate_comment(created["id"], action, moderator, reason="Off topic")
         assert comment.status.value == status
         assert comment.article.comment_count == (1 if status == "approved" else 0)
         entry = db.session.scalars(
@@ -202,8 +206,8 @@ def test_restore_brings_a_rejected_comment_back_and_counts_it(world, client):
     created = post_ok(client, site="sport", body="fine after all")
     with world.app_context():
         moderator = user("admin@example.org")
-        assert mod.moderate_comment(created["id"], "reject", moderator).article.comment_count == 0
-        restored = mod.moderate_comment(created["id"], "restore", moderator)
+        assert moderate_comment(created["id"], "reject", moderator).article.comment_count == 0
+        restored = moderate_comment(created["id"], "restore", moderator)
         assert restored.status == CommentStatus.APPROVED
         assert restored.article.comment_count == 1
         entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
@@ -218,8 +222,8 @@ def test_feature_and_unfeature_keep_the_status_and_are_audited(world, client):
     created = post_ok(client, site="sport", body="insightful")
     with world.app_context():
         moderator = user("sportmod@example.org")
-        assert mod.moderate_comment(created["id"], "feature", moderator).featured
-        assert not mod.moderate_comment(created["id"], "unfeature", moderator).featured
+        assert moderate_comment(created["id"], "feature", moderator).featured
+        assert not moderate_comment(created["id"], "unfeature", moderator).featured
         entries = db.session.scalars(
             select(AuditEntry).where(AuditEntry.comment_id == created["id"]).order_by(AuditEntry.id)
         ).all()
@@ -235,29 +239,29 @@ def test_bad_actions_reasons_and_targets_are_refused(world, client):
     with world.app_context():
         admin = user("admin@example.org")
         with pytest.raises(ValidationError, match="action must be one of"):
-            mod.moderate_comment(pending["id"], "delete", admin)
+            moderate_comment(pending["id"], "delete", admin)
         with pytest.raises(ValidationError, match="at most 500"):
-            mod.moderate_comment(pending["id"], "reject", admin, reason="x" * 501)
+            moderate_comment(pending["id"], "reject", admin, reason="x" * 501)
         with pytest.raises(ValidationError, match="only approved comments can be featured"):
-            mod.moderate_comment(pending["id"], "feature", admin)
+            moderate_comment(pending["id"], "feature", admin)
         with pytest.raises(NotFound):
-            mod.moderate_comment(999_999, "approve", admin)
+            moderate_comment(999_999, "approve", admin)
         with pytest.raises(Forbidden):
-            mod.moderate_comment(pending["id"], "approve", user("sportmod@example.org"))
+            moderate_comment(pending["id"], "approve", user("sportmod@example.org"))
         with pytest.raises(Forbidden):
-            mod.moderate_comment(pending["id"], "approve", user("reader@example.org"))
+            moderate_comment(pending["id"], "approve", user("reader@example.org"))
         comment = db.session.get(Comment, pending["id"])
         comment.status = CommentStatus.DELETED
         db.session.commit()
         with pytest.raises(Conflict):
-            mod.moderate_comment(pending["id"], "restore", admin)
+            moderate_comment(pending["id"], "restore", admin)
 
 
 def test_bulk_action_applies_to_all_in_one_transaction_each_audited(world, client):
     ids = [post_ok(client, body=f"bulk {n}")["id"] for n in range(5)]
     with world.app_context():
         moderator = user("newsmod@example.org")
-        done = mod.bulk_moderate(ids, "approve", moderator)
+        done = bulk_moderate(ids, "approve", moderator)
         assert [c.status for c in done] == [CommentStatus.APPROVED] * 5
         assert done[0].article.comment_count == 5
         audited = db.session.scalars(
@@ -271,13 +275,13 @@ def test_bulk_action_with_a_forbidden_or_missing_comment_changes_nothing(world, 
     sport_id = post_ok(client, site="sport", body="sport")["id"]
     with world.app_context():
         with pytest.raises(Forbidden):
-            mod.bulk_moderate([news_id, sport_id], "reject", user("newsmod@example.org"))
+            bulk_moderate([news_id, sport_id], "reject", user("newsmod@example.org"))
         with pytest.raises(NotFound, match="999999"):
-            mod.bulk_moderate([news_id, 999_999], "reject", user("admin@example.org"))
+            bulk_moderate([news_id, 999_999], "reject", user("admin@example.org"))
         with pytest.raises(ValidationError):
-            mod.bulk_moderate(list(range(1, 202)), "reject", user("admin@example.org"))
+            bulk_moderate(list(range(1, 202)), "reject", user("admin@example.org"))
         with pytest.raises(ValidationError):
-            mod.bulk_moderate([], "reject", user("admin@example.org"))
+            bulk_moderate([], "reject", user("admin@example.org"))
         db.session.expire_all()
         assert db.session.get(Comment, news_id).status == CommentStatus.PENDING
         assert db.session.get(Comment, sport_id).status == CommentStatus.APPROVED
@@ -290,7 +294,7 @@ def test_bulk_failure_half_way_rolls_back_the_earlier_changes(world, client):
         db.session.get(Comment, second).status = CommentStatus.DELETED
         db.session.commit()
         with pytest.raises(Conflict):
-            mod.bulk_moderate([first, second], "reject", user("admin@example.org"))
+            bulk_moderate([first, second], "reject", user("admin@example.org"))
         db.session.rollback()
         assert db.session.get(Comment, first).status == CommentStatus.APPROVED
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reject")) is None
@@ -305,7 +309,7 @@ def test_search_filters_by_text_author_article_status_and_dates(world, client):
         admin = user("admin@example.org")
 
         def found(**filters):
-            return [i.html for i in mod.search_comments(admin, **filters).items]
+            return [i.html for i in search_comments(admin, **filters).items]
 
         assert found(text="TALK") == [
             "<p>Match talk</p>",
@@ -323,15 +327,15 @@ def test_search_filters_by_text_author_article_status_and_dates(world, client):
         assert len(found(date_from=today, date_to=today)) == 3
         assert found(date_to=today - timedelta(days=1)) == []
         assert found(date_from=today.isoformat()) != []
-        assert [i.html for i in mod.search_comments(user("sportmod@example.org")).items] == [
+        assert [i.html for i in search_comments(user("sportmod@example.org")).items] == [
             "<p>Match talk</p>"
         ]
         with pytest.raises(ValidationError):
-            mod.search_comments(admin, status="gone")
+            search_comments(admin, status="gone")
         with pytest.raises(ValidationError):
-            mod.search_comments(admin, date_from="yesterday")
+            search_comments(admin, date_from="yesterday")
         with pytest.raises(Forbidden):
-            mod.search_comments(user("reader@example.org"), text="talk")
+            search_comments(user("reader@example.org"), text="talk")
 
 
 def test_audit_log_filters_and_is_scoped_to_the_moderators_sites(world, client):
@@ -339,45 +343,45 @@ def test_audit_log_filters_and_is_scoped_to_the_moderators_sites(world, client):
     sport_id = post_ok(client, site="sport", body="sport")["id"]
     with world.app_context():
         admin = user("admin@example.org")
-        mod.moderate_comment(news_id, "approve", admin)
-        mod.moderate_comment(sport_id, "reject", admin, reason="Abusive")
-        everything = mod.audit_log(admin).items
+        moderate_comment(news_id, "approve", admin)
+        moderate_comment(sport_id, "reject", admin, reason="Abusive")
+        everything = audit_log(admin).items
         assert [(e.action, e.actor_name) for e in everything] == [
             ("reject", "Admin"),
             ("approve", "Admin"),
             ("rule_hold", None),
         ]
-        assert [e.action for e in mod.audit_log(admin, comment_id=news_id).items] == [
+        assert [e.action for e in audit_log(admin, comment_id=news_id).items] == [
             "approve",
             "rule_hold",
         ]
-        assert [e.action for e in mod.audit_log(admin, action="reject").items] == ["reject"]
-        assert [e.action for e in mod.audit_log(admin, user_id=admin.id).items] == [
+        assert [e.action for e in audit_log(admin, action="reject").items] == ["reject"]
+        assert [e.action for e in audit_log(admin, user_id=admin.id).items] == [
             "reject",
             "approve",
         ]
-        assert [e.site_slug for e in mod.audit_log(user("newsmod@example.org")).items] == [
+        assert [e.site_slug for e in audit_log(user("newsmod@example.org")).items] == [
             "news",
             "news",
         ]
-        first = mod.audit_log(admin, limit=2)
-        rest = mod.audit_log(admin, cursor=first.next_cursor, limit=2)
+        first = audit_log(admin, limit=2)
+        rest = audit_log(admin, cursor=first.next_cursor, limit=2)
         assert [e.action for e in rest.items] == ["rule_hold"] and rest.next_cursor is None
         with pytest.raises(Forbidden):
-            mod.audit_log(user("reader@example.org"))
+            audit_log(user("reader@example.org"))
         with pytest.raises(Forbidden):
-            mod.audit_log(user("newsmod@example.org"), site_slug="sport")
+            audit_log(user("newsmod@example.org"), site_slug="sport")
 
 
 def test_queue_counts_drop_after_moderation(world, client):
     ids = [post_ok(client, body=f"held {n}")["id"] for n in range(3)]
     with world.app_context():
         moderator = user("newsmod@example.org")
-        assert mod.queue_counts(moderator) == {"pending": 3, "reported": 0, "spam": 0}
-        mod.moderate_comment(ids[0], "spam", moderator)
-        mod.moderate_comment(ids[1], "reject", moderator)
-        assert mod.queue_counts(moderator, "news") == {"pending": 1, "reported": 0, "spam": 1}
-        assert mod.queue_counts(user("sportmod@example.org")) == {
+        assert queue_counts(moderator) == {"pending": 3, "reported": 0, "spam": 0}
+        moderate_comment(ids[0], "spam", moderator)
+        moderate_comment(ids[1], "reject", moderator)
+        assert queue_counts(moderator, "news") == {"pending": 1, "reported": 0, "spam": 1}
+        assert queue_counts(user("sportmod@example.org")) == {
             "pending": 0,
             "reported": 0,
             "spam": 0,
@@ -395,11 +399,11 @@ def test_reported_queue_pages_by_report_count_with_a_cursor(world, client):
         moderator = user("sportmod@example.org")
         seen, cursor = [], None
         while True:
-            page = mod.list_queue("reported", moderator, "sport", cursor=cursor, limit=1)
+            page = list_queue("reported", moderator, "sport", cursor=cursor, limit=1)
             seen += [(i.id, i.report_count) for i in page.items]
             if (cursor := page.next_cursor) is None:
                 break
         assert seen == [(ids[2], 3), (ids[1], 2), (ids[0], 1)]
-        pending_cursor = encode_cursor(["pending", utcnow().isoformat(), ids[0]])
+        pending_cursor = encode_cursor("pending", utcnow(), ids[0])
         with pytest.raises(ValidationError):  # a pending-queue cursor is not a reported one
-            mod.list_queue("reported", moderator, cursor=pending_cursor)
+            list_queue("reported", moderator, cursor=pending_cursor)

@@ -20,9 +20,9 @@ from app.api.serializers import iso, public_base_url
 from app.models import Article, User
 from app.services import articles as article_service
 from app.services import authors as author_service
-from app.services import moderation as mod
 from app.services.errors import Unauthorized, ValidationError
-from app.services.site_settings import update_site_settings
+from app.services.moderation import actions, audit_log, items, queues, search
+from app.services.site_settings import site_settings_for, update_site_settings
 
 AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")
 SCOPES = ("site", "global")
@@ -46,7 +46,7 @@ def optional_int(name: str) -> int | None:
 # --- serializers ----------------------------------------------------------------------------
 
 
-def history_json(history: mod.AuthorHistory | None) -> dict[str, Any] | None:
+def history_json(history: items.AuthorHistory | None) -> dict[str, Any] | None:
     if history is None:
         return None
     return {
@@ -60,7 +60,7 @@ def history_json(history: mod.AuthorHistory | None) -> dict[str, Any] | None:
     }
 
 
-def item_json(item: mod.QueueItem, base: str) -> dict[str, Any]:
+def item_json(item: items.QueueItem, base: str) -> dict[str, Any]:
     author = item.author
     parent = item.parent
     return {
@@ -95,7 +95,7 @@ def item_json(item: mod.QueueItem, base: str) -> dict[str, Any]:
     }
 
 
-def page_json(page: mod.QueuePage) -> dict[str, Any]:
+def page_json(page: items.QueuePage) -> dict[str, Any]:
     base = public_base_url()
     return {
         "comments": [item_json(item, base) for item in page.items],
@@ -156,7 +156,7 @@ def article_json(article: Article) -> dict[str, Any]:
 @bp.get("/moderation/queues/<queue>")
 def list_moderation_queue(queue: str):
     """A page of the pending, reported, spam, approved or rejected queue."""
-    page = mod.list_queue(
+    page = queues.list_queue(
         queue,
         moderator(),
         site_slug=request.args.get("site") or None,
@@ -169,14 +169,14 @@ def list_moderation_queue(queue: str):
 @bp.get("/moderation/counts")
 def get_queue_counts():
     """How many comments wait in the pending, reported and spam queues."""
-    return {"counts": mod.queue_counts(moderator(), request.args.get("site") or None)}
+    return {"counts": queues.queue_counts(moderator(), request.args.get("site") or None)}
 
 
 @bp.get("/moderation/search")
 def search_moderation_comments():
     """Every comment matching the filters, newest first."""
     args = request.args
-    page = mod.search_comments(
+    page = search.search_comments(
         moderator(),
         text=args.get("text") or None,
         author=args.get("author") or None,
@@ -194,7 +194,7 @@ def search_moderation_comments():
 @bp.get("/moderation/comments/<int:comment_id>")
 def get_moderation_comment(comment_id: int):
     """One comment as the queues show it."""
-    return item_json(mod.queue_item(comment_id, moderator()), public_base_url())
+    return item_json(queues.queue_item(comment_id, moderator()), public_base_url())
 
 
 @bp.post("/moderation/comments/<int:comment_id>")
@@ -202,8 +202,8 @@ def moderate_one_comment(comment_id: int):
     """Approve, reject, spam, restore, feature or unfeature one comment; 200 with it."""
     data = json_body()
     user = moderator()
-    comment = mod.moderate_comment(comment_id, data.get("action"), user, data.get("reason"))
-    return item_json(mod.queue_item(comment.id, user), public_base_url())
+    comment = actions.moderate_comment(comment_id, data.get("action"), user, data.get("reason"))
+    return item_json(queues.queue_item(comment.id, user), public_base_url())
 
 
 @bp.post("/moderation/comments")
@@ -211,7 +211,7 @@ def moderate_many_comments():
     """The same action on up to 200 comments at once (all or nothing)."""
     data = json_body()
     user = moderator()
-    comments = mod.bulk_moderate(data.get("ids"), data.get("action"), user, data.get("reason"))
+    comments = actions.bulk_moderate(data.get("ids"), data.get("action"), user, data.get("reason"))
     return {
         "comments": [
             {"id": c.id, "status": c.status.value, "featured": c.featured} for c in comments
@@ -281,7 +281,7 @@ def act_on_user(user_id: int):
 @bp.get("/moderation/audit")
 def list_audit_entries():
     """The audit log, newest first, filtered by site, comment, user or action."""
-    page = mod.audit_log(
+    page = audit_log.audit_log(
         moderator(),
         site_slug=request.args.get("site") or None,
         comment_id=optional_int("comment"),
@@ -342,7 +342,7 @@ def update_moderation_article():
 @bp.get("/moderation/sites/<slug>/settings")
 def get_site_settings(slug: str):
     """A site's moderation settings (moderators of the site)."""
-    return {"settings": mod.site_settings_for(moderator(), slug)}
+    return {"settings": site_settings_for(moderator(), slug)}
 
 
 @bp.patch("/moderation/sites/<slug>/settings")

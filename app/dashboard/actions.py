@@ -22,7 +22,8 @@ from app.dashboard.forms import (
     form_int,
     form_text,
 )
-from app.services import authors, moderation
+from app.services import authors
+from app.services.moderation import actions as comment_actions
 
 COMMENT_ACTIONS = ("approve", "reject", "spam", "restore", "feature", "unfeature")
 BULK_ACTIONS = ("approve", "reject", "spam", "restore")
@@ -42,7 +43,7 @@ MAX_SUSPENSION_DAYS = authors.SUSPEND_DAYS_MAX
 def moderate_comment(comment_id: int) -> Response:
     action = form_choice("action", COMMENT_ACTIONS)
     reason = form_text("reason", REASON_MAX)
-    moderation.moderate_comment(comment_id, action, current_user, reason=reason)
+    comment_actions.moderate_comment(comment_id, action, current_user, reason=reason)
     flash(f"{PAST_TENSE[action]} comment #{comment_id}.")
     return redirect(back_to(), 303)
 
@@ -52,7 +53,7 @@ def bulk_moderate() -> Response:
     action = form_choice("action", BULK_ACTIONS)
     ids = form_ids()
     reason = form_text("reason", REASON_MAX)
-    moderation.bulk_moderate(ids, action, current_user, reason=reason)
+    comment_actions.bulk_moderate(ids, action, current_user, reason=reason)
     plural = "" if len(ids) == 1 else "s"
     flash(f"{PAST_TENSE[action]} {len(ids)} comment{plural}.")
     return redirect(back_to(), 303)

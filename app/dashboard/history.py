@@ -8,15 +8,17 @@ from app.dashboard import bp
 from app.dashboard.forms import cursor_arg, int_arg, text_arg
 from app.dashboard.pages import render_page
 from app.dashboard.queues import next_page_url
-from app.services import authors, moderation
+from app.services import authors
+from app.services.moderation.audit_log import audit_log
+from app.services.moderation.queues import queue_item
 
 
 @bp.get("/comments/<int:comment_id>")
 def show_comment(comment_id: int) -> str:
     """One comment as in the queue, its author's standing, and every decision taken on it."""
-    item = moderation.queue_item(comment_id, current_user)
+    item = queue_item(comment_id, current_user)
     author = authors.author_status(comment_id, current_user)
-    trail = moderation.audit_log(current_user, comment_id=comment_id, limit=100)
+    trail = audit_log(current_user, comment_id=comment_id, limit=100)
     return render_page(
         "dashboard/comment.html",
         site_slug=item.site_slug,
@@ -31,7 +33,7 @@ def show_comment(comment_id: int) -> str:
 def show_author(user_id: int) -> str:
     """An account's history and standing, and the decisions about it on the moderator's sites."""
     author = authors.author_status(user_id=user_id, moderator=current_user)
-    trail = moderation.audit_log(current_user, user_id=user_id, cursor=cursor_arg())
+    trail = audit_log(current_user, user_id=user_id, cursor=cursor_arg())
     return render_page(
         "dashboard/author.html",
         title=author.name,
@@ -50,7 +52,7 @@ def show_audit() -> str:
         "comment_id": int_arg("comment"),
         "user_id": int_arg("user"),
     }
-    trail = moderation.audit_log(current_user, **filters, cursor=cursor_arg())
+    trail = audit_log(current_user, **filters, cursor=cursor_arg())
     return render_page(
         "dashboard/audit.html",
         site_slug=filters["site_slug"],

@@ -8,7 +8,8 @@ from flask import g, render_template
 from flask_login import current_user
 
 from app.models import Site
-from app.services import moderation, staff
+from app.services import staff
+from app.services.moderation.queues import queue_counts
 from app.services.site_settings import effective_settings
 
 QUEUES = ("pending", "reported", "spam")
@@ -40,7 +41,7 @@ def render_page(template: str, *, site_slug: str | None = None, **context: Any) 
     return render_template(
         template,
         site_slug=site_slug,
-        nav_counts=moderation.queue_counts(current_user, site_slug=site_slug),
+        nav_counts=queue_counts(current_user, site_slug=site_slug),
         nav_sites=sites,
         reject_reasons={s.slug: effective_settings(s)["reject_reasons"] for s in sites},
         queues=QUEUES,

@@ -10,8 +10,9 @@ from app.dashboard import bp
 from app.dashboard.actions import BULK_ACTIONS
 from app.dashboard.forms import cursor_arg, date_arg, text_arg
 from app.dashboard.pages import ALL_QUEUES, QUEUE_TITLES, render_page
-from app.services import moderation
 from app.services.errors import ValidationError
+from app.services.moderation.queues import list_queue
+from app.services.moderation.search import search_comments
 
 SEARCH_STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
 
@@ -36,7 +37,7 @@ def choose_site() -> Response:
 def show_queue(queue: str, site_slug: str | None = None) -> str:
     if queue not in ALL_QUEUES:
         abort(404)
-    page = moderation.list_queue(queue, current_user, site_slug=site_slug, cursor=cursor_arg())
+    page = list_queue(queue, current_user, site_slug=site_slug, cursor=cursor_arg())
     return render_page(
         "dashboard/queue.html",
         site_slug=site_slug,
@@ -64,7 +65,7 @@ def search(site_slug: str | None = None) -> str:
         "date_from": date_arg("from"),
         "date_to": date_arg("to"),
     }
-    page = moderation.search_comments(
+    page = search_comments(
         current_user, **filters, site_slug=site_slug, cursor=cursor_arg(), limit=50
     )
     return render_page(

@@ -19,11 +19,12 @@ from app.models import Article, Comment, CommentStatus, User
 from app.services import audit
 from app.services.comments import clean_article_key
 from app.services.errors import NotFound, ValidationError
-from app.services.moderation import id_cursor, require_moderator, require_staff
+from app.services.paging import newest_first_by_id
+from app.services.permissions import moderated_site
 from app.services.site_settings import comments_closed
-from app.services.sites import get_site
 
 PAGE_SIZE = 50
+PAGE_MAX = 100
 REPORTED = and_(
     Comment.report_count > 0,
     Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING]),
@@ -59,18 +60,10 @@ def list_articles(
     Two queries per page whatever its size. Raises NotFound(unknown_site), Forbidden,
     ValidationError(invalid_cursor, invalid_limit).
     """
-    require_staff(moderator)
-    site = get_site(site_slug)
-    require_moderator(moderator, site)
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-        raise ValidationError("limit must be between 1 and 100", "invalid_limit")
+    _moderator, site = moderated_site(moderator, site_slug)
     query = select(Article).where(Article.site_id == site.id)
-    after = id_cursor(cursor)
-    if after is not None:
-        query = query.where(Article.id < after)
-    articles = db.session.scalars(query.order_by(Article.id.desc()).limit(limit + 1)).all()
-    next_cursor = str(articles[limit - 1].id) if len(articles) > limit else None
-    articles = articles[:limit]
+    rows, next_cursor = newest_first_by_id(query, "articles", Article.id, cursor, limit, PAGE_MAX)
+    articles = [row[0] for row in rows]
     held: dict[int, tuple[int, int]] = {}
     if articles:
         rows = db.session.execute(
@@ -105,23 +98,20 @@ def list_articles(
     return ArticlePage(items, next_cursor)
 
 
-def _article(moderator: User | None, site_slug: str, article_key: Any) -> Article:
-    require_staff(moderator)
-    site = get_site(site_slug)
-    require_moderator(moderator, site)
+def _article(moderator: User | None, site_slug: str, article_key: Any) -> tuple[User, Article]:
+    moderator, site = moderated_site(moderator, site_slug)
     key = clean_article_key(article_key)
     article = db.session.scalar(
         select(Article).where(Article.site_id == site.id, Article.key == key)
     )
     if article is None:
         raise NotFound(f"no article {key[:80]!r} on {site.slug}", "unknown_article")
-    return article
+    return moderator, article
 
 
-def _set_closed(article: Article, moderator: User | None, closed: Any) -> None:
+def _set_closed(article: Article, moderator: User, closed: Any) -> None:
     if not isinstance(closed, bool):
         raise ValidationError("closed must be true or false", "invalid_closed")
-    assert moderator is not None
     if article.closed != closed:
         article.closed = closed
         audit.record(
@@ -132,10 +122,9 @@ def _set_closed(article: Article, moderator: User | None, closed: Any) -> None:
         )
 
 
-def _set_premod(article: Article, moderator: User | None, premod: Any) -> None:
+def _set_premod(article: Article, moderator: User, premod: Any) -> None:
     if premod is not None and not isinstance(premod, bool):
         raise ValidationError("premod must be true, false or null", "invalid_premod")
-    assert moderator is not None
     if article.premod != premod:
         article.premod = premod
         state = {True: "on", False: "off", None: "as the site"}[premod]
@@ -177,7 +166,7 @@ def update_article(
     """
     if "closed" not in changes and "premod" not in changes:
         raise ValidationError("give closed and/or premod", "invalid_article_change")
-    article = _article(moderator, site_slug, article_key)
+    moderator, article = _article(moderator, site_slug, article_key)
     if "closed" in changes:
         _set_closed(article, moderator, changes["closed"])
     if "premod" in changes:

@@ -26,14 +26,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 
 from app.extensions import db
-from app.models import Ban, Comment, Role, Site, User, UserStatus, utcnow
+from app.models import Ban, Comment, Site, User, UserStatus, utcnow
 from app.services import audit
 from app.services.comments import get_comment
 from app.services.errors import Forbidden, NotFound, ValidationError
-from app.services.moderation import (
-    AuthorHistory,
-    author_histories,
-    clean_reason,
+from app.services.moderation.actions import clean_reason
+from app.services.moderation.items import AuthorHistory, author_histories
+from app.services.permissions import (
+    is_admin,
+    may_act_on_account,
+    may_ban_everywhere,
     moderated_site_ids,
     require_moderator,
     require_staff,
@@ -88,10 +90,9 @@ class _Author:
 
 
 def _find_author(
-    comment_id: int | None, user_id: int | None, site_slug: str | None, moderator: User | None
+    comment_id: int | None, user_id: int | None, site_slug: str | None, moderator: User
 ) -> _Author:
     """The author of a comment, or an account; checks the moderator may act on them."""
-    require_staff(moderator)
     if (comment_id is None) == (user_id is None):
         raise ValidationError("give either a comment id or a user id", "invalid_author")
     if comment_id is not None:
@@ -117,11 +118,10 @@ def _find_author(
         else:
             moderated_site_ids(moderator)  # staff only
         author = _Author(user, None, None, user.name, None, site)
-    assert moderator is not None
     if author.user is not None:
         if author.user.id == moderator.id:
             raise ValidationError("you cannot act on your own account", "invalid_author")
-        if author.user.is_staff and moderator.role != Role.ADMIN:
+        if not may_act_on_account(moderator, author.user):
             raise Forbidden("only admins may act on staff accounts", "forbidden")
     return author
 
@@ -147,15 +147,15 @@ def _ban(
     site_slug: str | None,
 ) -> AuthorStatus:
     """Ban (``days`` None) or suspend an author, audit it, commit."""
+    moderator = require_staff(moderator)
     reason = clean_reason(reason)
     author = _find_author(comment_id, user_id, site_slug, moderator)
-    assert moderator is not None
     if site_wide:
         if author.site is None:
             raise ValidationError("say which site the ban is for (site)", "invalid_site")
         site_id, scope = author.site.id, f"on {author.site.slug}"
     else:
-        if moderator.role != Role.ADMIN:
+        if not may_ban_everywhere(moderator):
             raise Forbidden("only admins may ban on every site", "forbidden")
         site_id, scope = None, "everywhere"
     is_guest = author.user is None
@@ -213,7 +213,7 @@ def author_status(
     site_slug: str | None = None,
 ) -> AuthorStatus:
     """An author's history, trust and active bans. Raises NotFound, Forbidden."""
-    return _status(_find_author(comment_id, user_id, site_slug, moderator))
+    return _status(_find_author(comment_id, user_id, site_slug, require_staff(moderator)))
 
 
 def ban_author(
@@ -265,9 +265,9 @@ def trust_author(
     """Mark an account trusted (skips pre-moderation and the soft rules); commit.
 
     Guests cannot be trusted: ValidationError(invalid_author). Raises NotFound, Forbidden."""
+    moderator = require_staff(moderator)
     reason = clean_reason(reason)
     author = _find_author(comment_id, user_id, site_slug, moderator)
-    assert moderator is not None
     if author.user is None:
         raise ValidationError(
             "only readers with an account can be trusted, not guests", "invalid_author"
@@ -292,19 +292,19 @@ def reset_author(
     ban, the global ones included (bans the moderator may not lift stay, and are listed in
     the answer). Raises NotFound, Forbidden, ValidationError(invalid_author, invalid_reason).
     """
+    moderator = require_staff(moderator)
     reason = clean_reason(reason)
     author = _find_author(comment_id, user_id, site_slug, moderator)
-    assert moderator is not None
     lift = delete(Ban).where(author.ban_clause())
     allowed = moderated_site_ids(moderator)
     if allowed is not None:
         lift = lift.where(Ban.site_id.in_(allowed))
-    elif moderator.role != Role.ADMIN:
+    elif not may_ban_everywhere(moderator):
         lift = lift.where(Ban.site_id.is_not(None))
     lifted = db.session.execute(lift.execution_options(synchronize_session=False)).rowcount
     if author.user is not None:
         author.user.trusted = False
-        if author.user.status == UserStatus.BANNED and moderator.role == Role.ADMIN:
+        if author.user.status == UserStatus.BANNED and is_admin(moderator):
             author.user.status = UserStatus.ACTIVE
     note = f"reset to normal; {lifted} ban(s) lifted" + (f": {reason}" if reason else "")
     _record("reset", author, moderator, note, author.site.id if author.site else None)

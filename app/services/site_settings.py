@@ -21,10 +21,11 @@ from functools import lru_cache
 from typing import Any
 
 from app.extensions import db
-from app.models import Article, Role, Site, User, utcnow
+from app.models import Article, Site, User, utcnow
 from app.sanitize import normalize_text
 from app.services import audit
-from app.services.errors import Forbidden, ValidationError
+from app.services.errors import ValidationError
+from app.services.permissions import moderated_site, require_admin
 from app.services.sites import get_site
 
 WORD_LIST_MAX = 500
@@ -222,9 +223,16 @@ def update_site_settings(admin: User | None, site_slug: str, changes: Any) -> di
     ValidationError(invalid_setting) naming the first bad value (nothing is stored then).
     The change is audited with the names of the settings changed.
     """
-    if admin is None or not getattr(admin, "is_authenticated", True) or admin.role != Role.ADMIN:
-        raise Forbidden("only admins may change a site's settings", "forbidden")
+    admin = require_admin(admin, "change a site's settings")
     return apply_site_settings(site_slug, changes, admin.id)
+
+
+def site_settings_for(moderator: User | None, site_slug: str) -> dict[str, Any]:
+    """Every setting of a site, for its moderators (admins change them with
+    ``update_site_settings``). Raises Forbidden, NotFound(unknown_site).
+    """
+    _moderator, site = moderated_site(moderator, site_slug)
+    return all_settings(site)
 
 
 def apply_site_settings(site_slug: str, changes: Any, actor_id: int | None) -> dict[str, Any]:

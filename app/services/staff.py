@@ -16,8 +16,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Role, Site, User
 from app.services import audit
-from app.services.errors import Forbidden, NotFound, ValidationError
-from app.services.moderation import moderated_site_ids
+from app.services.errors import NotFound, ValidationError
+from app.services.permissions import moderated_site_ids, require_admin
 from app.services.users import get_user_by_email, normalize_email
 
 
@@ -30,16 +30,9 @@ class StaffMember:
     sites: list[str]  # slugs; empty: every site (moderators) or not applicable (admins)
 
 
-def require_admin(user: User | None) -> User:
-    """Raise Forbidden(forbidden) unless ``user`` is an admin."""
-    if user is None or not getattr(user, "is_authenticated", True) or user.role != Role.ADMIN:
-        raise Forbidden("only admins may manage staff", "forbidden")
-    return user
-
-
 def list_staff(admin: User | None) -> list[StaffMember]:
     """Every moderator and admin, by name. Raises Forbidden."""
-    require_admin(admin)
+    require_admin(admin, "manage staff")
     users = db.session.scalars(
         select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN])).order_by(User.name)
     ).all()
@@ -48,7 +41,7 @@ def list_staff(admin: User | None) -> list[StaffMember]:
 
 def list_site_choices(admin: User | None) -> list[Site]:
     """Every site, by name, for the assignment form. Raises Forbidden."""
-    return sites_moderated_by(require_admin(admin))
+    return sites_moderated_by(require_admin(admin, "manage staff"))
 
 
 def sites_moderated_by(user: User | None) -> list[Site]:
@@ -97,7 +90,7 @@ def set_staff_role(
     ``reader`` takes an account off the staff. Raises Forbidden, NotFound(unknown_user,
     unknown_site), ValidationError(invalid_role, invalid_sites, invalid_email, invalid_user).
     """
-    admin = require_admin(admin)
+    admin = require_admin(admin, "manage staff")
     new_role = _clean_role(role)
     sites = _sites(site_slugs) if new_role == Role.MODERATOR else []
     if (user_id is None) == (email is None):

@@ -12,9 +12,6 @@ made per request or per row.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,20 +40,28 @@ from app.models import (
     CommentStatus,
     Reaction,
     ReactionKind,
-    Role,
     Site,
     User,
 )
 from app.services.avatars import avatar_path
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer
+from app.services.paging import (
+    KeyType,
+    clean_limit,
+    decode_cursor,
+    encode_cursor,
+    keyset_after,
+    keyset_order,
+    split_page,
+)
+from app.services.permissions import BADGES
 from app.services.site_settings import comments_closed
 
 SORTS = ("oldest", "newest", "top")
 MAX_LIMIT = 500
 PLACEHOLDER_NAME = "[deleted]"
 PLACEHOLDER_HTML = "<p>[deleted]</p>"
-BADGES = {Role.MODERATOR: "moderator", Role.ADMIN: "staff"}
 
 
 @dataclass(slots=True)
@@ -120,27 +125,6 @@ def _viewer_params(viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: str) -> list[Any]:
-    """Parse a cursor made by ``encode_cursor`` for the same sort; ValidationError otherwise."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-        if not (isinstance(values, list) and len(values) == 3 and values[0] == sort):
-            raise ValueError
-        if sort == "top":
-            return [int(values[1]), int(values[2])]
-        return [datetime.fromisoformat(values[1]), int(values[2])]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError(
-            "cursor is not valid for this sort: pass next_cursor from the previous page unchanged",
-            "invalid_cursor",
-        ) from None
-
-
 _T = Comment.__table__
 _U = User.__table__
 # Row layout read by ``_node``; Core columns keep their types (UTC datetimes, status enum).
@@ -164,20 +148,14 @@ _FROM = _T.outerjoin(_U, _U.c.id == _T.c.user_id)
 _REMOVED = sorted(REMOVED_STATUSES)
 
 
-def _order_and_after(sort: str) -> tuple[list[Any], ColumnElement[bool]]:
-    """ORDER BY for a sort, and the condition "after the cursor" on ``after_value``/``after_id``."""
-    c = _T.c
-    value, after_id = bindparam("after_value"), bindparam("after_id")
-    if sort == "oldest":
-        order = [c.created_at.asc(), c.id.asc()]
-        cond = or_(c.created_at > value, and_(c.created_at == value, c.id > after_id))
-    elif sort == "newest":
-        order = [c.created_at.desc(), c.id.desc()]
-        cond = or_(c.created_at < value, and_(c.created_at == value, c.id < after_id))
-    else:
-        order = [c.score.desc(), c.id.desc()]
-        cond = or_(c.score < value, and_(c.score == value, c.id < after_id))
-    return order, cond
+# Each sort: its sort key's type in a cursor, and whether it runs newest (or highest) first.
+_SORT_KEYS = {"oldest": KeyType.TIME, "newest": KeyType.TIME, "top": KeyType.NUMBER}
+
+
+def _sort_columns(sort: str) -> tuple[tuple[Any, Any], bool]:
+    """The keyset columns of a sort (its key, then the id) and whether they run descending."""
+    key = _T.c.score if sort == "top" else _T.c.created_at
+    return (key, _T.c.id), sort != "oldest"
 
 
 @cache
@@ -187,7 +165,7 @@ def _top_statement(sort: str, paged: bool) -> Select[Any]:
     has_shown_reply = exists(
         select(below.c.id).where(below.c.root_id == _T.c.id, _shown_clause(below.c))
     )
-    order, after = _order_and_after(sort)
+    columns, descending = _sort_columns(sort)
     statement = (
         select(*_COLUMNS)
         .select_from(_FROM)
@@ -196,10 +174,13 @@ def _top_statement(sort: str, paged: bool) -> Select[Any]:
             _T.c.parent_id.is_(None),
             or_(_shown_clause(_T.c), and_(_T.c.status.in_(_REMOVED), has_shown_reply)),
         )
-        .order_by(*order)
+        .order_by(*keyset_order(columns, descending))
         .limit(bindparam("page_rows", type_=Integer))
     )
-    return statement.where(after) if paged else statement
+    if not paged:
+        return statement
+    after = (bindparam("after_value"), bindparam("after_id"))
+    return statement.where(keyset_after(columns, after, descending))
 
 
 def in_list(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
@@ -240,9 +221,7 @@ def _site_and_article_statement() -> Select[Any]:
 
 
 def _cursor_for(sort: str, row: Any) -> str:
-    if sort == "top":
-        return encode_cursor([sort, row.score, row.id])
-    return encode_cursor([sort, row.created_at.isoformat(), row.id])
+    return encode_cursor(sort, row.score if sort == "top" else row.created_at, row.id)
 
 
 # Avatar paths are a pure function of a few author fields; most authors recur in a thread.
@@ -391,9 +370,8 @@ def load_thread(
     """
     if sort not in SORTS:
         raise ValidationError("sort must be one of oldest, newest, top", "invalid_sort")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}", "invalid_limit")
-    after = decode_cursor(cursor, sort) if cursor else None
+    limit = clean_limit(limit, MAX_LIMIT)
+    after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
 
     found = db.session.execute(
         _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
@@ -421,8 +399,7 @@ def load_thread(
         top_params.update(after_value=after[0], after_id=after[1])
     connection = db.session.connection()
     top_rows = connection.execute(_top_statement(sort, after is not None), top_params).all()
-    next_cursor = _cursor_for(sort, top_rows[limit - 1]) if len(top_rows) > limit else None
-    top_rows = top_rows[:limit]
+    top_rows, next_cursor = split_page(top_rows, limit, lambda row: _cursor_for(sort, row))
     if not top_rows:
         return ThreadPage(site, info, [], None)
 

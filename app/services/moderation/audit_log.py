@@ -1,0 +1,100 @@
+"""Reading the audit log (app.services.audit writes it), newest first, one site's or all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from app.models import AuditEntry, Site, User
+from app.services.errors import ValidationError
+from app.services.paging import newest_first_by_id
+from app.services.permissions import site_scope
+
+PAGE_MAX = 100
+ACTION_NAME_MAX = 40
+
+
+@dataclass(slots=True)
+class AuditItem:
+    id: int
+    created_at: datetime
+    action: str
+    actor_id: int | None  # None: a rule or the system
+    actor_name: str | None
+    site_slug: str | None
+    comment_id: int | None
+    target_user_id: int | None
+    target_user_name: str | None
+    reason: str | None
+    before_status: str | None
+    after_status: str | None
+
+
+@dataclass(slots=True)
+class AuditPage:
+    items: list[AuditItem] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def audit_log(
+    moderator: User | None,
+    site_slug: str | None = None,
+    comment_id: int | None = None,
+    user_id: int | None = None,
+    action: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> AuditPage:
+    """Audit entries, newest first, filtered; a moderator sees the entries of their sites.
+
+    Entries without a site (global bans) are shown to admins and all-site moderators only.
+    Raises Forbidden, NotFound(unknown_site), ValidationError(invalid_cursor/limit/action).
+    """
+    site_ids = site_scope(moderator, site_slug)
+    actor = aliased(User, name="actor")
+    target = aliased(User, name="target")
+    query = (
+        select(
+            AuditEntry,
+            actor.name.label("actor_name"),
+            target.name.label("target_name"),
+            Site.slug.label("site_slug"),
+        )
+        .outerjoin(actor, actor.id == AuditEntry.actor_id)
+        .outerjoin(target, target.id == AuditEntry.target_user_id)
+        .outerjoin(Site, Site.id == AuditEntry.site_id)
+    )
+    if site_ids is not None:
+        query = query.where(AuditEntry.site_id.in_(site_ids))
+    if comment_id is not None:
+        query = query.where(AuditEntry.comment_id == comment_id)
+    if user_id is not None:
+        query = query.where(
+            or_(AuditEntry.target_user_id == user_id, AuditEntry.actor_id == user_id)
+        )
+    if action:
+        if not isinstance(action, str) or len(action) > ACTION_NAME_MAX:
+            raise ValidationError("action must be an audit action name", "invalid_action")
+        query = query.where(AuditEntry.action == action)
+    rows, next_cursor = newest_first_by_id(query, "audit", AuditEntry.id, cursor, limit, PAGE_MAX)
+    items = [
+        AuditItem(
+            id=entry.id,
+            created_at=entry.created_at,
+            action=entry.action,
+            actor_id=entry.actor_id,
+            actor_name=actor_name,
+            site_slug=slug,
+            comment_id=entry.comment_id,
+            target_user_id=entry.target_user_id,
+            target_user_name=target_name,
+            reason=entry.reason,
+            before_status=entry.before_status,
+            after_status=entry.after_status,
+        )
+        for entry, actor_name, target_name, slug in rows
+    ]
+    return AuditPage(items, next_cursor)

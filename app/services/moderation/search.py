@@ -1,0 +1,111 @@
+"""Search: every comment matching a moderator's filters, newest first, in the queue shape."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_
+
+from app.models import Article, Comment, CommentStatus, User
+from app.sanitize import normalize_text
+from app.services.errors import ValidationError
+from app.services.moderation.items import QueuePage, in_sites, item_query, page_of_items
+from app.services.permissions import require_staff, site_scope
+
+SEARCH_TEXT_MAX = 200
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def _clean_search_text(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > SEARCH_TEXT_MAX:
+        raise ValidationError(
+            f"{name} must be text of at most {SEARCH_TEXT_MAX} characters", f"invalid_{name}"
+        )
+    value = normalize_text(value).strip()
+    return value or None
+
+
+def _clean_when(value: Any, name: str, end: bool) -> datetime | None:
+    """A date or datetime (or ISO string) as a UTC bound; a bare date covers its whole day."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                f"{name} must be a date like 2026-11-25", f"invalid_{name}"
+            ) from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        moment = datetime.combine(value, time.min, tzinfo=UTC)
+        return moment + timedelta(days=1) if end else moment
+    raise ValidationError(f"{name} must be a date like 2026-11-25", f"invalid_{name}")
+
+
+def search_comments(
+    moderator: User | None,
+    text: str | None = None,
+    author: str | None = None,
+    article: str | None = None,
+    status: str | CommentStatus | None = None,
+    date_from: date | datetime | str | None = None,
+    date_to: date | datetime | str | None = None,
+    site_slug: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> QueuePage:
+    """Comments matching every filter given, newest first, in the queue shape.
+
+    ``text``: in the Markdown source (case-insensitive); ``author``: in the author's name;
+    ``article``: in the article's key or title; ``status``: one CommentStatus value;
+    ``date_from``/``date_to``: inclusive dates (or datetimes) in UTC.
+    Raises ValidationError(invalid_text/author/article/status/date_from/date_to/cursor/limit).
+    """
+    require_staff(moderator)
+    text = _clean_search_text(text, "text")
+    author = _clean_search_text(author, "author")
+    article = _clean_search_text(article, "article")
+    start = _clean_when(date_from, "date_from", end=False)
+    stop = _clean_when(date_to, "date_to", end=True)
+    query = item_query()
+    scope = in_sites(site_scope(moderator, site_slug))
+    if scope is not None:
+        query = query.where(scope)
+    if status not in (None, ""):
+        try:
+            query = query.where(Comment.status == CommentStatus(status))
+        except ValueError:
+            names = ", ".join(s.value for s in CommentStatus)
+            raise ValidationError(f"status must be one of {names}", "invalid_status") from None
+    if text:
+        query = query.where(func.lower(Comment.body_source).like(_like_pattern(text), escape="\\"))
+    if author:
+        pattern = _like_pattern(author)
+        query = query.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(Comment.guest_name).like(pattern, escape="\\"),
+            )
+        )
+    if article:
+        pattern = _like_pattern(article)
+        query = query.where(
+            or_(
+                func.lower(Article.key).like(pattern, escape="\\"),
+                func.lower(Article.title).like(pattern, escape="\\"),
+            )
+        )
+    if start is not None:
+        query = query.where(Comment.created_at >= start)
+    if stop is not None:
+        query = query.where(Comment.created_at < stop)
+    return page_of_items(query, "search", Comment.created_at, True, cursor, limit)
