@@ -57,7 +57,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app import api, auth, dashboard, demo, widget
 
-    csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated calls
+    csrf.exempt(api.bp)  # its own before_request checks cookie-authenticated calls only
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(widget.bp)

@@ -12,7 +12,7 @@ is keyed by the top-level site, so a reader gets one frame identity per news sit
   configured attributes (SameSite=Lax; Secure only with PARLEY_SECURE_COOKIES=on).
 
 SameSite=None means the browser sends the frame cookie on cross-site requests, so every
-state-changing API call that carries it must pass CSRF (``app.api.auth`` enforces that for any
+state-changing API call that carries it must pass CSRF (``app.web.viewer`` enforces that for any
 cookie-carrying request). The cookie is only ever written when the session changed or is a
 permanent one being refreshed: a client that sent no cookie never gets one from the API.
 """

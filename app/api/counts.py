@@ -1,9 +1,9 @@
 from flask import request
 
 from app.api import bp
-from app.api.parsing import required_arg
-from app.api.serializers import json_response
 from app.services.counts import count_comments
+from app.web.parsing import required_arg
+from app.web.serializers import json_response
 
 
 @bp.get("/counts")

@@ -1,13 +1,13 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.auth import current_viewer
-from app.api.parsing import json_body
 from app.api.ratelimits import poster_is_staff, poster_key
-from app.api.serializers import comment_json, public_base_url
 from app.extensions import limiter
 from app.services.editing import delete_own_comment, edit_comment, own_comment_source
 from app.services.threads import node_for_author
+from app.web.parsing import json_body
+from app.web.serializers import comment_json, public_base_url
+from app.web.viewer import current_viewer
 
 
 def edit_rate() -> str:

@@ -2,9 +2,6 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import bp
-from app.api.auth import current_viewer
-from app.api.parsing import UnsupportedMediaType
-from app.api.serializers import public_base_url
 from app.services.avatar_uploads import (
     AVATAR_MAX_BYTES,
     ImageTooLarge,
@@ -13,6 +10,9 @@ from app.services.avatar_uploads import (
 )
 from app.services.avatars import avatar_path
 from app.services.errors import Unauthorized
+from app.web.parsing import UnsupportedMediaType
+from app.web.serializers import public_base_url
+from app.web.viewer import current_viewer
 
 # Room for the multipart envelope around the largest accepted image.
 UPLOAD_REQUEST_MAX = AVATAR_MAX_BYTES + 64 * 1024

@@ -1,7 +1,7 @@
 """The moderation API under /api/v1/moderation: parse -> one service call -> serialize.
 
 Callers are moderators or admins with a bearer token, or a signed-in session (whose
-state-changing calls must carry the CSRF token, checked by app.api.auth). Without either the
+state-changing calls must carry the CSRF token, checked by app.web.viewer). Without either the
 answer is 401 ``unauthorized``; a reader, or a moderator of another site, gets 403
 ``forbidden`` (the services check the role on every call). Authors are shown to moderators
 with their history but never with an email or IP address.
@@ -14,15 +14,15 @@ from typing import Any
 from flask import request
 
 from app.api import bp
-from app.api.auth import current_viewer
-from app.api.parsing import json_body, query_int, required_arg
-from app.api.serializers import iso, public_base_url
 from app.models import Article, User
 from app.services import articles as article_service
 from app.services import authors as author_service
 from app.services.errors import Unauthorized, ValidationError
 from app.services.moderation import actions, audit_log, items, queues, search
 from app.services.site_settings import site_settings_for, update_site_settings
+from app.web.parsing import json_body, query_int, required_arg
+from app.web.serializers import iso, public_base_url
+from app.web.viewer import current_viewer
 
 AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")
 SCOPES = ("site", "global")

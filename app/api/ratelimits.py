@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.api.auth import current_viewer
+from app.web.viewer import current_viewer
 
 
 def post_rate() -> str:

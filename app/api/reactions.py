@@ -1,11 +1,11 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.auth import current_viewer
-from app.api.parsing import json_body
 from app.api.ratelimits import poster_is_staff, poster_key
 from app.extensions import limiter
 from app.services.reactions import react
+from app.web.parsing import json_body
+from app.web.viewer import current_viewer
 
 
 def reaction_rate() -> str:

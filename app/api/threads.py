@@ -1,12 +1,12 @@
 from flask import current_app, request
 
 from app.api import bp
-from app.api.auth import current_viewer
-from app.api.parsing import query_int, required_arg
-from app.api.serializers import json_response, thread_json
 from app.services.comments import clean_article_key
 from app.services.threads import load_thread
 from app.services.viewer_state import load_viewer_state, node_ids
+from app.web.parsing import query_int, required_arg
+from app.web.serializers import json_response, thread_json
+from app.web.viewer import current_viewer
 
 
 @bp.get("/threads")

@@ -24,8 +24,6 @@ from typing import Any
 
 from flask import Response, current_app, render_template, request
 
-from app.api.auth import current_viewer
-from app.api.serializers import iso, public_base_url, viewer_json
 from app.i18n import Catalogue, catalogue
 from app.models import ReactionKind, ReportReason, Site, utcnow
 from app.services.comments import clean_article_key
@@ -35,6 +33,8 @@ from app.services.identity import Viewer
 from app.services.threads import SORTS, CommentNode, ThreadPage, load_thread
 from app.services.viewer_state import load_viewer_state, node_ids
 from app.sessions import ensure_guest_id
+from app.web.serializers import iso, public_base_url, viewer_json
+from app.web.viewer import current_viewer
 from app.widget import bp
 from app.widget.assets import asset
 
@@ -119,13 +119,9 @@ def script_strings(t: Catalogue) -> dict[str, Any]:
     return t.subset([*SCRIPT_STRINGS, *errors])
 
 
-def own_origin() -> str:
-    return (current_app.config.get("PARLEY_PUBLIC_URL") or request.host_url).rstrip("/")
-
-
 def allowed_host(site: Site, claimed: str | None) -> str | None:
     """The page origin to post messages to: the claimed one if the site allows it, else None."""
-    if claimed and (claimed in site.origins or claimed == own_origin()):
+    if claimed and (claimed in site.origins or claimed == public_base_url()):
         return claimed
     return None
 

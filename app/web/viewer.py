@@ -1,9 +1,12 @@
-"""Who is calling the API, and CSRF for cookie-authenticated calls.
+"""Who is asking, and the one CSRF check for state-changing requests that carry a cookie.
 
 * ``Authorization: Bearer <token>``: that user; cookies are ignored, no CSRF token needed.
 * A Parley session cookie: the signed-in user or the guest's browser id from the session;
   state-changing requests must carry the CSRF token (``X-CSRFToken`` header).
 * Neither: an anonymous guest. The API never sets a cookie on such a client.
+
+Services receive what these resolve to: a real ``User`` (never Flask-Login's proxy or its
+anonymous object) or None, inside a ``Viewer``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
+from app.models import User
 from app.services.errors import Forbidden, Unauthorized
 from app.services.identity import Viewer, hash_guest_id, hash_ip
 from app.services.users import user_for_token
@@ -36,8 +40,35 @@ def has_session_cookie() -> bool:
     return session_cookie_name(current_app) in request.cookies
 
 
+def signed_in_user() -> User | None:
+    """The account signed in with the session cookie, as the User row itself, or None."""
+    if not current_user.is_authenticated:
+        return None
+    return current_user._get_current_object()  # noqa: SLF001 - werkzeug's documented unwrap
+
+
+def require_csrf_for_cookie_writes() -> None:
+    """before_request: a state-changing request that carries a session cookie (and no bearer
+    token, which ignores cookies) must carry the CSRF token. Raises Forbidden(csrf_failed).
+
+    Registered once, on the API blueprint, so no endpoint can miss it; every other blueprint
+    (the frame's /embed/ routes included) is under Flask-WTF's app-wide check, which asks every
+    state-changing request for the token. tests/test_csrf_coverage.py walks the URL map.
+    """
+    if request.method in SAFE_METHODS or "Authorization" in request.headers:
+        return
+    if not has_session_cookie():
+        return
+    try:
+        csrf.protect()
+    except CSRFError as exc:
+        raise Forbidden(
+            f"CSRF check failed ({exc.description}); send the X-CSRFToken header", "csrf_failed"
+        ) from None
+
+
 def current_viewer() -> Viewer:
-    """This request's Viewer, resolved once. Raises Unauthorized, or Forbidden(csrf_failed)."""
+    """This request's Viewer, resolved once. Raises Unauthorized(invalid_token)."""
     if "parley_viewer" not in g:
         g.parley_viewer = _resolve_viewer()
     return g.parley_viewer
@@ -51,15 +82,7 @@ def _resolve_viewer() -> Viewer:
         return Viewer(user=user_for_token(token), ip=ip, ip_key=ip_key)
     if not has_session_cookie():
         return Viewer(ip=ip, ip_key=ip_key)
-    if request.method not in SAFE_METHODS:
-        try:
-            csrf.protect()
-        except CSRFError as exc:
-            raise Forbidden(
-                f"CSRF check failed ({exc.description}); send the X-CSRFToken header",
-                "csrf_failed",
-            ) from None
-    user = current_user if current_user.is_authenticated else None
+    user = signed_in_user()
     guest_id = session.get(GUEST_ID_KEY)
     guest_key = hash_guest_id(guest_id) if user is None and isinstance(guest_id, str) else None
     return Viewer(user=user, guest_key=guest_key, ip=ip, ip_key=ip_key)
