@@ -7,6 +7,8 @@ then ``test_every_dashboard_form_has_test_data`` fails and says which.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.dashboard_support import (
@@ -20,9 +22,10 @@ from tests.dashboard_support import (
     url_and_form,
 )
 
-# Pages only admins may open (a moderator gets 403 even on their own site).
+# Pages only admins may open (a moderator gets 403 even on their own site). A site's
+# settings page is not among them: its moderators read the settings (as in the API), and
+# only the form that saves them is for admins.
 ADMIN_ONLY = {
-    "dashboard.edit_settings",
     "dashboard.save_settings",
     "dashboard.list_staff",
     "dashboard.add_staff",
@@ -126,3 +129,19 @@ def test_moderator_of_the_site_and_admin_may_use_every_route(app, world, email):
             assert response.status_code == 303, (rule.rule, response.get_data(as_text=True))
             landing = client.get(response.headers["Location"])
             assert landing.status_code == 200, (rule.rule, response.headers["Location"])
+
+
+def test_moderators_read_settings_where_admins_change_them_as_the_api_says(app, world):
+    moderator = signed_in(app, "mod@example.org")
+    page = moderator.get("/moderation/sites/news/settings")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "data-read-only" in html and "disabled" in html
+    assert "Save settings" not in html
+    api = moderator.get("/api/v1/moderation/sites/news/settings")
+    assert api.status_code == 200
+    assert set(api.get_json()["settings"]) <= set(re.findall(r'name="([a-z_]+)"', html))
+    admin = signed_in(app, "admin@example.org").get("/moderation/sites/news/settings")
+    assert admin.status_code == 200
+    assert "Save settings" in admin.get_data(as_text=True)
+    assert "data-read-only" not in admin.get_data(as_text=True)

@@ -9,13 +9,15 @@ active app-wide), so no link can change anything.
 
 from __future__ import annotations
 
-from flask import Blueprint, request
-from flask_login import current_user
+from flask import Blueprint, g, request
 from werkzeug.wrappers import Response
 
 from app.extensions import login_manager
-from app.services.errors import Forbidden, NotFound
+from app.models import User
+from app.services.errors import NotFound
+from app.services.permissions import require_staff
 from app.services.sites import SLUG_RE
+from app.web.viewer import signed_in_user
 
 bp = Blueprint("dashboard", __name__, url_prefix="/moderation")
 
@@ -27,16 +29,21 @@ CONTENT_SECURITY_POLICY = (
 
 
 @bp.before_request
-def require_staff() -> Response | None:
+def admit_staff_only() -> Response | None:
     """Anonymous -> the sign-in page (with ``next``); readers -> 403; staff go on."""
-    if not current_user.is_authenticated:
+    user = signed_in_user()
+    if user is None:
         return login_manager.unauthorized()
-    if not current_user.is_staff:
-        raise Forbidden("the moderation dashboard is for moderators and admins")
+    g.staff_member = require_staff(user)
     slug = (request.view_args or {}).get("site_slug")
     if slug is not None and not SLUG_RE.match(slug):
         raise NotFound(f"no site with slug {slug[:64]!r}", "unknown_site")
     return None
+
+
+def staff_member() -> User:
+    """The signed-in moderator or admin this request acts as (admitted by the blueprint)."""
+    return g.staff_member
 
 
 @bp.after_request

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.dashboard import bp
+from app.dashboard import bp, staff_member
 from app.dashboard.forms import (
     REASON_MAX,
     back_to,
@@ -43,7 +42,7 @@ MAX_SUSPENSION_DAYS = authors.SUSPEND_DAYS_MAX
 def moderate_comment(comment_id: int) -> Response:
     action = form_choice("action", COMMENT_ACTIONS)
     reason = form_text("reason", REASON_MAX)
-    comment_actions.moderate_comment(comment_id, action, current_user, reason=reason)
+    comment_actions.moderate_comment(comment_id, action, staff_member(), reason=reason)
     flash(f"{PAST_TENSE[action]} comment #{comment_id}.")
     return redirect(back_to(), 303)
 
@@ -53,7 +52,7 @@ def bulk_moderate() -> Response:
     action = form_choice("action", BULK_ACTIONS)
     ids = form_ids()
     reason = form_text("reason", REASON_MAX)
-    comment_actions.bulk_moderate(ids, action, current_user, reason=reason)
+    comment_actions.bulk_moderate(ids, action, staff_member(), reason=reason)
     plural = "" if len(ids) == 1 else "s"
     flash(f"{PAST_TENSE[action]} {len(ids)} comment{plural}.")
     return redirect(back_to(), 303)
@@ -83,19 +82,19 @@ def _act_on_author(target: dict[str, Any]) -> None:
     where = "on every site." if everywhere else "on this site."
     if action == "ban":
         status = authors.ban_author(
-            moderator=current_user, site_wide=not everywhere, reason=reason, **target
+            moderator=staff_member(), site_wide=not everywhere, reason=reason, **target
         )
         message = f"Banned {status.name} {where}"
     elif action == "suspend":
         days = form_int("days", 1, MAX_SUSPENSION_DAYS)
         status = authors.suspend_author(
-            moderator=current_user, site_wide=not everywhere, reason=reason, days=days, **target
+            moderator=staff_member(), site_wide=not everywhere, reason=reason, days=days, **target
         )
         message = f"Suspended {status.name} for {days} day{'' if days == 1 else 's'} {where}"
     elif action == "trust":
-        status = authors.trust_author(moderator=current_user, reason=reason, **target)
+        status = authors.trust_author(moderator=staff_member(), reason=reason, **target)
         message = f"{status.name} is trusted: their comments skip pre-moderation."
     else:
-        status = authors.reset_author(moderator=current_user, reason=reason, **target)
+        status = authors.reset_author(moderator=staff_member(), reason=reason, **target)
         message = f"{status.name} is back to normal."
     flash(message)

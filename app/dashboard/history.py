@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
-
-from app.dashboard import bp
+from app.dashboard import bp, staff_member
 from app.dashboard.forms import cursor_arg, int_arg, text_arg
 from app.dashboard.pages import render_page
 from app.dashboard.queues import next_page_url
@@ -16,9 +14,9 @@ from app.services.moderation.queues import queue_item
 @bp.get("/comments/<int:comment_id>")
 def show_comment(comment_id: int) -> str:
     """One comment as in the queue, its author's standing, and every decision taken on it."""
-    item = queue_item(comment_id, current_user)
-    author = authors.author_status(comment_id, current_user)
-    trail = audit_log(current_user, comment_id=comment_id, limit=100)
+    item = queue_item(comment_id, staff_member())
+    author = authors.author_status(comment_id, staff_member())
+    trail = audit_log(staff_member(), comment_id=comment_id, limit=100)
     return render_page(
         "dashboard/comment.html",
         site_slug=item.site_slug,
@@ -32,8 +30,8 @@ def show_comment(comment_id: int) -> str:
 @bp.get("/users/<int:user_id>")
 def show_author(user_id: int) -> str:
     """An account's history and standing, and the decisions about it on the moderator's sites."""
-    author = authors.author_status(user_id=user_id, moderator=current_user)
-    trail = audit_log(current_user, user_id=user_id, cursor=cursor_arg())
+    author = authors.author_status(user_id=user_id, moderator=staff_member())
+    trail = audit_log(staff_member(), user_id=user_id, cursor=cursor_arg())
     return render_page(
         "dashboard/author.html",
         title=author.name,
@@ -52,7 +50,7 @@ def show_audit() -> str:
         "comment_id": int_arg("comment"),
         "user_id": int_arg("user"),
     }
-    trail = audit_log(current_user, **filters, cursor=cursor_arg())
+    trail = audit_log(staff_member(), **filters, cursor=cursor_arg())
     return render_page(
         "dashboard/audit.html",
         site_slug=filters["site_slug"],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, render_template
-from flask_login import current_user
 
+from app.dashboard import staff_member
 from app.models import Site
 from app.services import staff
 from app.services.moderation.queues import queue_counts
+from app.services.permissions import powers_of
 from app.services.site_settings import effective_settings
 
 QUEUES = ("pending", "reported", "spam")
@@ -27,7 +28,7 @@ QUEUE_TITLES = {
 def moderated_sites() -> list[Site]:
     """The sites the signed-in moderator covers, by name (once per request)."""
     if "dashboard_sites" not in g:
-        g.dashboard_sites = staff.sites_moderated_by(current_user)
+        g.dashboard_sites = staff.sites_moderated_by(staff_member())
     return g.dashboard_sites
 
 
@@ -41,12 +42,12 @@ def render_page(template: str, *, site_slug: str | None = None, **context: Any) 
     return render_template(
         template,
         site_slug=site_slug,
-        nav_counts=queue_counts(current_user, site_slug=site_slug),
+        nav_counts=queue_counts(staff_member(), site_slug=site_slug),
         nav_sites=sites,
         reject_reasons={s.slug: effective_settings(s)["reject_reasons"] for s in sites},
         queues=QUEUES,
         history=HISTORY,
         queue_titles=QUEUE_TITLES,
-        is_admin=current_user.role.value == "admin",
+        may=powers_of(staff_member()),
         **context,
     )

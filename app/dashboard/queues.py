@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.dashboard import bp
+from app.dashboard import bp, staff_member
 from app.dashboard.actions import BULK_ACTIONS
 from app.dashboard.forms import cursor_arg, date_arg, text_arg
 from app.dashboard.pages import ALL_QUEUES, QUEUE_TITLES, render_page
@@ -37,7 +36,7 @@ def choose_site() -> Response:
 def show_queue(queue: str, site_slug: str | None = None) -> str:
     if queue not in ALL_QUEUES:
         abort(404)
-    page = list_queue(queue, current_user, site_slug=site_slug, cursor=cursor_arg())
+    page = list_queue(queue, staff_member(), site_slug=site_slug, cursor=cursor_arg())
     return render_page(
         "dashboard/queue.html",
         site_slug=site_slug,
@@ -66,7 +65,7 @@ def search(site_slug: str | None = None) -> str:
         "date_to": date_arg("to"),
     }
     page = search_comments(
-        current_user, **filters, site_slug=site_slug, cursor=cursor_arg(), limit=50
+        staff_member(), **filters, site_slug=site_slug, cursor=cursor_arg(), limit=50
     )
     return render_page(
         "dashboard/search.html",

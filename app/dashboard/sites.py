@@ -1,24 +1,24 @@
-"""A site's articles (counts, close/reopen, per-article premod) and its settings (admins)."""
+"""A site's articles (counts, close/reopen, per-article premod) and its settings (moderators of
+the site read them; admins change them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import flash, redirect, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.dashboard import bp
+from app.dashboard import bp, staff_member
 from app.dashboard.forms import back_to, cursor_arg, form_choice, form_text
 from app.dashboard.pages import render_page
 from app.dashboard.queues import next_page_url
-from app.models import ARTICLE_KEY_MAX, Role
+from app.models import ARTICLE_KEY_MAX
 from app.services import articles
-from app.services.errors import Forbidden
+from app.services.permissions import may_change_settings
 from app.services.site_settings import (
     COLUMN_SETTINGS,
     SETTINGS,
-    all_settings,
+    site_settings_for,
     update_site_settings,
 )
 from app.services.sites import get_site
@@ -37,7 +37,7 @@ BOOL_SETTINGS = frozenset(
 
 @bp.get("/sites/<site_slug>/articles")
 def list_articles(site_slug: str) -> str:
-    page = articles.list_articles(current_user, site_slug, cursor=cursor_arg())
+    page = articles.list_articles(staff_member(), site_slug, cursor=cursor_arg())
     return render_page(
         "dashboard/articles.html",
         site_slug=site_slug,
@@ -53,35 +53,32 @@ def update_article(site_slug: str) -> Response:
     action = form_choice("action", ARTICLE_ACTIONS)
     key = form_text("article", ARTICLE_KEY_MAX)
     if action in ("close", "reopen"):
-        article = articles.set_article_closed(current_user, site_slug, key, action == "close")
+        article = articles.set_article_closed(staff_member(), site_slug, key, action == "close")
         state = "closed" if article.closed else "open"
         flash(f"Comments on {article.title or article.key} are {state}.")
     else:
         premod = {"premod_on": True, "premod_off": False, "premod_site": None}[action]
-        article = articles.set_article_premod(current_user, site_slug, key, premod)
+        article = articles.set_article_premod(staff_member(), site_slug, key, premod)
         state = {True: "on", False: "off", None: "as the site decides"}[premod]
         flash(f"Pre-moderation of {article.title or article.key}: {state}.")
     return redirect(back_to("dashboard.list_articles", site_slug=site_slug), 303)
 
 
-def _require_admin() -> None:
-    if current_user.role != Role.ADMIN:
-        raise Forbidden("only admins may see and change a site's settings")
-
-
 @bp.get("/sites/<site_slug>/settings")
 def edit_settings(site_slug: str) -> str:
-    _require_admin()
-    site = get_site(site_slug)
+    """The site's settings: a form for admins, the same values read-only for its moderators."""
+    user = staff_member()
+    values = site_settings_for(user, site_slug)
     return render_page(
         "dashboard/settings.html",
         site_slug=site_slug,
         title="Settings",
-        site=site,
-        values=all_settings(site),
+        site=get_site(site_slug),
+        values=values,
         settings={**COLUMN_SETTINGS, **SETTINGS},
         list_settings=LIST_SETTINGS,
         bool_settings=BOOL_SETTINGS,
+        editable=may_change_settings(user),
     )
 
 
@@ -102,6 +99,6 @@ def _settings_form() -> dict[str, Any]:
 
 @bp.post("/sites/<site_slug>/settings")
 def save_settings(site_slug: str) -> Response:
-    update_site_settings(current_user, site_slug, _settings_form())
+    update_site_settings(staff_member(), site_slug, _settings_form())
     flash("Settings saved.")
     return redirect(url_for("dashboard.edit_settings", site_slug=site_slug), 303)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.dashboard import bp
+from app.dashboard import bp, staff_member
 from app.dashboard.forms import form_choice, form_text
 from app.dashboard.pages import render_page
 from app.models import Role
@@ -29,8 +28,8 @@ def list_staff() -> str:
     return render_page(
         "dashboard/staff.html",
         title="Staff",
-        members=staff.list_staff(current_user),
-        all_sites=staff.list_site_choices(current_user),
+        members=staff.list_staff(staff_member()),
+        all_sites=staff.list_site_choices(staff_member()),
         roles=ROLES,
     )
 
@@ -40,7 +39,7 @@ def add_staff() -> Response:
     """Make an existing account (found by email) a moderator or an admin."""
     role = form_choice("role", ROLES)
     email = form_text("email", 254) or ""
-    member = staff.set_staff_role(current_user, role, _form_sites(), email=email)
+    member = staff.set_staff_role(staff_member(), role, _form_sites(), email=email)
     flash(f"{member.name} is now {member.role}.")
     return redirect(url_for("dashboard.list_staff"), 303)
 
@@ -48,6 +47,6 @@ def add_staff() -> Response:
 @bp.post("/staff/<int:user_id>")
 def update_staff(user_id: int) -> Response:
     role = form_choice("role", ROLES)
-    member = staff.set_staff_role(current_user, role, _form_sites(), user_id=user_id)
+    member = staff.set_staff_role(staff_member(), role, _form_sites(), user_id=user_id)
     flash(f"{member.name} is now {member.role}.")
     return redirect(url_for("dashboard.list_staff"), 303)

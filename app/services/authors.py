@@ -33,7 +33,6 @@ from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.moderation.actions import clean_reason
 from app.services.moderation.items import AuthorHistory, author_histories
 from app.services.permissions import (
-    is_admin,
     may_act_on_account,
     may_ban_everywhere,
     moderated_site_ids,
@@ -304,7 +303,7 @@ def reset_author(
     lifted = db.session.execute(lift.execution_options(synchronize_session=False)).rowcount
     if author.user is not None:
         author.user.trusted = False
-        if author.user.status == UserStatus.BANNED and is_admin(moderator):
+        if author.user.status == UserStatus.BANNED and may_ban_everywhere(moderator):
             author.user.status = UserStatus.ACTIVE
     note = f"reset to normal; {lifted} ban(s) lifted" + (f": {reason}" if reason else "")
     _record("reset", author, moderator, note, author.site.id if author.site else None)

@@ -1,4 +1,4 @@
-"""Who may do what: the one place that reads a user's role.
+"""Who may do what: the one place that reads a user's role, and what a comment's state allows.
 
 Roles: an admin moderates every site and alone manages staff, changes site settings, bans on
 every site and acts on staff accounts; a moderator moderates the sites in
@@ -9,7 +9,9 @@ settings; a reader (or nobody) moderates nothing. Services call these checks fir
 
 from __future__ import annotations
 
-from app.models import Role, Site, User
+from dataclasses import dataclass
+
+from app.models import CommentStatus, Role, Site, User
 from app.services.errors import Forbidden
 from app.services.sites import get_site
 
@@ -93,3 +95,57 @@ def may_ban_everywhere(user: User) -> bool:
 def may_change_settings(user: User | None) -> bool:
     """Site settings: moderators of the site read them; only admins change them."""
     return is_admin(user)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPowers:
+    """What a staff member may do beyond moderating their sites, for pages to show or hide."""
+
+    manage_staff: bool
+    change_settings: bool
+    ban_everywhere: bool
+
+
+def powers_of(user: User) -> StaffPowers:
+    admin = is_admin(user)
+    return StaffPowers(manage_staff=admin, change_settings=admin, ban_everywhere=admin)
+
+
+def can_feature(status: CommentStatus) -> bool:
+    """Only approved comments are featured (readers see nothing else)."""
+    return status == CommentStatus.APPROVED
+
+
+@dataclass(frozen=True, slots=True)
+class OfferedAction:
+    action: str  # one of app.services.moderation.actions.ACTIONS
+    label: str
+    shortcut: str  # the dashboard's keyboard shortcut (app/static/dashboard/dashboard.js)
+
+
+def offered_actions(
+    status: CommentStatus, report_count: int, featured: bool
+) -> list[OfferedAction]:
+    """The actions worth offering on a comment in this state, in the order they are shown.
+
+    Pending: approve, reject, spam. Approved: reject, spam, (un)feature, and "keep" (approve,
+    which dismisses the reports) when reported. Rejected: restore, spam. Spam: restore, reject.
+    A comment its author deleted offers nothing. The dashboard renders exactly these buttons.
+    """
+    offered = []
+    if status == CommentStatus.PENDING or (status == CommentStatus.APPROVED and report_count):
+        label = "Approve" if status == CommentStatus.PENDING else "Keep"
+        offered.append(OfferedAction("approve", label, "a"))
+    if status in (CommentStatus.REJECTED, CommentStatus.SPAM):
+        offered.append(OfferedAction("restore", "Restore", "a"))
+    if status in (CommentStatus.PENDING, CommentStatus.APPROVED, CommentStatus.SPAM):
+        offered.append(OfferedAction("reject", "Reject", "r"))
+    if status in (CommentStatus.PENDING, CommentStatus.APPROVED, CommentStatus.REJECTED):
+        offered.append(OfferedAction("spam", "Spam", "s"))
+    if can_feature(status):
+        offered.append(
+            OfferedAction("unfeature", "Unfeature", "f")
+            if featured
+            else OfferedAction("feature", "Feature", "f")
+        )
+    return offered

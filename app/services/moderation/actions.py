@@ -20,7 +20,12 @@ from app.sanitize import normalize_text
 from app.services import audit
 from app.services.comments import change_status, get_comment
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
-from app.services.permissions import moderated_site_ids, require_moderator, require_staff
+from app.services.permissions import (
+    can_feature,
+    moderated_site_ids,
+    require_moderator,
+    require_staff,
+)
 
 ACTIONS = ("approve", "reject", "spam", "restore", "feature", "unfeature")
 STATUS_ACTIONS = {
@@ -60,7 +65,7 @@ def _apply(comment: Comment, action: str, moderator: User, reason: str | None) -
             "comment_deleted",
         )
     if action in ("feature", "unfeature"):
-        if action == "feature" and comment.status != CommentStatus.APPROVED:
+        if action == "feature" and not can_feature(comment.status):
             raise ValidationError(
                 f"comment {comment.id} is {comment.status.value}: only approved comments "
                 "can be featured",

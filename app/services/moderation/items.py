@@ -22,7 +22,7 @@ from app.models import Article, Comment, CommentStatus, Report, Site, User, utcn
 from app.sanitize import plain_text
 from app.services.avatars import avatar_path
 from app.services.paging import KeyType, keyset_page
-from app.services.permissions import BADGES
+from app.services.permissions import BADGES, OfferedAction, offered_actions
 
 PAGE_MAX = 100
 EXCERPT_CHARS = 200
@@ -82,6 +82,11 @@ class QueueItem:
     featured: bool
     created_at: datetime
     edited_at: datetime | None
+
+    @property
+    def actions(self) -> list[OfferedAction]:
+        """The actions the dashboard offers on this comment (app.services.permissions)."""
+        return offered_actions(self.status, self.report_count, self.featured)
 
 
 @dataclass(slots=True)

@@ -5,13 +5,6 @@
   "use strict";
 
   const ITEM = "[data-queue-item]";
-  // Each key presses the first of these buttons the focused item has.
-  const ACTION_KEYS = {
-    a: ["approve", "restore"],
-    r: ["reject"],
-    s: ["spam"],
-    f: ["feature", "unfeature"],
-  };
 
   const items = () => Array.from(document.querySelectorAll(ITEM));
 
@@ -53,16 +46,12 @@
     field.value = url.pathname + url.search + url.hash;
   }
 
-  function act(actions) {
+  // Press the focused item's button for this key: the server marks each action it offers
+  // with data-shortcut (app.services.permissions.offered_actions), so keys follow its rules.
+  function act(key) {
     const item = currentItem() || items()[0];
-    if (!item) return;
-    for (const action of actions) {
-      const button = item.querySelector(`button[name=action][value=${action}]`);
-      if (button && !button.disabled) {
-        button.click();
-        return;
-      }
-    }
+    const button = item && item.querySelector(`button[data-shortcut="${key}"]`);
+    if (button && !button.disabled) button.click();
   }
 
   function toggleSelection() {
@@ -90,7 +79,7 @@
     else if (key === "j") move(1);
     else if (key === "k") move(-1);
     else if (key === "x") toggleSelection();
-    else if (ACTION_KEYS[key]) act(ACTION_KEYS[key]);
+    else if (/^[a-z]$/.test(key) && document.querySelector(`[data-shortcut="${key}"]`)) act(key);
     else return;
     event.preventDefault();
   }
