@@ -154,7 +154,7 @@ def test_an_account_banned_from_every_site_cannot_sign_in(app, client):
     reader_id = make_user(app, "reader@example.org", "Reader")
     with app.app_context():
         admin = db.session.scalar(db.select(User).where(User.email == "admin@example.org"))
-        ban_author(moderator=admin, site_wide=False, reason="spam ring", user_id=reader_id)
+        ban_author(moderator=admin, scope="everywhere", reason="spam ring", user_id=reader_id)
     response = sign_in(client, "reader@example.org")
     assert response.status_code == 401
     assert FAILED in response.get_data(as_text=True)
@@ -166,7 +166,7 @@ def test_a_suspension_or_one_site_ban_does_not_stop_signing_in(app, client):
     reader_id = make_user(app, "reader@example.org", "Reader")
     with app.app_context():
         mod = db.session.scalar(db.select(User).where(User.email == "mod@example.org"))
-        ban_author(moderator=mod, site_wide=True, user_id=reader_id, site_slug="news")
+        ban_author(moderator=mod, scope="site", user_id=reader_id, site_slug="news")
         suspend_author(moderator=mod, days=3, user_id=reader_id, site_slug="news")
     response = sign_in(client, "reader@example.org")
     assert response.status_code == 302

@@ -28,7 +28,7 @@ def test_site_ban_of_an_account_refuses_its_next_post_on_that_site_only(world, c
     token = bearer(make_token(world, "reader@example.org"))
     created = post_ok(client, body="first", headers=token)
     with world.app_context():
-        status = authors.ban_author(created["id"], user("newsmod@example.org"), True, "Abusive")
+        status = authors.ban_author(created["id"], user("newsmod@example.org"), "site", "Abusive")
         assert status.banned and status.bans[0].site_slug == "news"
         entry = last_audit()
         assert (entry.action, entry.comment_id, entry.target_user_id) == (
@@ -47,7 +47,7 @@ def test_site_ban_of_an_account_refuses_its_next_post_on_that_site_only(world, c
 def test_guest_is_banned_by_browser_id_and_ip(world, client):
     created = post_ok(client, body="guest words")
     with world.app_context():
-        authors.ban_author(created["id"], user("newsmod@example.org"), True, None)
+        authors.ban_author(created["id"], user("newsmod@example.org"), "site", None)
         ban = db.session.scalar(select(Ban))
         assert (ban.user_id, ban.ip, ban.site_id is not None) == (None, "127.0.0.1", True)
         assert last_audit().target_user_id is None
@@ -60,8 +60,12 @@ def test_global_ban_is_for_admins_and_covers_every_site(world, client):
     with world.app_context():
         reader_id = user("reader@example.org").id
         with pytest.raises(Forbidden):
-            authors.ban_author(None, user("newsmod@example.org"), False, None, user_id=reader_id)
-        authors.ban_author(None, user("admin@example.org"), False, "spammer", user_id=reader_id)
+            authors.ban_author(
+                None, user("newsmod@example.org"), "everywhere", None, user_id=reader_id
+            )
+        authors.ban_author(
+            None, user("admin@example.org"), "everywhere", "spammer", user_id=reader_id
+        )
         entry = last_audit()
         assert (entry.action, entry.site_id, entry.target_user_id) == (
             "ban_global",
@@ -78,8 +82,8 @@ def test_suspension_ends_after_its_days(world, client):
     with world.app_context():
         moderator = user("newsmod@example.org")
         with pytest.raises(ValidationError):
-            authors.suspend_author(created["id"], moderator, True, None, 0)
-        status = authors.suspend_author(created["id"], moderator, True, "cool off", 3)
+            authors.suspend_author(created["id"], moderator, "site", None, 0)
+        status = authors.suspend_author(created["id"], moderator, "site", "cool off", 3)
         assert status.bans[0].expires_at > utcnow() + timedelta(days=2, hours=23)
         assert last_audit().reason == "suspended on news for 3 day(s): cool off"
     refused = post_comment(client, headers=token)
@@ -110,7 +114,7 @@ def test_trust_skips_premod_and_reset_takes_it_back_and_lifts_bans(world, client
     assert post_ok(client, body="trusted now", headers=token)["status"] == "approved"
     with world.app_context():
         moderator = user("newsmod@example.org")
-        authors.ban_author(held["id"], moderator, True, None)
+        authors.ban_author(held["id"], moderator, "site", None)
         status = authors.reset_author(held["id"], moderator, "second chance")
         assert not status.trusted and not status.banned
         assert last_audit().reason == "reset to normal; 1 ban(s) lifted: second chance"
@@ -121,7 +125,7 @@ def test_site_moderator_reset_leaves_a_global_ban_in_place(world, client):
     token = bearer(make_token(world, "reader@example.org"))
     created = post_ok(client, headers=token)
     with world.app_context():
-        authors.ban_author(created["id"], user("admin@example.org"), False, None)
+        authors.ban_author(created["id"], user("admin@example.org"), "everywhere", None)
         status = authors.reset_author(created["id"], user("newsmod@example.org"))
         assert [b.site_slug for b in status.bans] == [None]
         assert authors.reset_author(created["id"], user("admin@example.org")).bans == []
@@ -138,14 +142,14 @@ def test_guests_cannot_be_trusted_and_staff_are_protected(world, client):
         with pytest.raises(ValidationError, match="guests"):
             authors.trust_author(guest["id"], moderator)
         with pytest.raises(Forbidden):
-            authors.ban_author(admin_post["id"], moderator, True, None)
+            authors.ban_author(admin_post["id"], moderator, "site", None)
         with pytest.raises(ValidationError, match="your own"):
-            authors.ban_author(mod_post["id"], moderator, True, None)
+            authors.ban_author(mod_post["id"], moderator, "site", None)
         with pytest.raises(Forbidden):
-            authors.ban_author(guest["id"], user("reader@example.org"), True, None)
+            authors.ban_author(guest["id"], user("reader@example.org"), "site", None)
         with pytest.raises(ValidationError):
             authors.ban_author(
-                None, user("admin@example.org"), True, None, user_id=user("reader@example.org").id
+                None, user("admin@example.org"), "site", None, user_id=user("reader@example.org").id
             )  # a one-site ban by account needs the site
 
 
@@ -153,12 +157,12 @@ def test_moderator_of_another_site_cannot_act_on_its_authors(world, client):
     created = post_ok(client, site="sport", body="sport")
     with world.app_context():
         with pytest.raises(Forbidden):
-            authors.ban_author(created["id"], user("newsmod@example.org"), True, None)
+            authors.ban_author(created["id"], user("newsmod@example.org"), "site", None)
         with pytest.raises(Forbidden):
             authors.ban_author(
                 None,
                 user("newsmod@example.org"),
-                True,
+                "site",
                 None,
                 user_id=user("reader@example.org").id,
                 site_slug="sport",

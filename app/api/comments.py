@@ -1,7 +1,7 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.ratelimits import post_rate, poster_is_staff, poster_key
+from app.api.ratelimits import caller_is_staff, caller_rate_key, post_rate
 from app.extensions import limiter
 from app.services.comments import post_comment
 from app.services.threads import node_for_author
@@ -11,7 +11,7 @@ from app.web.viewer import current_viewer
 
 
 @bp.post("/comments")
-@limiter.limit(post_rate, key_func=poster_key, exempt_when=poster_is_staff)
+@limiter.limit(post_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def create_comment():
     """Post a comment or a reply; 201 with the comment (approved or pending)."""
     data = json_body()

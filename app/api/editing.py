@@ -1,7 +1,7 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.ratelimits import poster_is_staff, poster_key
+from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.editing import delete_own_comment, edit_comment, own_comment_source
 from app.services.threads import node_for_author
@@ -26,7 +26,7 @@ def get_comment_source(comment_id: int):
 
 
 @bp.patch("/comments/<int:comment_id>")
-@limiter.limit(edit_rate, key_func=poster_key, exempt_when=poster_is_staff)
+@limiter.limit(edit_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def update_comment(comment_id: int):
     """The author replaces the body of their comment within the edit window."""
     data = json_body()
@@ -36,7 +36,7 @@ def update_comment(comment_id: int):
 
 
 @bp.delete("/comments/<int:comment_id>")
-@limiter.limit(edit_rate, key_func=poster_key, exempt_when=poster_is_staff)
+@limiter.limit(edit_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def delete_comment(comment_id: int):
     """The author deletes their comment within the edit window; replies stay."""
     comment = delete_own_comment(comment_id, current_viewer(), edit_window())

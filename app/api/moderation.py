@@ -25,7 +25,8 @@ from app.web.serializers import iso, public_base_url
 from app.web.viewer import current_viewer
 
 AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")
-SCOPES = ("site", "global")
+# The API's names for a ban's scope -> the service's (app.services.authors.BAN_SCOPES).
+BAN_SCOPES = {"site": "site", "global": "everywhere"}
 
 
 def moderator() -> User:
@@ -229,7 +230,7 @@ def _author_action(data: dict[str, Any], comment_id: int | None, user_id: int | 
             f"action must be one of {', '.join(AUTHOR_ACTIONS)}", "invalid_action"
         )
     scope = data.get("scope", "site")
-    if scope not in SCOPES:
+    if scope not in BAN_SCOPES:
         raise ValidationError("scope must be site or global", "invalid_scope")
     site = data.get("site")
     if site is not None and not isinstance(site, str):
@@ -238,10 +239,10 @@ def _author_action(data: dict[str, Any], comment_id: int | None, user_id: int | 
     target = {"user_id": user_id, "site_slug": site}
     reason = data.get("reason")
     if action == "ban":
-        return author_service.ban_author(comment_id, user, scope == "site", reason, **target)
+        return author_service.ban_author(comment_id, user, BAN_SCOPES[scope], reason, **target)
     if action == "suspend":
         return author_service.suspend_author(
-            comment_id, user, scope == "site", reason, data.get("days"), **target
+            comment_id, user, BAN_SCOPES[scope], reason, data.get("days"), **target
         )
     if action == "trust":
         return author_service.trust_author(comment_id, user, reason, **target)

@@ -1,7 +1,7 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.ratelimits import poster_is_staff, poster_key
+from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.reactions import react
 from app.web.parsing import json_body
@@ -13,7 +13,7 @@ def reaction_rate() -> str:
 
 
 @bp.post("/reactions")
-@limiter.limit(reaction_rate, key_func=poster_key, exempt_when=poster_is_staff)
+@limiter.limit(reaction_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def create_reaction():
     """Set, change or toggle off the reader's reaction to an article."""
     data = json_body()

@@ -1,7 +1,7 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.ratelimits import poster_is_staff, poster_key
+from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.reports import report_comment
 from app.web.parsing import json_body
@@ -13,7 +13,7 @@ def report_rate() -> str:
 
 
 @bp.post("/comments/<int:comment_id>/reports")
-@limiter.limit(report_rate, key_func=poster_key, exempt_when=poster_is_staff)
+@limiter.limit(report_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def create_report(comment_id: int):
     """Report a comment to the moderators; 201 the first time, 200 on a repeat."""
     data = json_body()

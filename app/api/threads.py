@@ -1,7 +1,7 @@
 from flask import current_app, request
 
 from app.api import bp
-from app.services.comments import clean_article_key
+from app.services.articles import clean_article_key
 from app.services.threads import load_thread
 from app.services.viewer_state import load_viewer_state, node_ids
 from app.web.parsing import query_int, required_arg

@@ -1,7 +1,7 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.ratelimits import poster_is_staff, poster_key
+from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.votes import vote
 from app.web.parsing import json_body
@@ -13,7 +13,7 @@ def vote_rate() -> str:
 
 
 @bp.post("/comments/<int:comment_id>/votes")
-@limiter.limit(vote_rate, key_func=poster_key, exempt_when=poster_is_staff)
+@limiter.limit(vote_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def vote_on_comment(comment_id: int):
     """Vote a comment up (1) or down (-1), or take the vote back (0)."""
     data = json_body()

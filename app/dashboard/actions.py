@@ -78,17 +78,15 @@ def moderate_account(user_id: int) -> Response:
 def _act_on_author(target: dict[str, Any]) -> None:
     action = form_choice("action", AUTHOR_ACTIONS)
     reason = form_text("reason", REASON_MAX)
-    everywhere = request.form.get("scope") == "global"
-    where = "on every site." if everywhere else "on this site."
+    scope = "everywhere" if request.form.get("scope") == "global" else "site"
+    where = "on every site." if scope == "everywhere" else "on this site."
     if action == "ban":
-        status = authors.ban_author(
-            moderator=staff_member(), site_wide=not everywhere, reason=reason, **target
-        )
+        status = authors.ban_author(moderator=staff_member(), scope=scope, reason=reason, **target)
         message = f"Banned {status.name} {where}"
     elif action == "suspend":
         days = form_int("days", 1, MAX_SUSPENSION_DAYS)
         status = authors.suspend_author(
-            moderator=staff_member(), site_wide=not everywhere, reason=reason, days=days, **target
+            moderator=staff_member(), scope=scope, reason=reason, days=days, **target
         )
         message = f"Suspended {status.name} for {days} day{'' if days == 1 else 's'} {where}"
     elif action == "trust":

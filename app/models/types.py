@@ -61,12 +61,8 @@ class CommentStatus(enum.StrEnum):
     SPAM = "spam"
     DELETED = "deleted"
 
-    @property
-    def is_removed(self) -> bool:
-        """Removed comments never show their text; with shown replies they are placeholders."""
-        return self in REMOVED_STATUSES
 
-
+# Removed comments never show their text; with shown replies they are placeholders.
 REMOVED_STATUSES = frozenset({CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.DELETED})
 
 

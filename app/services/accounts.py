@@ -1,7 +1,7 @@
 """Who may sign in.
 
 An account may not sign in when its status is ``banned`` or when it is banned from every site
-until lifted (``app.services.authors.ban_author`` with ``site_wide=False``). Suspensions and
+until lifted (``app.services.authors.ban_author`` with ``scope="everywhere"``). Suspensions and
 one-site bans only stop commenting: the reader can still sign in elsewhere.
 """
 

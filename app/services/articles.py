@@ -1,4 +1,5 @@
-"""Articles as moderators see them: a list per site with counts, closing, per-article premod.
+"""Articles: their keys, their creation on first use, and how moderators see them (a list per
+site with counts, closing, per-article premod).
 
 ``close_after_days`` (a site setting) closes every article first seen more than N days ago;
 ``closed`` here is the article's own switch. Both make posting answer 403 ``thread_closed``
@@ -13,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Article, Comment, CommentStatus, User
+from app.models import ARTICLE_KEY_MAX, Article, Comment, CommentStatus, Site, User
 from app.services import audit
-from app.services.comments import clean_article_key
 from app.services.errors import NotFound, ValidationError
 from app.services.paging import newest_first_by_id
 from app.services.permissions import moderated_site
@@ -29,6 +30,39 @@ REPORTED = and_(
     Comment.report_count > 0,
     Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING]),
 )
+
+
+def clean_article_key(key: Any) -> str:
+    """An article key: any non-empty string up to 512 characters (a CMS id or a URL)."""
+    if not isinstance(key, str) or not key.strip():
+        raise ValidationError("article must be a non-empty string", "invalid_article")
+    key = key.strip()
+    if len(key) > ARTICLE_KEY_MAX:
+        raise ValidationError(
+            f"article must be at most {ARTICLE_KEY_MAX} characters", "invalid_article"
+        )
+    return key
+
+
+def get_or_create_article(site: Site, key: str, title: str | None, url: str | None) -> Article:
+    """The article with that key, created on first post. Safe against two first posts racing."""
+    query = select(Article).where(Article.site_id == site.id, Article.key == key)
+    article = db.session.scalar(query)
+    if article is not None:
+        if title and not article.title:
+            article.title = title
+        if url and not article.url:
+            article.url = url
+        return article
+    try:
+        with db.session.begin_nested():
+            article = Article(site_id=site.id, key=key, title=title, url=url)
+            db.session.add(article)
+    except IntegrityError:
+        article = db.session.scalar(query)
+        if article is None:  # pragma: no cover - the conflicting row vanished again
+            raise
+    return article
 
 
 @dataclass(slots=True)

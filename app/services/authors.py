@@ -2,12 +2,12 @@
 
 An author is an account, or a guest known by the browser key and the IP address of one of
 their comments. Bans live in the ``bans`` table, which posting checks
-(app.services.comments._check_not_banned answers 403 ``banned``): an account is banned by its
+(app.services.bans.check_not_banned answers 403 ``banned``): an account is banned by its
 id; a guest by browser key *and* IP address (one row matching either), so clearing cookies is
 not enough to come back. A suspension is a ban with an end (``expires_at``).
 
 Who may do what: a moderator acts on the authors of the sites they moderate, and bans or
-suspends on one site (``site_wide=True``); only admins ban on every site (``site_wide=False``)
+suspends on one site (``scope="site"``); only admins ban on every site (``scope="everywhere"``)
 and lift such bans; nobody acts on themselves, and only admins act on staff accounts. Trust is
 a property of the account (all sites): trusted authors skip pre-moderation and the soft rules
 (app.services.rules). ``reset_author`` takes an author back to normal: not trusted, and the
@@ -42,6 +42,7 @@ from app.services.permissions import (
 from app.services.sites import get_site
 
 SUSPEND_DAYS_MAX = 365
+BAN_SCOPES = ("site", "everywhere")  # the ban's site (the comment's, or site_slug), or all
 
 
 @dataclass(slots=True)
@@ -139,7 +140,7 @@ def _record(action: str, author: _Author, moderator: User, reason: str | None, s
 def _ban(
     comment_id: int | None,
     moderator: User | None,
-    site_wide: bool,
+    scope: str,
     reason: str | None,
     days: int | None,
     user_id: int | None,
@@ -148,15 +149,17 @@ def _ban(
     """Ban (``days`` None) or suspend an author, audit it, commit."""
     moderator = require_staff(moderator)
     reason = clean_reason(reason)
+    if scope not in BAN_SCOPES:
+        raise ValidationError("scope must be site or everywhere", "invalid_scope")
     author = _find_author(comment_id, user_id, site_slug, moderator)
-    if site_wide:
+    if scope == "site":
         if author.site is None:
             raise ValidationError("say which site the ban is for (site)", "invalid_site")
-        site_id, scope = author.site.id, f"on {author.site.slug}"
+        site_id, where = author.site.id, f"on {author.site.slug}"
     else:
         if not may_ban_everywhere(moderator):
             raise Forbidden("only admins may ban on every site", "forbidden")
-        site_id, scope = None, "everywhere"
+        site_id, where = None, "everywhere"
     is_guest = author.user is None
     db.session.add(
         Ban(
@@ -170,9 +173,9 @@ def _ban(
         )
     )
     if days is None:
-        action, note = ("ban" if site_wide else "ban_global"), f"banned {scope}"
+        action, note = ("ban" if scope == "site" else "ban_global"), f"banned {where}"
     else:
-        action, note = "suspend", f"suspended {scope} for {days} day(s)"
+        action, note = "suspend", f"suspended {where} for {days} day(s)"
     _record(action, author, moderator, note + (f": {reason}" if reason else ""), site_id)
     db.session.commit()
     return _status(author)
@@ -218,25 +221,25 @@ def author_status(
 def ban_author(
     comment_id: int | None = None,
     moderator: User | None = None,
-    site_wide: bool = True,
+    scope: str = "site",
     reason: str | None = None,
     *,
     user_id: int | None = None,
     site_slug: str | None = None,
 ) -> AuthorStatus:
     """Ban an author from commenting: on the comment's (or ``site_slug``'s) site, or, for
-    admins with ``site_wide=False``, on every site; commit. Until lifted by ``reset_author``.
+    admins with ``scope="everywhere"``, on every site; commit. Until lifted by ``reset_author``.
 
     Raises NotFound(unknown_comment, unknown_user, unknown_site), Forbidden(forbidden),
     ValidationError(invalid_author, invalid_site, invalid_reason).
     """
-    return _ban(comment_id, moderator, site_wide, reason, None, user_id, site_slug)
+    return _ban(comment_id, moderator, scope, reason, None, user_id, site_slug)
 
 
 def suspend_author(
     comment_id: int | None = None,
     moderator: User | None = None,
-    site_wide: bool = True,
+    scope: str = "site",
     reason: str | None = None,
     days: int | None = None,
     *,
@@ -250,7 +253,7 @@ def suspend_author(
         raise ValidationError(
             f"days must be a whole number from 1 to {SUSPEND_DAYS_MAX}", "invalid_days"
         )
-    return _ban(comment_id, moderator, site_wide, reason, days, user_id, site_slug)
+    return _ban(comment_id, moderator, scope, reason, days, user_id, site_slug)
 
 
 def trust_author(

@@ -5,24 +5,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import (
-    ARTICLE_KEY_MAX,
     AUTHOR_NAME_MAX,
     BODY_MAX,
     Article,
-    Ban,
     Comment,
     CommentStatus,
-    Site,
-    UserStatus,
     utcnow,
 )
 from app.sanitize import normalize_text, render_markdown
 from app.services import audit
+from app.services.articles import clean_article_key, get_or_create_article
+from app.services.bans import check_not_banned
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
 from app.services.rules import decide_status
@@ -32,18 +29,6 @@ from app.services.sites import get_site
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 TITLE_MAX = 300
 URL_MAX = 2048
-
-
-def clean_article_key(key: Any) -> str:
-    """An article key: any non-empty string up to 512 characters (a CMS id or a URL)."""
-    if not isinstance(key, str) or not key.strip():
-        raise ValidationError("article must be a non-empty string", "invalid_article")
-    key = key.strip()
-    if len(key) > ARTICLE_KEY_MAX:
-        raise ValidationError(
-            f"article must be at most {ARTICLE_KEY_MAX} characters", "invalid_article"
-        )
-    return key
 
 
 def clean_body(body: Any) -> str:
@@ -99,27 +84,6 @@ def clean_article_url(value: Any) -> str | None:
     return url
 
 
-def _get_or_create_article(site: Site, key: str, title: str | None, url: str | None) -> Article:
-    """The article with that key, created on first post. Safe against two first posts racing."""
-    query = select(Article).where(Article.site_id == site.id, Article.key == key)
-    article = db.session.scalar(query)
-    if article is not None:
-        if title and not article.title:
-            article.title = title
-        if url and not article.url:
-            article.url = url
-        return article
-    try:
-        with db.session.begin_nested():
-            article = Article(site_id=site.id, key=key, title=title, url=url)
-            db.session.add(article)
-    except IntegrityError:
-        article = db.session.scalar(query)
-        if article is None:  # pragma: no cover - the conflicting row vanished again
-            raise
-    return article
-
-
 def adjust_comment_count(article_id: int, delta: int) -> None:
     """Atomically move an article's approved-comment count (call in the changing transaction)."""
     if delta:
@@ -133,32 +97,6 @@ def adjust_comment_count(article_id: int, delta: int) -> None:
 def count_delta(before: CommentStatus | None, after: CommentStatus) -> int:
     """+1, -1 or 0: how a status change moves the article's approved count."""
     return int(after == CommentStatus.APPROVED) - int(before == CommentStatus.APPROVED)
-
-
-def _check_not_banned(site: Site, viewer: Viewer) -> None:
-    if viewer.user is not None and viewer.user.status == UserStatus.BANNED:
-        raise Forbidden("your account is banned from commenting", "banned")
-    who = []
-    if viewer.user is not None:
-        who.append(Ban.user_id == viewer.user.id)
-    if viewer.guest_key is not None:
-        who.append(Ban.guest_key == viewer.guest_key)
-    if viewer.ip:
-        who.append(Ban.ip == viewer.ip)
-    if not who:
-        return
-    ban = db.session.scalar(
-        select(Ban)
-        .where(
-            or_(*who),
-            or_(Ban.site_id.is_(None), Ban.site_id == site.id),
-            or_(Ban.expires_at.is_(None), Ban.expires_at > utcnow()),
-        )
-        .limit(1)
-    )
-    if ban is not None:
-        until = f" until {ban.expires_at:%Y-%m-%d %H:%M} UTC" if ban.expires_at else ""
-        raise Forbidden(f"you are banned from commenting on this site{until}", "banned")
 
 
 def _resolve_parent(
@@ -214,9 +152,9 @@ def post_comment(
     source = clean_body(body)
     title = clean_optional_text(article_title, "article_title", TITLE_MAX)
     url = clean_article_url(article_url)
-    _check_not_banned(site, viewer)
+    check_not_banned(site, viewer)
 
-    article = _get_or_create_article(site, key, title, url)
+    article = get_or_create_article(site, key, title, url)
     if comments_closed(site, article):  # closed by hand, or older than close_after_days
         raise Forbidden("comments on this article are closed", "thread_closed")
     parent = _resolve_parent(article, parent_id, viewer, max_depth)

@@ -15,7 +15,8 @@ from typing import Any
 from app.extensions import db
 from app.models import REMOVED_STATUSES, Comment, CommentStatus, utcnow
 from app.sanitize import render_markdown
-from app.services.comments import _check_not_banned, change_status, clean_body, get_comment, is_own
+from app.services.bans import check_not_banned
+from app.services.comments import change_status, clean_body, get_comment, is_own
 from app.services.errors import Forbidden, NotFound
 from app.services.identity import Viewer
 from app.services.rules import decide_status
@@ -80,7 +81,7 @@ def edit_comment(
     article = comment.article
     if comments_closed(article.site, article):
         raise Forbidden("comments on this article are closed", "thread_closed")
-    _check_not_banned(article.site, viewer)
+    check_not_banned(article.site, viewer)
 
     html = render_markdown(source)
     decision = decide_status(article.site, article, viewer, source, html=html, editing=comment)

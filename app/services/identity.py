@@ -50,9 +50,6 @@ class Viewer:
         return self.user is not None and self.user.is_staff
 
 
-ANONYMOUS = Viewer()
-
-
 def require_actor_key(viewer: Viewer) -> str:
     """``viewer.actor_key``, or Forbidden(unidentified) when nothing identifies the viewer."""
     if viewer.actor_key is None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Reaction, ReactionKind
-from app.services.comments import _get_or_create_article, clean_article_key
+from app.services.articles import clean_article_key, get_or_create_article
 from app.services.errors import ValidationError
 from app.services.identity import Viewer, require_actor_key
 from app.services.sites import get_site
-from app.services.threads import _reaction_counts
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -24,6 +24,27 @@ Choice = TypeVar("Choice", bound=StrEnum)
 class ReactionState:
     counts: dict[str, int]  # every kind, zeros included
     mine: ReactionKind | None
+
+
+@cache
+def _reactions_statement() -> Select[Any]:
+    table = Reaction.__table__
+    return (
+        select(table.c.kind, func.count())
+        .where(table.c.article_id == bindparam("article_id"))
+        .group_by(table.c.kind)
+    )
+
+
+def reaction_counts(article_id: int | None) -> dict[str, int]:
+    """How many of each kind an article has, every kind present (one grouped query)."""
+    counts = {kind.value: 0 for kind in ReactionKind}
+    if article_id is None:
+        return counts
+    rows = db.session.execute(_reactions_statement(), {"article_id": article_id})
+    for kind, n in rows:
+        counts[kind.value] = n
+    return counts
 
 
 def clean_choice(choices: type[Choice], value: Any, name: str) -> Choice:
@@ -49,7 +70,7 @@ def react(*, site_slug: Any, article_key: Any, kind: Any, viewer: Viewer) -> Rea
     site = get_site(site_slug)
     key = clean_article_key(article_key)
     actor = require_actor_key(viewer)
-    article = _get_or_create_article(site, key, None, None)
+    article = get_or_create_article(site, key, None, None)
 
     mine: ReactionKind | None = chosen
     existing = _reaction_of(article.id, actor)
@@ -66,7 +87,7 @@ def react(*, site_slug: Any, article_key: Any, kind: Any, viewer: Viewer) -> Rea
     else:
         existing.kind = chosen
     db.session.flush()
-    counts = _reaction_counts(article.id)
+    counts = reaction_counts(article.id)
     db.session.commit()
     return ReactionState(counts, mine)
 

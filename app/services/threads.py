@@ -26,7 +26,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     exists,
-    func,
     or_,
     select,
 )
@@ -38,8 +37,6 @@ from app.models import (
     Article,
     Comment,
     CommentStatus,
-    Reaction,
-    ReactionKind,
     Site,
     User,
 )
@@ -56,6 +53,7 @@ from app.services.paging import (
     split_page,
 )
 from app.services.permissions import BADGES
+from app.services.reactions import reaction_counts
 from app.services.site_settings import comments_closed
 
 SORTS = ("oldest", "newest", "top")
@@ -325,26 +323,6 @@ def node_for_author(comment: Comment, viewer: Viewer) -> CommentNode:
     return node
 
 
-@cache
-def _reactions_statement() -> Select[Any]:
-    table = Reaction.__table__
-    return (
-        select(table.c.kind, func.count())
-        .where(table.c.article_id == bindparam("article_id"))
-        .group_by(table.c.kind)
-    )
-
-
-def _reaction_counts(article_id: int | None) -> dict[str, int]:
-    counts = {kind.value: 0 for kind in ReactionKind}
-    if article_id is None:
-        return counts
-    rows = db.session.execute(_reactions_statement(), {"article_id": article_id})
-    for kind, n in rows:
-        counts[kind.value] = n
-    return counts
-
-
 def _prune(nodes: list[CommentNode]) -> list[CommentNode]:
     """Drop placeholders with no shown descendants, bottom-up, keeping the tree's shape."""
     kept = []
@@ -380,7 +358,7 @@ def load_thread(
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
     site, article = found
     if article is None:
-        info = ArticleInfo(article_key, None, None, 0, False, _reaction_counts(None))
+        info = ArticleInfo(article_key, None, None, 0, False, reaction_counts(None))
         return ThreadPage(site, info, [], None)
     info = ArticleInfo(
         article.key,
@@ -388,7 +366,7 @@ def load_thread(
         article.url,
         article.comment_count,
         comments_closed(site, article),  # closed by hand, or by the site's close_after_days
-        _reaction_counts(article.id),
+        reaction_counts(article.id),
         id=article.id,
     )
 

@@ -26,7 +26,7 @@ from flask import Response, current_app, render_template, request
 
 from app.i18n import Catalogue, catalogue
 from app.models import ReactionKind, ReportReason, Site, utcnow
-from app.services.comments import clean_article_key
+from app.services.articles import clean_article_key
 from app.services.editing import editable_until
 from app.services.errors import ValidationError
 from app.services.identity import Viewer
@@ -189,7 +189,7 @@ def template_context(options: FrameOptions, page: ThreadPage, viewer: Viewer) ->
         return iso(editable_until(node.created_at, window))
 
     return {
-        "o": options,
+        "options": options,
         "page": page,
         "t": t,
         "viewer": viewer_json(viewer, state, public_base_url()),
