@@ -20,9 +20,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
-    app.config.update(build_config(Path(app.instance_path)))
-    if config:
-        app.config.update(config)
+    config = config or {}
+    app.config.update(build_config(Path(app.instance_path), config.get("SECRET_KEY")))
+    app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     trust_proxies(app)
     register_extensions(app)

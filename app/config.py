@@ -58,8 +58,12 @@ def load_secret_key(instance_path: Path) -> str:
     return key
 
 
-def build_config(instance_path: Path) -> dict[str, Any]:
-    """The application's configuration, from the environment."""
+def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str, Any]:
+    """The application's configuration, from the environment.
+
+    ``secret_key`` given (a test's configuration): no key is read from or written to the
+    instance folder.
+    """
     database_url = os.environ.get("PARLEY_DATABASE_URL") or (
         f"sqlite:///{instance_path / 'parley.sqlite3'}"
     )
@@ -69,7 +73,7 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         raise RuntimeError(f"PARLEY_RATE_LIMITS must be on or off, not {rate_limits!r}")
     secure_cookies = env_flag("PARLEY_SECURE_COOKIES", False)
     return {
-        "SECRET_KEY": load_secret_key(instance_path),
+        "SECRET_KEY": secret_key or load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A server database may drop idle connections: test each one as it leaves the pool.
         # A SQLite file cannot, so it skips that round trip.

@@ -122,6 +122,16 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def world(app):
+    """The shared world: sites news (pre-moderated) and other; an admin, a moderator of each
+    site, a reader, and an author whose fresh pending comments ``world.fresh_comment()`` makes
+    (tests/dashboard_support.py). Modules that need another cast define their own ``world``."""
+    from tests.dashboard_support import make_world
+
+    return make_world(app)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -129,6 +139,30 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+# Caches pytest, Python and the tools write by design; anything else is the suite's doing.
+CHECKOUT_CACHES = {".git", ".venv", ".pytest_cache", ".ruff_cache", "__pycache__", "node_modules"}
+
+
+def checkout_files() -> set[str]:
+    found = set()
+    for folder, subfolders, files in os.walk(CHECKOUT):
+        subfolders[:] = [name for name in subfolders if name not in CHECKOUT_CACHES]
+        found.update(os.path.relpath(os.path.join(folder, name), CHECKOUT) for name in files)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_never_writes_into_the_checkout():
+    """Fail the run if a test left a file in the source tree (instance/secret_key, a
+    database, an upload): tests write under their tmp_path only."""
+    before = checkout_files()
+    yield
+    added = sorted(checkout_files() - before)
+    if added:
+        pytest.fail(f"the test suite wrote into the checkout: {added[:10]}")
 
 
 @pytest.fixture(autouse=True)

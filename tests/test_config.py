@@ -80,3 +80,20 @@ def test_ip_keys_are_keyed_hashes_that_do_not_reveal_the_address():
     assert key != hash_ip("203.0.113.5", "secret-two")
     assert key != hashlib.sha256(b"203.0.113.5").hexdigest()[:32]
     assert Viewer(ip="203.0.113.5", ip_key=key).actor_key == f"ip:{key}"
+
+
+def test_an_app_given_its_secret_key_writes_no_key_file(tmp_path, monkeypatch):
+    from app import PROJECT_ROOT, create_app
+
+    monkeypatch.delenv("PARLEY_SECRET_KEY", raising=False)
+    key_file = PROJECT_ROOT / "instance" / "secret_key"
+
+    def key_on_disk() -> str | None:
+        return key_file.read_text() if key_file.exists() else None
+
+    before = key_on_disk()
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "x"}
+    )
+    assert app.secret_key == "x"
+    assert key_on_disk() == before  # not created, not rewritten

@@ -15,7 +15,6 @@ from tests.dashboard_support import (
     FORMS,
     csrf_token,
     dashboard_rules,
-    make_world,
     rule_cases,
     signed_in,
     snapshot,
@@ -33,11 +32,6 @@ ADMIN_ONLY = {
 }
 # URL arguments that tie a route to one site: another site's moderator gets 403 there.
 SITE_BOUND_ARGS = {"site_slug", "comment_id"}
-
-
-@pytest.fixture
-def world(app):
-    return make_world(app)
 
 
 def test_every_dashboard_form_has_test_data(app):

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.dashboard_support import make_world, signed_in
+from tests.dashboard_support import signed_in
 
 ROW_RE = re.compile(r'<tr data-audit-action="([a-z_]+)">(.*?)</tr>', re.S)
-
-
-@pytest.fixture
-def world(app):
-    return make_world(app)
 
 
 def rows(html: str) -> list[tuple[str, str]]:

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.dashboard_support import (
     csrf_token,
-    make_world,
     rule_cases,
     signed_in,
     snapshot,
@@ -17,11 +14,6 @@ from tests.dashboard_support import (
 )
 
 FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
-
-
-@pytest.fixture
-def world(app):
-    return make_world(app)
 
 
 def post_rules(app):

@@ -11,16 +11,11 @@ from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Role, User
 from app.services.comments import post_comment
 from app.services.identity import Viewer
-from tests.dashboard_support import make_account, make_world, signed_in
+from tests.dashboard_support import make_account, signed_in
 from tests.factories import bearer, make_token
 from tests.factories import post_comment as api_post
 
 ITEM_RE = re.compile(r'data-comment-id="(\d+)"')
-
-
-@pytest.fixture
-def world(app):
-    return make_world(app)
 
 
 @pytest.fixture

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.dashboard_support import make_world, signed_in
-
-
-@pytest.fixture
-def world(app):
-    return make_world(app)
+from tests.dashboard_support import signed_in
 
 
 def test_admin_makes_a_reader_the_moderator_of_one_site(app, world):

@@ -14,7 +14,7 @@ from app.services.permissions import (
     require_admin,
     require_staff,
 )
-from tests.dashboard_support import make_world, signed_in
+from tests.dashboard_support import signed_in
 
 
 def offered(status: CommentStatus, report_count: int = 0, featured: bool = False) -> list[str]:
@@ -59,8 +59,7 @@ def vars_of(powers) -> list[bool]:
     return [powers.manage_staff, powers.change_settings, powers.ban_everywhere]
 
 
-def test_the_dashboard_shows_exactly_the_offered_actions_with_their_keys(app):
-    world = make_world(app)
+def test_the_dashboard_shows_exactly_the_offered_actions_with_their_keys(app, world):
     comment_id, _article = world.fresh_comment()
     html = signed_in(app, "mod@example.org").get("/moderation/queue/pending").get_data(as_text=True)
     item = html[html.index(f'id="item-{comment_id}"') :]
