@@ -22,6 +22,7 @@ from app.services import audit
 from app.services.errors import NotFound, ValidationError
 from app.services.paging import newest_first_by_id
 from app.services.permissions import moderated_site
+from app.services.shapes import shape
 from app.services.site_settings import comments_closed
 
 PAGE_SIZE = 50
@@ -114,18 +115,12 @@ def list_articles(
         )
         held = {article_id: (int(p or 0), int(r or 0)) for article_id, p, r in rows}
     items = [
-        ArticleItem(
-            id=a.id,
-            key=a.key,
-            title=a.title,
-            url=a.url,
-            comment_count=a.comment_count,
+        shape(
+            ArticleItem,
+            a,
             pending_count=held.get(a.id, (0, 0))[0],
             reported_count=held.get(a.id, (0, 0))[1],
-            closed=a.closed,
             comments_closed=comments_closed(site, a),
-            premod=a.premod,
-            created_at=a.created_at,
         )
         for a in articles
     ]

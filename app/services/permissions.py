@@ -97,18 +97,13 @@ def may_change_settings(user: User | None) -> bool:
     return is_admin(user)
 
 
-@dataclass(frozen=True, slots=True)
-class StaffPowers:
-    """What a staff member may do beyond moderating their sites, for pages to show or hide."""
-
-    manage_staff: bool
-    change_settings: bool
-    ban_everywhere: bool
+# What a staff member may do beyond moderating their sites, for pages to show or hide.
+STAFF_POWERS = ("manage_staff", "change_settings", "ban_everywhere")
 
 
-def powers_of(user: User) -> StaffPowers:
-    admin = is_admin(user)
-    return StaffPowers(manage_staff=admin, change_settings=admin, ban_everywhere=admin)
+def powers_of(user: User) -> dict[str, bool]:
+    """Each of STAFF_POWERS -> whether ``user`` has it (admins have all, moderators none)."""
+    return dict.fromkeys(STAFF_POWERS, is_admin(user))
 
 
 def can_feature(status: CommentStatus) -> bool:

@@ -12,6 +12,7 @@ from app.models import AuditEntry, Site, User
 from app.services.errors import ValidationError
 from app.services.paging import newest_first_by_id
 from app.services.permissions import site_scope
+from app.services.shapes import shape
 
 PAGE_MAX = 100
 ACTION_NAME_MAX = 40
@@ -81,20 +82,7 @@ def audit_log(
         query = query.where(AuditEntry.action == action)
     rows, next_cursor = newest_first_by_id(query, "audit", AuditEntry.id, cursor, limit, PAGE_MAX)
     items = [
-        AuditItem(
-            id=entry.id,
-            created_at=entry.created_at,
-            action=entry.action,
-            actor_id=entry.actor_id,
-            actor_name=actor_name,
-            site_slug=slug,
-            comment_id=entry.comment_id,
-            target_user_id=entry.target_user_id,
-            target_user_name=target_name,
-            reason=entry.reason,
-            before_status=entry.before_status,
-            after_status=entry.after_status,
-        )
-        for entry, actor_name, target_name, slug in rows
+        shape(AuditItem, entry, actor_name=actor, site_slug=slug, target_user_name=target)
+        for entry, actor, target, slug in rows
     ]
     return AuditPage(items, next_cursor)

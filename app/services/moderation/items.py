@@ -23,6 +23,7 @@ from app.sanitize import plain_text
 from app.services.avatars import avatar_path
 from app.services.paging import KeyType, keyset_page
 from app.services.permissions import BADGES, OfferedAction, offered_actions
+from app.services.shapes import shape
 
 PAGE_MAX = 100
 EXCERPT_CHARS = 200
@@ -224,22 +225,16 @@ def build_items(rows: Sequence[Any]) -> list[QueueItem]:
                 status=CommentStatus(row.parent_status).value,
             )
         items.append(
-            QueueItem(
-                id=row.id,
-                site_slug=row.site_slug,
-                article_key=row.article_key,
-                article_title=row.article_title,
-                article_url=row.article_url,
+            shape(
+                QueueItem,
+                row,
                 parent=parent,
                 author=author,
                 html=row.body_html,
                 status=CommentStatus(row.status),
                 reasons=list(row.reasons or []),
-                report_count=row.report_count,
                 report_reasons=reports.get(row.id, {}),
                 featured=bool(row.featured),
-                created_at=row.created_at,
-                edited_at=row.edited_at,
             )
         )
     return items

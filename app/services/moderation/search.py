@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 
 from app.models import Article, Comment, CommentStatus, User
 from app.sanitize import normalize_text
@@ -19,6 +19,12 @@ SEARCH_TEXT_MAX = 200
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped.lower()}%"
+
+
+def _contains(text: str, *columns: Any) -> ColumnElement[bool]:
+    """SQL: any of the columns contains ``text``, case-insensitively (LIKE, wildcards escaped)."""
+    pattern = _like_pattern(text)
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
 
 
 def _clean_search_text(value: Any, name: str) -> str | None:
@@ -87,23 +93,11 @@ def search_comments(
             names = ", ".join(s.value for s in CommentStatus)
             raise ValidationError(f"status must be one of {names}", "invalid_status") from None
     if text:
-        query = query.where(func.lower(Comment.body_source).like(_like_pattern(text), escape="\\"))
+        query = query.where(_contains(text, Comment.body_source))
     if author:
-        pattern = _like_pattern(author)
-        query = query.where(
-            or_(
-                func.lower(User.name).like(pattern, escape="\\"),
-                func.lower(Comment.guest_name).like(pattern, escape="\\"),
-            )
-        )
+        query = query.where(_contains(author, User.name, Comment.guest_name))
     if article:
-        pattern = _like_pattern(article)
-        query = query.where(
-            or_(
-                func.lower(Article.key).like(pattern, escape="\\"),
-                func.lower(Article.title).like(pattern, escape="\\"),
-            )
-        )
+        query = query.where(_contains(article, Article.key, Article.title))
     if start is not None:
         query = query.where(Comment.created_at >= start)
     if stop is not None:
