@@ -1,8 +1,9 @@
 """The moderator dashboard at /moderation/: server-rendered pages and POST-only forms.
 
 Who gets in is decided here once for every route of the blueprint: anonymous visitors are sent
-to /auth/login, signed-in readers get 403. Which sites a moderator may see or act on is decided
-by the services (``app.services.moderation`` and friends), which raise ``Forbidden``; the app's
+to /auth/login, signed-in readers get 403, and views act as ``staff_member()`` (the User row).
+Which sites a moderator may see or act on is decided by the services with the rules of
+``app.services.permissions``, which raise ``Forbidden``; the app's
 error handler turns that into a 403 page. Every form is POST with a CSRF token (CSRFProtect is
 active app-wide), so no link can change anything.
 """
