@@ -11,8 +11,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Comment, Role
-from tests.dashboard_support import csrf_token, make_account, signed_in
+from app.models import Comment
+from tests.dashboard_support import csrf_token, signed_in
 from tests.factories import bearer, make_site, make_token, post_comment, post_ok
 from tests.test_openapi import CONVERTER, assert_matches_documented_response, served_spec
 
@@ -27,19 +27,16 @@ class World:
 
 
 @pytest.fixture
-def world(app, client) -> World:
-    """Sites news (pre-moderated) and other; a token per role; a pending comment on news."""
-    make_site(app, "news", premod=True)
-    make_site(app, "other")
-    make_account(app, "admin@example.org", "Admin", Role.ADMIN)
-    make_account(app, "mod@example.org", "News Mod", Role.MODERATOR, ("news",))
-    make_account(app, "othermod@example.org", "Other Mod", Role.MODERATOR, ("other",))
-    author_id = make_account(app, "reader@example.org", "Reader", Role.READER)  # wrote the comment
+def world(world, client) -> World:
+    """The shared world (news pre-moderated, other; a person of each role), a token per role,
+    and a pending comment the reader wrote on news."""
     tokens = {
-        role: bearer(make_token(app, f"{role}@example.org"))
+        role: bearer(make_token(world.app, f"{role}@example.org"))
         for role in ("admin", "mod", "othermod", "reader")
     }
     created = post_ok(client, body="Waiting for *review*", headers=tokens["reader"])
+    with world.app.app_context():
+        author_id = db.session.get(Comment, created["id"]).user_id
     return World(tokens, created["id"], author_id)
 
 
