@@ -113,6 +113,30 @@ def render_markdown(source: str) -> str:
     return _cleaner.clean(_markdown.render(source)).strip()
 
 
+# Elements whose content is code or chrome, never comment text: dropped whole, content included
+# (bleach's strip=True would keep a stripped <script>'s text).
+_DROPPED_ELEMENTS = re.compile(
+    r"<(script|style|template|iframe|object|embed|noscript|textarea|title|svg|math)\b[^>]*>"
+    r".*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# Presentational synonyms of allowed tags, as other comment systems store them.
+_SYNONYMS = {"b": "strong", "i": "em", "strike": "s"}
+_SYNONYM_TAG = re.compile(r"<(/?)(b|i|strike)(?=[\s/>])", re.IGNORECASE)
+
+
+def sanitize_html(source: str) -> str:
+    """Make HTML from another system (an import) safe to insert into a page as-is.
+
+    The same allowlist, link rules and linkify as comments typed in Parley: imported HTML ends
+    up as the same small set of tags a Markdown comment can produce. Scripts, styles and frames
+    are removed with their content; every other unknown tag is removed, keeping its text.
+    """
+    source = _DROPPED_ELEMENTS.sub("", source)
+    source = _SYNONYM_TAG.sub(lambda m: f"<{m.group(1)}{_SYNONYMS[m.group(2).lower()]}", source)
+    return _cleaner.clean(source).strip()
+
+
 def plain_text(html: str) -> str:
     """The visible text of sanitized HTML, with tags removed (for excerpts and search).
 
