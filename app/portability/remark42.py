@@ -51,9 +51,6 @@ def read(handle: IO[bytes], name: str) -> Iterator[object]:
         if isinstance(post, dict) and post.get("read_only")
     }
     seen: set[str] = set()
-    for url in sorted(u for u in read_only if isinstance(u, str) and u):
-        seen.add(url)
-        yield SourceArticle(ref=url, key=url, url=url, closed=True)
     number = 1
     while line := handle.readline(LINE_MAX):
         number += 1
@@ -69,8 +66,13 @@ def read(handle: IO[bytes], name: str) -> Iterator[object]:
             continue
         if url not in seen:
             seen.add(url)
-            yield SourceArticle(ref=url, key=url, url=url, title=text(record, "title"))
+            yield SourceArticle(
+                ref=url, key=url, url=url, title=text(record, "title"), closed=url in read_only
+            )
         yield comment(record, url, where)
+    # Read-only threads nobody commented on stay closed, should comments ever come.
+    for url in sorted(u for u in read_only - seen if isinstance(u, str) and u):
+        yield SourceArticle(ref=url, key=url, url=url, closed=True)
 
 
 def text(record: dict, key: str) -> str | None:
