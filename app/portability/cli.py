@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import IO
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.portability import disqus, export, isso, parley_format, remark42, wordpress
@@ -98,6 +98,7 @@ def import_isso(path: str, slug: str) -> None:
 
 
 @click.command("export")
+@with_appcontext
 @click.option("--site", "slug", required=True, metavar="SLUG", help="The site to export.")
 @click.option(
     "--output", metavar="FILE", type=click.Path(dir_okay=False), help="Write here, not stdout."

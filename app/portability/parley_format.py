@@ -51,6 +51,8 @@ def items(handle: IO[bytes], name: str) -> Iterator[tuple[str, int, dict[str, An
                 section = ITEMS[prefix]
                 builder = ijson.ObjectBuilder()
                 builder.event(event, value)
+            elif prefix == "" and event == "map_key" and not seen_format and value != "format":
+                raise ImportFailure(name, f"not a Parley export (it starts with {value!r})")
             elif prefix == "format":
                 if value != FORMAT:
                     raise ImportFailure(name, f"not a Parley export (format is {value!r})")
@@ -60,7 +62,10 @@ def items(handle: IO[bytes], name: str) -> Iterator[tuple[str, int, dict[str, An
             elif prefix == "" and event == "start_array":
                 raise ImportFailure(name, "not a Parley export (a JSON array, not an object)")
     except ijson.JSONError as error:
-        where = f"{name}: after {section or 'the header'}[{counts.get(section, 0)}]"
+        if builder is not None:
+            where = f"{name}: in {section}[{counts[section]}]"
+        else:
+            where = f"{name}: after {section or 'the header'}"
         problem = "the file ends too early" if "Incomplete" in type(error).__name__ else "bad JSON"
         raise ImportFailure(where, f"{problem} ({str(error).splitlines()[0][:80]})") from None
     if not seen_format:
