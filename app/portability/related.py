@@ -86,17 +86,20 @@ class RelatedWriter:
         batch, self.audit = self.audit, []
         rows = []
         for entry in batch:
-            if not entry.comment_ref:
-                self.run.skip("audit entry", "not about a comment (bans are not imported)")
+            if entry.comment_ref and not self.run.tree.is_new(entry.comment_ref):
+                self.run.skip("audit entry", "its comment was imported before, or not at all")
                 continue
-            if not self.run.tree.is_new(entry.comment_ref):
-                self.run.skip("audit entry", "its comment was imported before")
+            actor_id = self.run.authors.account_id(entry.actor_email)
+            if not entry.comment_ref and self.site_entry_exists(entry, actor_id):
+                self.run.skip("audit entry", "already there")
                 continue
             rows.append(
                 {
                     "site_id": self.run.site.id,
-                    "comment_id": self.run.tree.id_of(entry.comment_ref),
-                    "actor_id": self.run.authors.account_id(entry.actor_email),
+                    "comment_id": self.run.tree.id_of(entry.comment_ref)
+                    if entry.comment_ref
+                    else None,
+                    "actor_id": actor_id,
                     "action": entry.action[:40],
                     "reason": (entry.reason or None) and entry.reason[:500],
                     "before_status": (entry.before_status or None) and entry.before_status[:16],
@@ -107,6 +110,24 @@ class RelatedWriter:
         if rows:
             db.session.execute(insert(AuditEntry), rows)
             self.run.summary.imported["audit entries"] += len(rows)
+
+    def site_entry_exists(self, entry: SourceAuditEntry, actor_id: int | None) -> bool:
+        """Whether the site already has this entry that is not about a comment (closing an
+        article, a ban): such entries have no source id, so they are compared whole."""
+        return (
+            db.session.scalar(
+                select(AuditEntry.id).where(
+                    AuditEntry.site_id == self.run.site.id,
+                    AuditEntry.comment_id.is_(None),
+                    AuditEntry.action == entry.action[:40],
+                    AuditEntry.created_at == entry.created_at,
+                    AuditEntry.actor_id.is_(None)
+                    if actor_id is None
+                    else AuditEntry.actor_id == actor_id,
+                )
+            )
+            is not None
+        )
 
     @staticmethod
     def existing(model, owner, key, rows: dict) -> set[tuple]:

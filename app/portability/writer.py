@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Site
@@ -93,6 +93,9 @@ class ImportRun:
     def run(self, records: Iterable[Record]) -> ImportSummary:
         """Import every record and commit; on any exception roll everything back and re-raise."""
         try:
+            # Take SQLite's write lock now (a no-op write), so no other writer comes between
+            # choosing comment ids and inserting them (see allocate_ids).
+            db.session.execute(update(Site).where(Site.id == self.site.id).values(slug=Site.slug))
             self.tree.load_existing(self.site.id, f"{self.source}:")
             for record in records:
                 self.add(record)
@@ -202,37 +205,48 @@ class ImportRun:
         if not batch:
             return
         self.authors.prepare(batch)
-        waiting: dict[str, tuple[SourceComment, dict]] = {}
+        rows: list[tuple[SourceComment, dict]] = []
+        refs: set[str] = set()
         for comment in batch:
-            if comment.ref in waiting:
+            if comment.ref in refs:
                 self.skip("comment", "duplicate id")
                 continue
             row = self.comment_row(comment)
             if row is not None:
-                waiting[comment.ref] = (comment, row)
-        # In waves, so a reply whose parent is in the same batch gets the parent's new id.
-        while waiting:
-            wave = [
-                item
-                for item in waiting.values()
-                if item[0].parent_ref is None or item[0].parent_ref not in waiting
-            ] or list(waiting.values())  # a parent loop: the rest are placed at top level
-            self.insert_comments(wave)
-            for comment, _row in wave:
-                del waiting[comment.ref]
-
-    def insert_comments(self, wave: list[tuple[SourceComment, dict]]) -> None:
-        places = []
-        for comment, row in wave:
+                rows.append((comment, row))
+                refs.add(comment.ref)
+        if not rows:
+            return
+        # Ids are taken before inserting, in file order: a reply can point to a parent earlier
+        # in the same batch, and comments keep the source's order (an export's order).
+        for (comment, row), comment_id in zip(rows, self.allocate_ids(len(rows)), strict=True):
             place = self.tree.place(comment.parent_ref, row["article_id"])
-            row.update(parent_id=place.parent_id, root_id=place.root_id, depth=place.depth)
-            places.append(place)
-        statement = insert(Comment).returning(Comment.id, sort_by_parameter_order=True)
-        ids = db.session.execute(statement, [row for _comment, row in wave]).scalars().all()
-        for (comment, row), place, comment_id in zip(wave, places, ids, strict=True):
+            row.update(
+                id=comment_id, parent_id=place.parent_id, root_id=place.root_id, depth=place.depth
+            )
             self.tree.record(comment.ref, comment_id, place, row["article_id"])
             self.summary.statuses[row["status"].value] += 1
-        self.summary.imported["comments"] += len(wave)
+        db.session.execute(insert(Comment), [row for _comment, row in rows])
+        self.summary.imported["comments"] += len(rows)
+
+    def allocate_ids(self, count: int) -> list[int]:
+        """``count`` new comment ids, increasing.
+
+        PostgreSQL hands them out from the table's sequence, safe beside other writers. SQLite
+        has one writer at a time, and this run holds the write lock from its start (``run``),
+        so the ids after the largest one are free.
+        """
+        if db.session.get_bind().dialect.name == "postgresql":
+            ids = db.session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('comments', 'id'))"
+                    " FROM generate_series(1, :count)"
+                ),
+                {"count": count},
+            ).all()
+            return sorted(ids)
+        first = (db.session.scalar(select(func.max(Comment.id))) or 0) + 1
+        return list(range(first, first + count))
 
     def comment_row(self, comment: SourceComment) -> dict | None:
         """The row to insert for ``comment``, or None (counted as skipped) if it is not imported."""
