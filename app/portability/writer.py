@@ -226,7 +226,7 @@ class ImportRun:
             )
             self.tree.record(comment.ref, comment_id, place, row["article_id"])
             self.summary.statuses[row["status"].value] += 1
-        db.session.execute(insert(Comment), [row for _comment, row in rows])
+        db.session.execute(Comment.__table__.insert(), [row for _comment, row in rows])
         self.summary.imported["comments"] += len(rows)
 
     def allocate_ids(self, count: int) -> list[int]:
