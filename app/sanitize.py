@@ -89,6 +89,18 @@ _cleaner = bleach.Cleaner(
     ],
 )
 
+# The same cleaning without linkify, for HTML in which no link can be or become one (see
+# sanitize_html): linkify is a third of the cost of cleaning, and imports clean millions.
+_cleaner_without_links = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+# Anything linkify could act on: an anchor, a scheme, "www.", an address, or a dotted name.
+_MAY_LINK = re.compile(r"<a[\s/>]|:|&#|www\.|@|\.[^\W\d_]{2,}", re.IGNORECASE)
+
 # C0/C1 controls except tab and newline, bidi marks, overrides and isolates, zero-width space
 # and word joiners. ZWJ/ZWNJ (U+200C/D) stay: emoji sequences and many scripts need them.
 _UNSAFE_CHARS = re.compile(
@@ -134,7 +146,8 @@ def sanitize_html(source: str) -> str:
     """
     source = _DROPPED_ELEMENTS.sub("", source)
     source = _SYNONYM_TAG.sub(lambda m: f"<{m.group(1)}{_SYNONYMS[m.group(2).lower()]}", source)
-    return _cleaner.clean(source).strip()
+    cleaner = _cleaner if _MAY_LINK.search(source) else _cleaner_without_links
+    return cleaner.clean(source).strip()
 
 
 def plain_text(html: str) -> str:

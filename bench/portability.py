@@ -120,7 +120,9 @@ def run_backend(backend: str, workdir: Path, export_file: Path) -> list[list[str
             rate = POSTS / seconds
             if label == "import":
                 import_rate = rate
-                met = rate >= TARGET_POSTS_PER_S and peak_mb < TARGET_RSS_MB
+                met = peak_mb < TARGET_RSS_MB
+                if backend == "postgresql":  # the speed target is PostgreSQL's
+                    met &= rate >= TARGET_POSTS_PER_S
             elif label == "export":
                 met = rate >= import_rate and peak_mb < TARGET_RSS_MB
             else:
@@ -144,8 +146,8 @@ def run(options: Options) -> Section:
         "posts replies, 1% spam, 1% deleted, HTML of 12-60 words, every 7th with a link), "
         "imported into an empty site, imported again (adds nothing), then the site exported. "
         "Each step is one `flask` process; rate = 100,000 / wall seconds; peak = the process's "
-        f"max RSS. Targets: import >= {TARGET_POSTS_PER_S:,} posts/s on PostgreSQL with peak "
-        f"< {TARGET_RSS_MB} MB; export at least as fast as import.",
+        f"max RSS. Targets: import >= {TARGET_POSTS_PER_S:,} posts/s on PostgreSQL; peak "
+        f"< {TARGET_RSS_MB} MB on both; export at least as fast as import.",
         "",
     ]
     rows: list[list[str]] = []

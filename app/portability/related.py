@@ -61,7 +61,7 @@ class RelatedWriter:
                 "kind": ReactionKind(reaction.kind),
                 "created_at": reaction.created_at,
             }
-        existing = self.existing(Reaction, Reaction.article_id, Reaction.reactor, rows)
+        existing = self.existing(Reaction.article_id, Reaction.reactor, rows)
         self.insert(Reaction, "reactions", rows, existing)
 
     def flush_votes(self) -> None:
@@ -79,7 +79,7 @@ class RelatedWriter:
                 "value": vote.value,
                 "created_at": vote.created_at,
             }
-        existing = self.existing(Vote, Vote.comment_id, Vote.voter, rows)
+        existing = self.existing(Vote.comment_id, Vote.voter, rows)
         self.insert(Vote, "votes", rows, existing)
 
     def flush_audit(self) -> None:
@@ -130,7 +130,8 @@ class RelatedWriter:
         )
 
     @staticmethod
-    def existing(model, owner, key, rows: dict) -> set[tuple]:
+    def existing(owner, key, rows: dict) -> set[tuple]:
+        """The (owner, key) pairs of ``rows`` already in the table."""
         if not rows:
             return set()
         match = tuple_(owner, key).in_(list(rows))

@@ -291,12 +291,6 @@ class ImportRun:
             "edited_at": comment.edited_at,
         }
 
-    def comment_id(self, ref: str) -> int | None:
-        """The Parley id of the comment the source calls ``ref`` (flushed), if imported."""
-        if self.pending_comments:
-            self.flush_comments()
-        return self.tree.id_of(ref)
-
     # -- the end -------------------------------------------------------------------------
 
     def recount(self) -> None:
