@@ -75,29 +75,26 @@ def _harden_link(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | N
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[
-        # parse_email stays off: bare addresses are not turned into mailto links.
-        lambda source: LinkifyFilter(
-            source, callbacks=[_harden_link], skip_tags={"pre", "code"}, parse_email=False
-        )
-    ],
-)
+def _make_cleaner(*filters: Any) -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=list(filters),
+    )
 
+
+_cleaner = _make_cleaner(
+    # parse_email stays off: bare addresses are not turned into mailto links.
+    lambda source: LinkifyFilter(
+        source, callbacks=[_harden_link], skip_tags={"pre", "code"}, parse_email=False
+    )
+)
 # The same cleaning without linkify, for HTML in which no link can be or become one (see
 # sanitize_html): linkify is a third of the cost of cleaning, and imports clean millions.
-_cleaner_without_links = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+_cleaner_without_links = _make_cleaner()
 # Anything linkify could act on: an anchor, a scheme, "www.", an address, or a dotted name.
 _MAY_LINK = re.compile(r"<a[\s/>]|:|&#|www\.|@|\.[^\W\d_]{2,}", re.IGNORECASE)
 
