@@ -68,7 +68,7 @@ LINKLESS = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(LINKLESS)
 def test_text_without_links_cleans_the_same_with_or_without_linkify(text):
     """The fast path (no linkify) gives what the full path gives: a trailing ':' paragraph

@@ -54,6 +54,7 @@ from app.services.paging import (
 )
 from app.services.permissions import BADGES
 from app.services.reactions import reaction_counts
+from app.services.reply_tree import attach_replies
 from app.services.site_settings import comments_closed
 
 SORTS = ("oldest", "newest", "top")
@@ -385,31 +386,5 @@ def load_thread(
     by_id = {node.id: node for node in roots}
     replies = _replies_statement(connection.dialect.name)
     reply_rows = connection.execute(replies, {**params, "roots": list(by_id)}).all()
-    _attach_replies(reply_rows, by_id, viewer_user, viewer_guest)
+    attach_replies(reply_rows, by_id, lambda row: _node(row, viewer_user, viewer_guest))
     return ThreadPage(site, info, _prune(roots), next_cursor)
-
-
-def _attach_replies(
-    rows: Sequence[Any], by_id: dict[int, CommentNode], viewer_user: Any, viewer_guest: Any
-) -> None:
-    """Attach reply rows (in time order) under their parents in ``by_id``.
-
-    Parents posted in Parley are older than their replies, so one pass attaches them all. An
-    imported thread may hold a reply timed before its parent (clocks, edits in the source):
-    such rows wait for another pass. A reply whose parent never appears is hidden from this
-    viewer (someone else's pending comment) and is left out.
-    """
-    waiting = rows
-    while waiting:
-        later = []
-        for row in waiting:
-            parent = by_id.get(row[1])  # parent_id
-            if parent is None:
-                later.append(row)
-                continue
-            node = _node(row, viewer_user, viewer_guest)
-            parent.replies.append(node)
-            by_id[node.id] = node
-        if len(later) == len(waiting):
-            return
-        waiting = later
