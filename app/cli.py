@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Role, Site, User
+from app.portability.cli import register_portability_cli
 from app.services import site_settings as settings_service
 from app.services import sites as site_service
 from app.services import users as user_service
@@ -160,3 +161,4 @@ def demo_setup(port: int):
 def register_cli(app: Flask) -> None:
     for group in (sites_cli, users_cli, comments_cli, demo_cli):
         app.cli.add_command(group)
+    register_portability_cli(app)

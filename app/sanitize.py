@@ -75,19 +75,28 @@ def _harden_link(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | N
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[
-        # parse_email stays off: bare addresses are not turned into mailto links.
-        lambda source: LinkifyFilter(
-            source, callbacks=[_harden_link], skip_tags={"pre", "code"}, parse_email=False
-        )
-    ],
+def _make_cleaner(*filters: Any) -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=list(filters),
+    )
+
+
+_cleaner = _make_cleaner(
+    # parse_email stays off: bare addresses are not turned into mailto links.
+    lambda source: LinkifyFilter(
+        source, callbacks=[_harden_link], skip_tags={"pre", "code"}, parse_email=False
+    )
 )
+# The same cleaning without linkify, for HTML in which no link can be or become one (see
+# sanitize_html): linkify is a third of the cost of cleaning, and imports clean millions.
+_cleaner_without_links = _make_cleaner()
+# Anything linkify could act on: an anchor, a scheme, "www.", an address, or a dotted name.
+_MAY_LINK = re.compile(r"<a[\s/>]|:|&#|www\.|@|\.[^\W\d_]{2,}", re.IGNORECASE)
 
 # C0/C1 controls except tab and newline, bidi marks, overrides and isolates, zero-width space
 # and word joiners. ZWJ/ZWNJ (U+200C/D) stay: emoji sequences and many scripts need them.
@@ -111,6 +120,31 @@ def normalize_text(text: str) -> str:
 def render_markdown(source: str) -> str:
     """Render a comment's Markdown source to HTML that is safe to insert into a page as-is."""
     return _cleaner.clean(_markdown.render(source)).strip()
+
+
+# Elements whose content is code or chrome, never comment text: dropped whole, content included
+# (bleach's strip=True would keep a stripped <script>'s text).
+_DROPPED_ELEMENTS = re.compile(
+    r"<(script|style|template|iframe|object|embed|noscript|textarea|title|svg|math)\b[^>]*>"
+    r".*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# Presentational synonyms of allowed tags, as other comment systems store them.
+_SYNONYMS = {"b": "strong", "i": "em", "strike": "s"}
+_SYNONYM_TAG = re.compile(r"<(/?)(b|i|strike)(?=[\s/>])", re.IGNORECASE)
+
+
+def sanitize_html(source: str) -> str:
+    """Make HTML from another system (an import) safe to insert into a page as-is.
+
+    The same allowlist, link rules and linkify as comments typed in Parley: imported HTML ends
+    up as the same small set of tags a Markdown comment can produce. Scripts, styles and frames
+    are removed with their content; every other unknown tag is removed, keeping its text.
+    """
+    source = _DROPPED_ELEMENTS.sub("", source)
+    source = _SYNONYM_TAG.sub(lambda m: f"<{m.group(1)}{_SYNONYMS[m.group(2).lower()]}", source)
+    cleaner = _cleaner if _MAY_LINK.search(source) else _cleaner_without_links
+    return cleaner.clean(source).strip()
 
 
 def plain_text(html: str) -> str:

@@ -5,6 +5,7 @@ from app.models.moderation import AuditEntry, Ban
 from app.models.site import ARTICLE_KEY_MAX, SITE_SLUG_MAX, Article, Site
 from app.models.types import (
     REMOVED_STATUSES,
+    BodyFormat,
     CommentStatus,
     ReactionKind,
     ReportReason,
@@ -24,6 +25,7 @@ __all__ = [
     "Article",
     "AuditEntry",
     "Ban",
+    "BodyFormat",
     "Comment",
     "CommentStatus",
     "Reaction",

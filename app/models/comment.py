@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.site import Article
 from app.models.types import (
+    BodyFormat,
     CommentStatus,
     ReactionKind,
     ReportReason,
@@ -45,6 +46,8 @@ class Comment(db.Model):
         # All replies under a page of top-level comments.
         Index("ix_comments_root", "root_id", "status"),
         Index("ix_comments_status_created", "status", "created_at"),
+        # An imported comment's id in its source: importing the same file again adds nothing.
+        UniqueConstraint("article_id", "source_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +71,11 @@ class Comment(db.Model):
 
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    body_format: Mapped[BodyFormat] = mapped_column(
+        _enum(BodyFormat), default=BodyFormat.MARKDOWN, server_default=BodyFormat.MARKDOWN.value
+    )
+    # "<source>:<id in the source>" for imported comments (see app.portability), else None.
+    source_ref: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[CommentStatus] = mapped_column(
         _enum(CommentStatus), default=CommentStatus.APPROVED
     )

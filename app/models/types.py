@@ -66,6 +66,13 @@ class CommentStatus(enum.StrEnum):
 REMOVED_STATUSES = frozenset({CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.DELETED})
 
 
+class BodyFormat(enum.StrEnum):
+    """What a comment's ``body_source`` is: Markdown typed in Parley, or HTML from an import."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
 class ReportReason(enum.StrEnum):
     SPAM = "spam"
     ABUSE = "abuse"

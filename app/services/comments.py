@@ -12,11 +12,12 @@ from app.models import (
     AUTHOR_NAME_MAX,
     BODY_MAX,
     Article,
+    BodyFormat,
     Comment,
     CommentStatus,
     utcnow,
 )
-from app.sanitize import normalize_text, render_markdown
+from app.sanitize import normalize_text, render_markdown, sanitize_html
 from app.services import audit
 from app.services.articles import clean_article_key, get_or_create_article
 from app.services.bans import check_not_banned
@@ -226,6 +227,13 @@ def get_comment(comment_id: int) -> Comment:
     return comment
 
 
+def render_source(source: str, body_format: BodyFormat) -> str:
+    """A comment's safe HTML from its stored source, Markdown or (imported) HTML."""
+    if body_format == BodyFormat.HTML:
+        return sanitize_html(source)
+    return render_markdown(source)
+
+
 def rerender_all(batch_size: int = 500) -> int:
     """Re-render every comment's HTML from its source (after the sanitizer changed).
 
@@ -239,7 +247,7 @@ def rerender_all(batch_size: int = 500) -> int:
         if not rows:
             return done
         for comment in rows:
-            comment.body_html = render_markdown(comment.body_source)
+            comment.body_html = render_source(comment.body_source, comment.body_format)
         last_id = rows[-1].id
         done += len(rows)
         db.session.commit()

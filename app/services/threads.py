@@ -54,6 +54,7 @@ from app.services.paging import (
 )
 from app.services.permissions import BADGES
 from app.services.reactions import reaction_counts
+from app.services.reply_tree import attach_replies
 from app.services.site_settings import comments_closed
 
 SORTS = ("oldest", "newest", "top")
@@ -385,12 +386,5 @@ def load_thread(
     by_id = {node.id: node for node in roots}
     replies = _replies_statement(connection.dialect.name)
     reply_rows = connection.execute(replies, {**params, "roots": list(by_id)}).all()
-    # Parents are older than their replies, so one pass in time order attaches every reply.
-    for row in reply_rows:
-        parent = by_id.get(row[1])  # parent_id
-        if parent is None:
-            continue  # its parent is hidden from this viewer (someone else's pending comment)
-        node = _node(row, viewer_user, viewer_guest)
-        parent.replies.append(node)
-        by_id[node.id] = node
+    attach_replies(reply_rows, by_id, lambda row: _node(row, viewer_user, viewer_guest))
     return ThreadPage(site, info, _prune(roots), next_cursor)

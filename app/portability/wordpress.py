@@ -1,0 +1,149 @@
+"""WordPress export (WXR): ``<rss><channel><item>`` per post or page, with ``<wp:comment>``s.
+
+A thread is keyed by the post's id (``wp:post_id``), or its link when it has none; it is
+closed when ``wp:comment_status`` is ``closed``. Attachments, menu items and other non-content
+types are not threads. Comment content is HTML (WordPress adds paragraphs on display, so text
+without paragraph tags gets them here). ``wp:comment_approved``: 1 approved, 0 pending,
+``spam`` spam, ``trash`` and ``post-trashed`` deleted. Pingbacks and trackbacks are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO
+from xml.etree.ElementTree import Element
+
+from app.models import BodyFormat, CommentStatus
+from app.portability.records import (
+    Skipped,
+    SourceArticle,
+    SourceAuthor,
+    SourceComment,
+    parse_time,
+)
+from app.portability.xmlstream import child_text, local, records
+
+WP_PREFIX = "http://wordpress.org/export/"
+NOT_THREADS = frozenset(
+    {
+        "attachment",
+        "nav_menu_item",
+        "revision",
+        "custom_css",
+        "customize_changeset",
+        "oembed_cache",
+        "user_request",
+        "wp_block",
+        "wp_template",
+        "wp_template_part",
+        "wp_global_styles",
+        "wp_navigation",
+    }
+)
+STATUSES = {
+    "1": CommentStatus.APPROVED,
+    "0": CommentStatus.PENDING,
+    "spam": CommentStatus.SPAM,
+    "trash": CommentStatus.DELETED,
+    "post-trashed": CommentStatus.DELETED,
+}
+BLOCK_TAG = re.compile(r"<(p|div|blockquote|ul|ol|pre)\b", re.IGNORECASE)
+NO_DATE = "0000-00-00 00:00:00"
+
+
+def check_root(root: Element, namespaces: dict[str, str]) -> str | None:
+    if local(root.tag) != "rss":
+        return f"not a WordPress export: the document is <{local(root.tag)}>, not <rss>"
+    if not any(uri.startswith(WP_PREFIX) for uri in namespaces.values()):
+        return "an RSS feed, not a WordPress export (WXR): it declares no wp: namespace"
+    return None
+
+
+def read(handle: IO[bytes], name: str) -> Iterator[object]:
+    items = 0
+    for element, namespaces in records(handle, name, 3, check_root):
+        if local(element.tag) != "item":
+            continue
+        items += 1
+        wp = "{" + next(u for u in namespaces.values() if u.startswith(WP_PREFIX)) + "}"
+        yield from item(element, wp, f"{name}: item #{items}")
+
+
+def item(element: Element, wp: str, where: str) -> Iterator[object]:
+    post_type = child_text(element, f"{wp}post_type") or "post"
+    comments = element.findall(f"{wp}comment")
+    if post_type in NOT_THREADS:
+        yield Skipped("article", f"a {post_type}, not a thread")
+        for _ in comments:
+            yield Skipped("comment", f"on a {post_type}")
+        return
+    post_id = child_text(element, f"{wp}post_id")
+    link = child_text(element, "link")
+    key = post_id or link
+    if key is None:
+        yield Skipped("article", "no post id or link")
+        for _ in comments:
+            yield Skipped("comment", "its post has no id or link")
+        return
+    where = f"{where} (post {key})"
+    yield SourceArticle(
+        ref=key,
+        key=key,
+        title=child_text(element, "title"),
+        url=link,
+        closed=child_text(element, f"{wp}comment_status") == "closed",
+        created_at=wp_time(element, wp, "post_date", where),
+    )
+    for index, comment in enumerate(comments, 1):
+        yield wp_comment(comment, wp, key, f"{where}, comment #{index}")
+
+
+def wp_time(element: Element, wp: str, name: str, where: str):
+    """The GMT time, or the local one (read as UTC) when WordPress left GMT empty."""
+    for tag in (f"{name}_gmt", name):
+        value = child_text(element, f"{wp}{tag}")
+        if value and value != NO_DATE:
+            return parse_time(value, where, f"wp:{tag}")
+    return None
+
+
+def wp_comment(element: Element, wp: str, post_key: str, where: str) -> SourceComment | Skipped:
+    ref = child_text(element, f"{wp}comment_id")
+    if ref is None:
+        return Skipped("comment", "no wp:comment_id")
+    kind = child_text(element, f"{wp}comment_type") or "comment"
+    if kind != "comment":
+        return Skipped("comment", f"a {kind}, not a comment")
+    approved = (child_text(element, f"{wp}comment_approved") or "1").lower()
+    status = STATUSES.get(approved)
+    if status is None:
+        return Skipped("comment", f"unknown wp:comment_approved {approved[:20]!r}")
+    created_at = wp_time(element, wp, "comment_date", f"{where} (id {ref})")
+    if created_at is None:
+        return Skipped("comment", "no wp:comment_date")
+    parent = child_text(element, f"{wp}comment_parent")
+    return SourceComment(
+        ref=ref,
+        article_ref=post_key,
+        parent_ref=None if parent in (None, "0") else parent,
+        author=SourceAuthor(
+            name=child_text(element, f"{wp}comment_author"),
+            email=child_text(element, f"{wp}comment_author_email"),
+            ip=child_text(element, f"{wp}comment_author_IP"),
+        ),
+        body=with_paragraphs(child_text(element, f"{wp}comment_content") or ""),
+        body_format=BodyFormat.HTML,
+        status=status,
+        created_at=created_at,
+        where=f"{where} (id {ref})",
+    )
+
+
+def with_paragraphs(content: str) -> str:
+    """WordPress stores comments as typed and adds <p> and <br> when showing them: do the same
+    for content that has no block tags of its own."""
+    if BLOCK_TAG.search(content):
+        return content
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", content.replace("\r\n", "\n"))]
+    return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
