@@ -43,6 +43,7 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import database
+    from app.services.toxicity import configure_scoring
     from app.sessions import ParleySessionInterface
 
     app.session_interface = ParleySessionInterface()
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    configure_scoring(app.config["PARLEY_TOXICITY"], app.config["PARLEY_TOXICITY_TIMEOUT_MS"])
 
 
 def register_blueprints(app: Flask) -> None:

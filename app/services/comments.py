@@ -25,6 +25,7 @@ from app.services.identity import Viewer
 from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
 from app.services.sites import get_site
+from app.services.toxicity import record_confirmed, screen_comment
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 TITLE_MAX = 300
@@ -133,12 +134,14 @@ def post_comment(
     article_title: Any = None,
     article_url: Any = None,
     max_depth: int = 8,
+    confirm: Any = None,
 ) -> Comment:
     """Post a comment (creating the article on first post) and commit.
 
     Raises NotFound(unknown_site), ValidationError(invalid_*), Forbidden(thread_closed,
-    guests_not_allowed, banned). The returned comment is approved or pending, as the site's
-    rules decide; pending comments are visible only to their author.
+    guests_not_allowed, banned), ToxicityNudge (unless ``confirm`` is True). The returned
+    comment is approved or pending, as the site's rules decide; pending comments are visible
+    only to their author.
     """
     if not isinstance(site_slug, str) or not site_slug:
         raise ValidationError("site is required", "invalid_site")
@@ -159,8 +162,11 @@ def post_comment(
         raise Forbidden("comments on this article are closed", "thread_closed")
     parent = _resolve_parent(article, parent_id, viewer, max_depth)
 
+    screening = screen_comment(site, viewer, source, confirm)
     html = render_markdown(source)
-    decision = decide_status(site, article, viewer, source, html=html)
+    decision = decide_status(
+        site, article, viewer, source, html=html, toxicity=screening.toxicity.score
+    )
     comment = Comment(
         article_id=article.id,
         parent_id=parent.id if parent else None,
@@ -176,6 +182,7 @@ def post_comment(
         body_html=html,
         status=decision.status,
         reasons=decision.reasons,
+        toxicity=screening.toxicity.score,
         created_at=utcnow(),
     )
     comment.user = viewer.user
@@ -190,6 +197,8 @@ def post_comment(
             reason=", ".join(decision.reasons) or None,
             after=decision.status.value,
         )
+    if screening.confirmed:
+        record_confirmed(comment, site, screening.toxicity)
     db.session.commit()
     return comment
 

@@ -7,8 +7,10 @@ The wording follows ``docs/api.md``; the error lists follow ``app/api`` and ``ap
 from __future__ import annotations
 
 from app.api.spec.common import (
+    CONFIRM_PROPERTY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
+    TOXICITY_ERRORS,
     errors,
     json_body,
     json_response,
@@ -201,6 +203,7 @@ SCHEMAS = {
                 "maxLength": 2048,
                 "description": "http(s) URL, stored when the article has no URL yet.",
             },
+            "confirm": CONFIRM_PROPERTY,
         },
     },
     "Counts": {
@@ -377,6 +380,7 @@ PATHS = {
                     "payload_too_large",
                     "unsupported_media_type",
                     "rate_limited",
+                    *TOXICITY_ERRORS,
                 ),
             },
         }

@@ -8,8 +8,10 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 from __future__ import annotations
 
 from app.api.spec.common import (
+    CONFIRM_PROPERTY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
+    TOXICITY_ERRORS,
     errors,
     json_body,
     json_response,
@@ -331,7 +333,10 @@ PATHS = {
                 {
                     "type": "object",
                     "required": ["body"],
-                    "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 10000}},
+                    "properties": {
+                        "body": {"type": "string", "minLength": 1, "maxLength": 10000},
+                        "confirm": CONFIRM_PROPERTY,
+                    },
                 },
                 {"body": "Good piece, *especially* the map."},
             ),
@@ -358,6 +363,7 @@ PATHS = {
                     (403, "banned", "the account, browser or IP address is banned from the site"),
                     UNKNOWN_COMMENT,
                     "rate_limited",
+                    *TOXICITY_ERRORS,
                 ),
             },
         },
