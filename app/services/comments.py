@@ -156,13 +156,14 @@ def post_comment(
     title = clean_optional_text(article_title, "article_title", TITLE_MAX)
     url = clean_article_url(article_url)
     check_not_banned(site, viewer)
+    # Before anything is written: a nudged post stores nothing, not even its article.
+    screening = screen_comment(site, viewer, source, confirm)
 
     article = get_or_create_article(site, key, title, url)
     if comments_closed(site, article):  # closed by hand, or older than close_after_days
         raise Forbidden("comments on this article are closed", "thread_closed")
     parent = _resolve_parent(article, parent_id, viewer, max_depth)
 
-    screening = screen_comment(site, viewer, source, confirm)
     html = render_markdown(source)
     decision = decide_status(
         site, article, viewer, source, html=html, toxicity=screening.toxicity.score
