@@ -98,9 +98,9 @@ def news(app, model_server):
 
 @pytest.fixture
 def short_timeout():
-    configure_scoring(True, 300)
+    configure_scoring(True, 300, preload=False)
     yield
-    configure_scoring(True, 2000)
+    configure_scoring(True, 2000, preload=False)
 
 
 def stored(app) -> Comment:

@@ -78,9 +78,13 @@ CONFIG = ScoringConfig()
 LOCAL = LocalScorer()
 
 
-def configure_scoring(enabled: bool, timeout_ms: int) -> None:
+def configure_scoring(enabled: bool, timeout_ms: int, preload: bool) -> None:
+    """Set the process-wide switches; ``preload`` reads the local model now (about a second
+    of CPU, once per process) rather than in the first request that posts a comment."""
     CONFIG.enabled = enabled
     CONFIG.timeout = max(1, timeout_ms) / 1000
+    if enabled and preload:
+        load_weights()
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,11 +50,11 @@ def load_weights() -> LinearWeights:
     if _weights is None:
         with _lock:
             if _weights is None:
-                _weights = _read_package()
+                _weights = read_package()
     return _weights
 
 
-def _read_package() -> LinearWeights:
+def read_package() -> LinearWeights:
     import joblib  # scikit-learn unpickles the package's files; both only load here
 
     data = resources.files("profanity_check") / "data"
