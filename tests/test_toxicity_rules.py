@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Article, AuditEntry, Comment, Role
 from app.services.errors import ValidationError
 from app.services.site_settings import RECOMMENDED, apply_site_settings
+from app.services.toxicity import configure_scoring
 from tests.dashboard_support import make_account
 from tests.factories import bearer, make_site, make_token, post_comment, post_ok
 
@@ -251,3 +252,16 @@ def test_recommended_thresholds_are_valid_settings(news):
         values = apply_site_settings("news", dict(RECOMMENDED), None)
     assert values["toxicity_hold"] == RECOMMENDED["toxicity_hold"]
     assert values["toxicity_nudge"] == RECOMMENDED["toxicity_nudge"]
+
+
+@pytest.fixture
+def scoring_off():
+    configure_scoring(False, 2000, preload=False)
+    yield
+    configure_scoring(True, 2000, preload=False)
+
+
+def test_parley_toxicity_off_scores_nothing_and_holds_nothing(news, client, scoring_off):
+    apply_site_settings_in(news, toxicity_nudge=0.1, toxicity_hold=0.1)
+    assert post_ok(client, body=ABUSIVE)["status"] == "approved"
+    assert stored(news)[0].toxicity is None

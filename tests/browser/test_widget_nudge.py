@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from app.services.site_settings import apply_site_settings
 from .conftest import IN_CI
 from .test_widget_thread import frame_of, post
 
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "widget-nudge.png"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ABUSIVE = "You are a fucking idiot."
 STILL_ABUSIVE = "You are a stupid fucking idiot, honestly."
@@ -75,7 +77,11 @@ def stored(live, body: str) -> tuple[Comment | None, list[str]]:
     return comment, actions
 
 
-def test_nudge_shows_guidelines_then_edit_then_post_anyway(page, widget, watch, nudging_site):
+def test_nudge_shows_guidelines_then_edit_then_post_anyway(
+    page, widget, watch, nudging_site, tmp_path
+):
+    """Also screenshots the nudge (docs/screenshots/widget-nudge.png with
+    PARLEY_UPDATE_SCREENSHOTS=1)."""
     watch.allow("422")  # Chromium logs each nudge answer as a failed request
     page.goto(widget.page(nudging_site, "nudge"))
     frame = frame_of(page)
@@ -93,6 +99,11 @@ def test_nudge_shows_guidelines_then_edit_then_post_anyway(page, widget, watch, 
     expect(nudge.get_by_role("heading", name="Before you post")).to_be_focused()
     assert stored(widget.live, ABUSIVE) == (None, [])
     assert axe_violations(frame) == []
+    shot = tmp_path / "widget-nudge.png"
+    page.locator("#parley-thread iframe").screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("PARLEY_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOT.write_bytes(shot.read_bytes())
 
     # Edit: the box goes, the writer is back in the text; a changed text is scored again.
     nudge.get_by_role("button", name="Edit my comment").click()
