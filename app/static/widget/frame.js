@@ -190,6 +190,7 @@
     $(".hint", form).id = "hint-" + n;
     $("button[type=submit]", form).textContent = S.reply_submit;
     $(".msg", form).textContent = "";
+    for (const box of $$(".nudge", form)) box.remove(); // the main form's nudge stays there
     const cancel = el("button", "btn alt", S.cancel);
     cancel.type = "button";
     cancel.dataset.act = "close";
