@@ -115,6 +115,25 @@ TOXICITY_ERRORS: tuple[tuple[int, str, str], ...] = (
 )
 
 
+def with_nudge_guidelines(responses: dict[str, Schema]) -> dict[str, Schema]:
+    """Document ``error.guidelines`` on the 422 ``toxicity_nudge`` answer of ``responses``."""
+    schema = responses["422"]["content"]["application/json"]["schema"]
+    schema["properties"]["error"]["required"] = ["code", "message", "guidelines"]
+    schema["properties"]["error"]["properties"]["guidelines"] = {
+        "type": "object",
+        "required": ["text", "url"],
+        "properties": {
+            "text": {"type": "string", "description": "The site's community guidelines."},
+            "url": {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": "A link to the full guidelines, or null.",
+            },
+        },
+    }
+    return responses
+
+
 def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
     """The error responses of one operation, keyed by HTTP status.
 

@@ -16,6 +16,7 @@ from app.api.spec.common import (
     json_response,
     query,
     ref,
+    with_nudge_guidelines,
 )
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -445,6 +446,7 @@ PATHS = {
         }
     },
 }
+with_nudge_guidelines(PATHS["/api/v1/comments"]["post"]["responses"])
 
 TAGS = [
     {"name": "reader", "description": "What news pages and readers use: threads, posting, counts."},

@@ -17,6 +17,7 @@ from app.api.spec.common import (
     json_response,
     path_id,
     ref,
+    with_nudge_guidelines,
 )
 from app.api.spec.core import COMMENT_EXAMPLE, REACTION_KINDS
 
@@ -400,3 +401,4 @@ PATHS = {
         },
     },
 }
+with_nudge_guidelines(PATHS["/api/v1/comments/{comment_id}"]["patch"]["responses"])
