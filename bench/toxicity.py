@@ -96,8 +96,9 @@ def scoring_costs(repeat: int = 20) -> list[list[str]]:
 
 
 def seed_site(env: dict[str, str]) -> None:
-    from app.services.site_settings import RECOMMENDED, apply_site_settings
+    from app.services.site_settings import apply_site_settings
     from app.services.sites import create_site
+    from app.services.toxicity_settings import RECOMMENDED
 
     with seeding_app(env):
         create_site(SITE, "Bench", ["http://127.0.0.1"])

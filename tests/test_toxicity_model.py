@@ -108,7 +108,7 @@ def test_the_local_model_gives_no_score_outside_english():
 
 def test_recommended_thresholds_hold_under_two_percent_of_acceptable_comments():
     """The thresholds docs/moderation.md and the settings form recommend, on the labelled set."""
-    from app.services.site_settings import RECOMMENDED
+    from app.services.toxicity_settings import RECOMMENDED
 
     rows = labelled()
     scores = [assess(local_settings(), r["text"]).score or 0 for r in rows]

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Article, AuditEntry, Comment, Role
 from app.services.errors import ValidationError
-from app.services.site_settings import RECOMMENDED, apply_site_settings
+from app.services.site_settings import apply_site_settings
 from app.services.toxicity import configure_scoring
+from app.services.toxicity_settings import RECOMMENDED
 from tests.dashboard_support import make_account
 from tests.factories import bearer, make_site, make_token, post_comment, post_ok
 

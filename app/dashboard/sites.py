@@ -17,12 +17,12 @@ from app.services import articles
 from app.services.permissions import may_change_settings
 from app.services.site_settings import (
     COLUMN_SETTINGS,
-    RECOMMENDED,
     SETTINGS,
     site_settings_for,
     update_site_settings,
 )
 from app.services.sites import get_site
+from app.services.toxicity_settings import RECOMMENDED
 
 ARTICLE_ACTIONS = ("close", "reopen", "premod_on", "premod_off", "premod_site")
 SETTING_TEXT_MAX = 60_000  # a textarea of up to 500 words or phrases

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from app.extensions import db
 from app.models import Article, Site, User, utcnow
@@ -28,16 +27,18 @@ from app.services import audit
 from app.services.errors import ValidationError
 from app.services.permissions import moderated_site, require_admin
 from app.services.sites import get_site
+from app.services.toxicity_settings import (
+    GUIDELINES_MAX,
+    RECOMMENDED,
+    clean_threshold,
+    http_url,
+    plain_text,
+)
 
 WORD_LIST_MAX = 500
 WORD_MAX = 100
 REASON_LIST_MAX = 30
 REASON_MAX = 500
-URL_MAX = 2048
-GUIDELINES_MAX = 1000
-# What docs/moderation.md recommends, measured on tests/data/toxicity_labelled.csv; the
-# settings form suggests them. New sites start with both off (the contract).
-RECOMMENDED = {"toxicity_hold": 0.9, "toxicity_nudge": 0.7}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,65 +75,6 @@ def _choice(*choices: str) -> Callable[[str, Any], str]:
     def clean(name: str, value: Any) -> str:
         if value not in choices:
             raise ValidationError(f"{name} must be one of {', '.join(choices)}", "invalid_setting")
-        return value
-
-    return clean
-
-
-def _threshold(name: str, value: Any) -> float | str:
-    """A score from 0 to 1, or "off" (an empty form field is off too)."""
-    if value is None or (isinstance(value, str) and value.strip().lower() in {"off", ""}):
-        return "off"
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            pass
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ValidationError(
-            f"{name} must be a number from 0 to 1, or off", "invalid_setting", field=name
-        )
-    return float(value)
-
-
-def _http_url(empty: str) -> Callable[[str, Any], str]:
-    """An http(s) URL with a host and no credentials, or "" (meaning ``empty``)."""
-
-    def clean(name: str, value: Any) -> str:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return ""
-        if isinstance(value, str):
-            value = value.strip()
-            parts = urlsplit(value)
-            if (
-                len(value) <= URL_MAX
-                and parts.scheme in {"http", "https"}
-                and parts.hostname
-                and parts.username is None
-                and not any(ch.isspace() for ch in value)
-            ):
-                return value
-        raise ValidationError(
-            f"{name} must be an http(s) URL without credentials, at most {URL_MAX} "
-            f"characters, or empty for {empty}",
-            "invalid_setting",
-            field=name,
-        )
-
-    return clean
-
-
-def _text(limit: int) -> Callable[[str, Any], str]:
-    def clean(name: str, value: Any) -> str:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise ValidationError(f"{name} must be text", "invalid_setting", field=name)
-        value = normalize_text(value).strip()
-        if len(value) > limit:
-            raise ValidationError(
-                f"{name} must be at most {limit} characters", "invalid_setting", field=name
-            )
         return value
 
     return clean
@@ -214,29 +156,29 @@ SETTINGS: dict[str, Setting] = {
     ),
     "toxicity_hold": Setting(
         "off",
-        _threshold,
+        clean_threshold,
         "Hold comments whose toxicity score (0 to 1) is at or above this for review "
         f"(off, or a number; recommended {RECOMMENDED['toxicity_hold']}).",
     ),
     "toxicity_nudge": Setting(
         "off",
-        _threshold,
+        clean_threshold,
         "Ask writers to reconsider comments scoring at or above this before posting "
         f"(off, or a number; recommended {RECOMMENDED['toxicity_nudge']}).",
     ),
     "toxicity_scorer_url": Setting(
         "",
-        _http_url("the built-in model"),
+        http_url("the built-in model"),
         "Score comments with this Perspective-compatible server instead of the built-in "
         "English model (empty: built-in).",
     ),
     "guidelines_text": Setting(
         "",
-        _text(GUIDELINES_MAX),
+        plain_text(GUIDELINES_MAX),
         "Your community guidelines in a few sentences, shown to writers the nudge stops.",
     ),
     "guidelines_url": Setting(
-        "", _http_url("no link"), "A link to your full community guidelines (empty: none)."
+        "", http_url("no link"), "A link to your full community guidelines (empty: none)."
     ),
     "close_after_days": Setting(
         None,

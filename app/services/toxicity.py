@@ -36,8 +36,8 @@ from app.services.languages import ENGLISH, detect_language
 from app.services.site_settings import effective_settings
 from app.services.toxicity_http import DEFAULT_TIMEOUT, HttpScorer
 from app.services.toxicity_model import load_weights, score_words
+from app.services.toxicity_settings import OFF
 
-OFF = "off"
 # Markdown blockquote lines, and spans between straight or curly double quotes.
 QUOTED = re.compile(r'^[ \t]*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
 OWN_WORDS_MIN = 3
