@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from app.services.site_settings import apply_site_settings
-from tests.dashboard_support import SETTINGS_FORM, make_world, signed_in
+from tests.dashboard_support import SETTINGS_FORM, signed_in
 from tests.factories import post_ok
 
 ITEM_RE = re.compile(r'data-comment-id="(\d+)"')
 SCORE_RE = re.compile(r'data-toxicity="([0-9.]+)"')
 
 
-@pytest.fixture
-def world(app):
-    return make_world(app)  # news is pre-moderated: every comment waits in pending
-
-
 def test_queue_shows_each_score_and_sorts_most_toxic_first(app, world, client):
+    """The shared world's news site is pre-moderated: every comment waits in pending."""
     ids = [
         post_ok(client, body=body)["id"]
         for body in (

@@ -32,9 +32,7 @@ def clean_threshold(name: str, value: Any) -> float | str:
         except ValueError:
             pass
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ValidationError(
-            f"{name} must be a number from 0 to 1, or off", "invalid_setting", field=name
-        )
+        raise ValidationError(f"{name} must be a number from 0 to 1, or off", "invalid_setting")
     return float(value)
 
 
@@ -59,7 +57,6 @@ def http_url(empty: str) -> Callable[[str, Any], str]:
             f"{name} must be an http(s) URL without credentials, at most {URL_MAX} "
             f"characters, or empty for {empty}",
             "invalid_setting",
-            field=name,
         )
 
     return clean
@@ -72,12 +69,10 @@ def plain_text(limit: int) -> Callable[[str, Any], str]:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise ValidationError(f"{name} must be text", "invalid_setting", field=name)
+            raise ValidationError(f"{name} must be text", "invalid_setting")
         value = normalize_text(value).strip()
         if len(value) > limit:
-            raise ValidationError(
-                f"{name} must be at most {limit} characters", "invalid_setting", field=name
-            )
+            raise ValidationError(f"{name} must be at most {limit} characters", "invalid_setting")
         return value
 
     return clean
