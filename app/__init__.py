@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import database
+    from app.services.toxicity import configure_scoring
     from app.sessions import ParleySessionInterface
 
     app.session_interface = ParleySessionInterface()
@@ -52,6 +54,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Serving processes load the toxicity model at start; one-off commands only when needed.
+    configure_scoring(
+        app.config["PARLEY_TOXICITY"],
+        app.config["PARLEY_TOXICITY_TIMEOUT_MS"],
+        preload=not os.environ.get("FLASK_RUN_FROM_CLI"),
+    )
 
 
 def register_blueprints(app: Flask) -> None:

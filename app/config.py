@@ -96,6 +96,10 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "PARLEY_MAX_DEPTH": env_int("PARLEY_MAX_DEPTH", 8),
         "PARLEY_PAGE_SIZE": env_int("PARLEY_PAGE_SIZE", 50),
         "PARLEY_DEMO": env_flag("PARLEY_DEMO", False),
+        # Toxicity scoring of new and edited comments (docs/moderation.md): off only to
+        # measure its cost; the http scorer's timeout in milliseconds.
+        "PARLEY_TOXICITY": env_flag("PARLEY_TOXICITY", True),
+        "PARLEY_TOXICITY_TIMEOUT_MS": env_int("PARLEY_TOXICITY_TIMEOUT_MS", 2000),
         "PARLEY_PUBLIC_URL": os.environ.get("PARLEY_PUBLIC_URL") or None,
         # Uploaded avatars go to PARLEY_MEDIA_DIR/avatars (default: instance/avatars).
         "PARLEY_MEDIA_DIR": os.environ.get("PARLEY_MEDIA_DIR") or None,

@@ -35,9 +35,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
-def error_response(status: int, code: str, message: str) -> Response:
+def error_response(status: int, code: str, message: str, details: dict | None = None) -> Response:
+    """``details``: more fields for the error object (e.g. the nudge's guidelines)."""
     if wants_json():
-        response = jsonify({"error": {"code": code, "message": message}})
+        response = jsonify({"error": {"code": code, "message": message, **(details or {})}})
     else:
         response = Response(
             render_template("errors/error.html", status=status, code=code, message=message),
@@ -49,7 +50,9 @@ def error_response(status: int, code: str, message: str) -> Response:
 
 def handle_domain_error(error: DomainError) -> Response:
     db.session.rollback()
-    response = error_response(error.status, error.code, error.message)
+    response = error_response(
+        error.status, error.code, error.message, getattr(error, "details", None)
+    )
     retry_after = getattr(error, "retry_after", None)  # e.g. rules.RateLimited (429)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)

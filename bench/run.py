@@ -33,6 +33,7 @@ BENCHMARKS = [
     "widget",
     "dashboard",
     "portability",
+    "toxicity",
 ]
 
 

@@ -174,3 +174,17 @@ def snapshot(app: Flask) -> tuple:
         bans = db.session.scalar(select(func.count(Ban.id)))
         site = db.session.scalar(select(Site).where(Site.slug == "news"))
         return statuses, audits, bans, dict(site.settings or {})
+
+
+# Every setting of the settings form at its default, as a browser would send it.
+SETTINGS_FORM = {
+    "allow_guests": "on",
+    "banned_words_action": "reject",
+    "max_links": "3",
+    "new_author_comments": "0",
+    "duplicate_window_minutes": "0",
+    "rate_limit_posts": "0",
+    "rate_limit_seconds": "60",
+    "report_threshold": "3",
+    "reject_reasons": "Off topic",
+}

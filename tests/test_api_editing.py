@@ -20,6 +20,7 @@ from app.models import (
     utcnow,
 )
 from app.services.identity import hash_guest_id
+from app.services.site_settings import apply_site_settings
 from tests.factories import bearer, make_site, make_token, make_user, post_ok
 from tests.test_openapi import served_spec
 from tests.widget_support import (
@@ -223,6 +224,16 @@ def test_closed_thread_and_banned_author_cannot_edit(app, client, author):
     assert stored(app, created["id"]).body_source == "Before"
 
 
+def nudged_edit(app, client, comment_id: int, headers: dict):
+    """An abusive edit on a site with the toxicity nudge on: 422 toxicity_nudge."""
+    with app.app_context():
+        apply_site_settings("news", {"toxicity_nudge": 0.6}, None)
+    answer = edit(client, comment_id, "You are a fucking idiot", headers=headers)
+    with app.app_context():
+        apply_site_settings("news", {"toxicity_nudge": "off"}, None)
+    return answer
+
+
 def test_every_documented_error_occurs_and_fits_the_spec(app, client, author):
     guest = Browser(app)
     spec = served_spec(client)
@@ -249,6 +260,8 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client, author):
         edit(client, on_closed, "x", headers=author),
         edit(guest, banned_guest, "x"),
         edit(client, 999_999, "x", headers=author),
+        client.patch(url, json={"body": "x", "confirm": 1}, headers=author),
+        nudged_edit(app, client, own, author),
         edit(client, own, "Edited", headers=author),
     ]
     deletes = [

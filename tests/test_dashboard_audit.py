@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.dashboard_support import signed_in
+from tests.dashboard_support import SETTINGS_FORM, signed_in
 
 ROW_RE = re.compile(r'<tr data-audit-action="([a-z_]+)">(.*?)</tr>', re.S)
 
@@ -64,17 +64,7 @@ def test_author_article_and_settings_actions_are_in_the_audit_log(app, world):
     post(mod, "/moderation/sites/news/articles", action="premod_on", article=article)
     page = admin.get("/moderation/sites/news/settings").get_data(as_text=True)
     assert "Settings" in page
-    form = {
-        "allow_guests": "on",
-        "banned_words_action": "reject",
-        "max_links": "5",
-        "new_author_comments": "0",
-        "duplicate_window_minutes": "0",
-        "rate_limit_posts": "0",
-        "rate_limit_seconds": "60",
-        "report_threshold": "3",
-        "reject_reasons": "Off topic",
-    }
+    form = {**SETTINGS_FORM, "max_links": "5"}
     post(admin, "/moderation/sites/news/settings", **form)
 
     log = rows(admin.get("/moderation/audit?site=news").get_data(as_text=True))

@@ -16,6 +16,7 @@ from app.api import spec as spec_package
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, User, UserStatus
 from app.services.comments import change_status
+from app.services.site_settings import apply_site_settings
 from tests.conftest import base_config
 from tests.factories import bearer, make_site, make_token, make_user, post_comment, post_ok
 
@@ -237,6 +238,8 @@ def _error_cases(app, client, banned_token: str) -> list[tuple[str, str, Any]]:
         post_json({"site": "members", "author_name": "G"}),
         post_json({}, headers=bearer(banned_token)),
         post_json({}, headers=bearer("pk_unknown")),
+        post_json({"author_name": "G", "confirm": "yes"}),
+        post_json({"author_name": "G", "body": "You are a fucking idiot"}),  # toxicity_nudge
     ]
     client.set_cookie("parley_session", "a-session-without-csrf-token")
     cases.append(post_json({"author_name": "G"}))
@@ -252,6 +255,7 @@ def test_every_error_the_core_returns_is_documented_on_its_operation(app, client
     banned_token = make_token(app, "banned@example.org")
     post_ok(client, article="closed")
     with app.app_context():
+        apply_site_settings("news", {"toxicity_nudge": 0.6}, None)
         db.session.scalar(select(Article).where(Article.key == "closed")).closed = True
         db.session.scalar(
             select(User).where(User.email == "banned@example.org")

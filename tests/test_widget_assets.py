@@ -22,6 +22,7 @@ from tests.factories import make_site, post_ok
 EMBED_BUDGET = 1536
 COUNT_BUDGET = 1024
 EMPTY_FRAME_BUDGET = 15 * 1024
+NUDGE_BUDGET = 1024
 HOST = "https://news.example"
 
 
@@ -75,6 +76,15 @@ def test_everything_an_empty_thread_loads_fits_in_15_kb_gzipped(client, site):
     assert total <= EMPTY_FRAME_BUDGET, f"the empty frame loads {total} bytes gzipped"
 
 
+def test_the_nudge_script_is_small_and_loaded_apart_from_frame_js(client, site):
+    html = client.get(frame_url()).get_data(as_text=True)
+    src = re.search(r'src="(/embed/nudge\.js\?v=\w+)"', html).group(1)
+    response = client.get(src)
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert gz(response.data) <= NUDGE_BUDGET, f"nudge.js is {gz(response.data)} bytes gzipped"
+    assert b"innerHTML" not in response.data
+
+
 def test_frame_assets_are_immutable_at_their_current_version_only(client, site):
     html = client.get(frame_url()).get_data(as_text=True)
     script = re.search(r'src="(/embed/frame\.js\?v=\w+)"', html).group(1)
@@ -99,12 +109,15 @@ def test_frame_csp_allows_no_inline_script_and_only_the_sites_origins_as_ancesto
     html = response.get_data(as_text=True)
     nonce = re.search(r"'nonce-([^']+)'", directives["style-src"]).group(1)
     assert f'<style nonce="{nonce}">:root{{--accent:#c00;--on-accent:#fff}}</style>' in html
-    # The only <script> elements: the frame's file and a JSON data block (never executed).
+    # The only <script> elements: the frame's files and a JSON data block (never executed).
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts == [
         scripts[0],
+        scripts[1],
         '<script type="application/json" id="parley-config">',
-    ] and scripts[0].startswith('<script src="/embed/frame.js?v=')
+    ]
+    assert scripts[0].startswith('<script src="/embed/frame.js?v=')
+    assert scripts[1].startswith('<script src="/embed/nudge.js?v=')
 
 
 def test_frame_sets_the_partitioned_guest_cookie(client, site):

@@ -27,5 +27,6 @@ def create_comment():
         article_title=data.get("article_title"),
         article_url=data.get("article_url"),
         max_depth=current_app.config["PARLEY_MAX_DEPTH"],
+        confirm=data.get("confirm"),
     )
     return comment_json(node_for_author(comment, viewer), public_base_url()), 201

@@ -31,7 +31,9 @@ def update_comment(comment_id: int):
     """The author replaces the body of their comment within the edit window."""
     data = json_body()
     viewer = current_viewer()
-    comment = edit_comment(comment_id, data.get("body"), viewer, edit_window())
+    comment = edit_comment(
+        comment_id, data.get("body"), viewer, edit_window(), confirm=data.get("confirm")
+    )
     return comment_json(node_for_author(comment, viewer), public_base_url())
 
 

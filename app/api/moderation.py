@@ -91,6 +91,7 @@ def item_json(item: items.QueueItem, base: str) -> dict[str, Any]:
         "reasons": item.reasons,
         "report_count": item.report_count,
         "report_reasons": item.report_reasons,
+        "toxicity": item.toxicity,
         "created_at": iso(item.created_at),
         "edited_at": iso(item.edited_at),
     }
@@ -163,6 +164,7 @@ def list_moderation_queue(queue: str):
         site_slug=request.args.get("site") or None,
         cursor=request.args.get("cursor") or None,
         limit=query_int("limit", 50),
+        sort=request.args.get("sort") or "default",
     )
     return page_json(page)
 

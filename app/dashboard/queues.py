@@ -36,11 +36,13 @@ def choose_site() -> Response:
 def show_queue(queue: str, site_slug: str | None = None) -> str:
     if queue not in ALL_QUEUES:
         abort(404)
-    page = list_queue(queue, staff_member(), site_slug=site_slug, cursor=cursor_arg())
+    sort = text_arg("sort", 16) or "default"
+    page = list_queue(queue, staff_member(), site_slug=site_slug, cursor=cursor_arg(), sort=sort)
     return render_page(
         "dashboard/queue.html",
         site_slug=site_slug,
         queue=queue,
+        sort=sort,
         title=QUEUE_TITLES[queue],
         page=page,
         bulk_actions=BULK_ACTIONS,

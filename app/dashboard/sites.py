@@ -22,12 +22,17 @@ from app.services.site_settings import (
     update_site_settings,
 )
 from app.services.sites import get_site
+from app.services.toxicity_settings import RECOMMENDED
 
 ARTICLE_ACTIONS = ("close", "reopen", "premod_on", "premod_off", "premod_site")
 SETTING_TEXT_MAX = 60_000  # a textarea of up to 500 words or phrases
 LIST_SETTINGS = frozenset(
     name for name, setting in SETTINGS.items() if isinstance(setting.default, list)
 )
+# Free text and URLs (the other scalar settings are numbers, or a threshold: "off" or 0..1).
+TEXT_SETTINGS = frozenset(
+    name for name, setting in SETTINGS.items() if isinstance(setting.default, str)
+) - {"banned_words_action", *RECOMMENDED}
 BOOL_SETTINGS = frozenset(
     name
     for name, setting in {**SETTINGS, **COLUMN_SETTINGS}.items()
@@ -79,6 +84,8 @@ def edit_settings(site_slug: str) -> str:
         list_settings=LIST_SETTINGS,
         bool_settings=BOOL_SETTINGS,
         editable=may_change_settings(user),
+        text_settings=TEXT_SETTINGS,
+        recommended=RECOMMENDED,
     )
 
 

@@ -87,4 +87,12 @@ STRINGS = {
     "err_edit_window_closed": "The time to change this comment has passed.",
     "err_not_your_comment": "You can only change your own comments.",
     "err_csrf_failed": "Your session expired. Reload the page and try again.",
+    "err_toxicity_nudge": (
+        "Your comment may come across as hostile or hurtful. Would you like to change it?"
+    ),
+    # The toxicity nudge (nudge.js)
+    "nudge_heading": "Before you post",
+    "nudge_guidelines_link": "Read our community guidelines",
+    "nudge_edit": "Edit my comment",
+    "nudge_post_anyway": "Post anyway",
 }

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -83,6 +84,8 @@ class Comment(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[int] = mapped_column(Integer, default=0)
+    # The toxicity score from 0 to 1 (app.services.toxicity); None when it was not scored.
+    toxicity: Mapped[float | None] = mapped_column(Float)
     report_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,6 +26,7 @@ from app.services.identity import Viewer
 from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
 from app.services.sites import get_site
+from app.services.toxicity import record_confirmed, screen_comment
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 TITLE_MAX = 300
@@ -134,12 +135,14 @@ def post_comment(
     article_title: Any = None,
     article_url: Any = None,
     max_depth: int = 8,
+    confirm: Any = None,
 ) -> Comment:
     """Post a comment (creating the article on first post) and commit.
 
     Raises NotFound(unknown_site), ValidationError(invalid_*), Forbidden(thread_closed,
-    guests_not_allowed, banned). The returned comment is approved or pending, as the site's
-    rules decide; pending comments are visible only to their author.
+    guests_not_allowed, banned), ToxicityNudge (unless ``confirm`` is True). The returned
+    comment is approved or pending, as the site's rules decide; pending comments are visible
+    only to their author.
     """
     if not isinstance(site_slug, str) or not site_slug:
         raise ValidationError("site is required", "invalid_site")
@@ -154,6 +157,8 @@ def post_comment(
     title = clean_optional_text(article_title, "article_title", TITLE_MAX)
     url = clean_article_url(article_url)
     check_not_banned(site, viewer)
+    # Before anything is written: a nudged post stores nothing, not even its article.
+    screening = screen_comment(site, viewer, source, confirm)
 
     article = get_or_create_article(site, key, title, url)
     if comments_closed(site, article):  # closed by hand, or older than close_after_days
@@ -161,7 +166,9 @@ def post_comment(
     parent = _resolve_parent(article, parent_id, viewer, max_depth)
 
     html = render_markdown(source)
-    decision = decide_status(site, article, viewer, source, html=html)
+    decision = decide_status(
+        site, article, viewer, source, html=html, toxicity=screening.toxicity.score
+    )
     comment = Comment(
         article_id=article.id,
         parent_id=parent.id if parent else None,
@@ -177,6 +184,7 @@ def post_comment(
         body_html=html,
         status=decision.status,
         reasons=decision.reasons,
+        toxicity=screening.toxicity.score,
         created_at=utcnow(),
     )
     comment.user = viewer.user
@@ -191,6 +199,8 @@ def post_comment(
             reason=", ".join(decision.reasons) or None,
             after=decision.status.value,
         )
+    if screening.confirmed:
+        record_confirmed(comment, site, screening.toxicity)
     db.session.commit()
     return comment
 

@@ -21,6 +21,7 @@ from app.services.errors import Forbidden, NotFound
 from app.services.identity import Viewer
 from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
+from app.services.toxicity import record_confirmed, screen_comment
 
 DEFAULT_EDIT_WINDOW_SECONDS = 900
 
@@ -68,11 +69,12 @@ def edit_comment(
     body: Any,
     viewer: Viewer,
     window_seconds: int = DEFAULT_EDIT_WINDOW_SECONDS,
+    confirm: Any = None,
 ) -> Comment:
     """Replace the body of the viewer's own comment, re-run the moderation rules, and commit.
 
     Raises NotFound(unknown_comment), Forbidden(not_your_comment, edit_window_closed,
-    thread_closed, banned), ValidationError(invalid_body).
+    thread_closed, banned), ValidationError(invalid_body), ToxicityNudge (unless ``confirm``).
     """
     comment = _own_comment_in_window(comment_id, viewer, window_seconds)
     if comment.status == CommentStatus.DELETED:
@@ -83,8 +85,18 @@ def edit_comment(
         raise Forbidden("comments on this article are closed", "thread_closed")
     check_not_banned(article.site, viewer)
 
+    screening = screen_comment(article.site, viewer, source, confirm)
     html = render_markdown(source)
-    decision = decide_status(article.site, article, viewer, source, html=html, editing=comment)
+    decision = decide_status(
+        article.site,
+        article,
+        viewer,
+        source,
+        html=html,
+        editing=comment,
+        toxicity=screening.toxicity.score,
+    )
+    comment.toxicity = screening.toxicity.score
     comment.body_source = source
     comment.body_html = html
     comment.edited_at = utcnow()
@@ -99,6 +111,8 @@ def edit_comment(
             action="rule_hold",
             reason=", ".join(decision.reasons) or "edited",
         )
+    if screening.confirmed:
+        record_confirmed(comment, article.site, screening.toxicity)
     db.session.commit()
     return comment
 

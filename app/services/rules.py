@@ -14,6 +14,8 @@ reason                    status     fires when
 ``suspect_word:W``        pending    the text contains the suspect word or phrase W
 ``links:N``               pending    the comment has N links, more than ``max_links``
 ``new_author``            pending    one of the author's first ``new_author_comments`` comments
+``toxic:S``               pending    the toxicity score S is at or above ``toxicity_hold``
+                                     (app.services.toxicity scores; None never holds)
 ``caps``                  pending    mostly capital letters (at least 12 letters)
 ``non_letters``           pending    mostly symbols, digits or emoji (at least 12 characters)
 ``premod``                pending    the site or the article is pre-moderated
@@ -52,6 +54,7 @@ from app.sanitize import render_markdown
 from app.services.errors import DomainError
 from app.services.identity import Viewer
 from app.services.site_settings import effective_settings
+from app.services.toxicity import at_or_above, hold_reason
 
 SEVERITY = {
     CommentStatus.APPROVED: 0,
@@ -298,13 +301,15 @@ def decide_status(
     *,
     html: str | None = None,
     editing: Comment | None = None,
+    toxicity: float | None = None,
 ) -> Decision:
     """The status a new (or edited) comment gets, and why.
 
     ``body`` is the cleaned Markdown source, ``html`` its rendering (rendered here if not given),
     ``editing`` the comment being edited (its own row is left out of the duplicate and history
-    checks, and no rate limit applies). Raises RateLimited for a new comment over the site's
-    posting rate. Does not write anything: the caller stores the decision and audits it.
+    checks, and no rate limit applies), ``toxicity`` its score (None: not scored). Raises
+    RateLimited for a new comment over the site's posting rate. Does not write anything: the
+    caller stores the decision and audits it.
     """
     settings = effective_settings(site)
     user = viewer.user
@@ -336,6 +341,8 @@ def decide_status(
         viewer, settings["new_author_comments"], editing
     ):
         decision.hold(CommentStatus.PENDING, "new_author")
+    if at_or_above(toxicity, settings["toxicity_hold"]):
+        decision.hold(CommentStatus.PENDING, hold_reason(toxicity))
     if settings["hold_shouting"]:
         reason = shouting_reason(visible_text(html))
         if reason:

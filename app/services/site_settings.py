@@ -27,6 +27,13 @@ from app.services import audit
 from app.services.errors import ValidationError
 from app.services.permissions import moderated_site, require_admin
 from app.services.sites import get_site
+from app.services.toxicity_settings import (
+    GUIDELINES_MAX,
+    RECOMMENDED,
+    clean_threshold,
+    http_url,
+    plain_text,
+)
 
 WORD_LIST_MAX = 500
 WORD_MAX = 100
@@ -146,6 +153,32 @@ SETTINGS: dict[str, Setting] = {
         ["Off topic", "Abusive or hateful", "Spam or advertising", "Personal information"],
         _text_list(REASON_LIST_MAX, REASON_MAX),
         "Reasons moderators pick from when rejecting (free text is allowed too).",
+    ),
+    "toxicity_hold": Setting(
+        "off",
+        clean_threshold,
+        "Hold comments whose toxicity score (0 to 1) is at or above this for review "
+        f"(off, or a number; recommended {RECOMMENDED['toxicity_hold']}).",
+    ),
+    "toxicity_nudge": Setting(
+        "off",
+        clean_threshold,
+        "Ask writers to reconsider comments scoring at or above this before posting "
+        f"(off, or a number; recommended {RECOMMENDED['toxicity_nudge']}).",
+    ),
+    "toxicity_scorer_url": Setting(
+        "",
+        http_url("the built-in model"),
+        "Score comments with this Perspective-compatible server instead of the built-in "
+        "English model (empty: built-in).",
+    ),
+    "guidelines_text": Setting(
+        "",
+        plain_text(GUIDELINES_MAX),
+        "Your community guidelines in a few sentences, shown to writers the nudge stops.",
+    ),
+    "guidelines_url": Setting(
+        "", http_url("no link"), "A link to your full community guidelines (empty: none)."
     ),
     "close_after_days": Setting(
         None,

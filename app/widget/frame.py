@@ -46,6 +46,10 @@ MAX_INDENT = 3
 REACTION_EMOJI = {"like": "👍", "love": "❤️", "haha": "😂", "wow": "😮", "sad": "😢", "angry": "😠"}
 # Strings frame.js needs (the rest are rendered into the page).
 SCRIPT_STRINGS = (
+    "nudge_heading",
+    "nudge_guidelines_link",
+    "nudge_edit",
+    "nudge_post_anyway",
     "comment_count",
     "posting",
     "submit",

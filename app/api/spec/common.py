@@ -93,6 +93,47 @@ def path_id(name: str = "id", description: str = "The comment's id.") -> Schema:
     }
 
 
+# Posting and editing: the toxicity nudge (docs/moderation.md).
+CONFIRM_PROPERTY: Schema = {
+    "type": "boolean",
+    "description": (
+        "`true` posts the comment even though it scores at or above the site's "
+        "`toxicity_nudge` threshold (the writer saw the guidelines and chose to post anyway; "
+        "recorded in the audit log)."
+    ),
+}
+TOXICITY_ERRORS: tuple[tuple[int, str, str], ...] = (
+    (400, "invalid_confirm", "`confirm` is not true or false"),
+    (
+        422,
+        "toxicity_nudge",
+        "the comment scores at or above the site's `toxicity_nudge` threshold and `confirm` "
+        "was not true; nothing was stored. `error.guidelines` holds the site's community "
+        "guidelines (`text`, and `url` or null) to show the writer, who may edit the comment "
+        'or send it again with `"confirm": true`',
+    ),
+)
+
+
+def with_nudge_guidelines(responses: dict[str, Schema]) -> dict[str, Schema]:
+    """Document ``error.guidelines`` on the 422 ``toxicity_nudge`` answer of ``responses``."""
+    schema = responses["422"]["content"]["application/json"]["schema"]
+    schema["properties"]["error"]["required"] = ["code", "message", "guidelines"]
+    schema["properties"]["error"]["properties"]["guidelines"] = {
+        "type": "object",
+        "required": ["text", "url"],
+        "properties": {
+            "text": {"type": "string", "description": "The site's community guidelines."},
+            "url": {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": "A link to the full guidelines, or null.",
+            },
+        },
+    }
+    return responses
+
+
 def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
     """The error responses of one operation, keyed by HTTP status.
 

@@ -7,13 +7,16 @@ The wording follows ``docs/api.md``; the error lists follow ``app/api`` and ``ap
 from __future__ import annotations
 
 from app.api.spec.common import (
+    CONFIRM_PROPERTY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
+    TOXICITY_ERRORS,
     errors,
     json_body,
     json_response,
     query,
     ref,
+    with_nudge_guidelines,
 )
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -201,6 +204,7 @@ SCHEMAS = {
                 "maxLength": 2048,
                 "description": "http(s) URL, stored when the article has no URL yet.",
             },
+            "confirm": CONFIRM_PROPERTY,
         },
     },
     "Counts": {
@@ -377,6 +381,7 @@ PATHS = {
                     "payload_too_large",
                     "unsupported_media_type",
                     "rate_limited",
+                    *TOXICITY_ERRORS,
                 ),
             },
         }
@@ -441,6 +446,7 @@ PATHS = {
         }
     },
 }
+with_nudge_guidelines(PATHS["/api/v1/comments"]["post"]["responses"])
 
 TAGS = [
     {"name": "reader", "description": "What news pages and readers use: threads, posting, counts."},

@@ -105,6 +105,7 @@ SCHEMAS: dict[str, Schema] = {
             "reasons",
             "report_count",
             "report_reasons",
+            "toxicity",
             "created_at",
             "edited_at",
         ],
@@ -161,7 +162,8 @@ SCHEMAS: dict[str, Schema] = {
                 "description": (
                     "The rules that held it and readers' reports: `premod`, `banned_word:W`, "
                     "`suspect_word:W`, `links:N`, `new_author`, `duplicate`, `caps`, "
-                    "`non_letters`, `reports` (see docs/moderation.md)."
+                    "`non_letters`, `toxic:S` (toxicity score S at or above the site's "
+                    "`toxicity_hold`), `reports` (see docs/moderation.md)."
                 ),
             },
             "report_count": {"type": "integer", "minimum": 0},
@@ -169,6 +171,16 @@ SCHEMAS: dict[str, Schema] = {
                 "type": "object",
                 "description": "Reports by reason (`spam`, `abuse`, `off_topic`, `other`).",
                 "additionalProperties": {"type": "integer"},
+            },
+            "toxicity": {
+                "type": ["number", "null"],
+                "minimum": 0,
+                "maximum": 1,
+                "description": (
+                    "The comment's toxicity score from 0 to 1 when it was posted or last "
+                    "edited; null when it was not scored (another language than the model "
+                    "knows, a scorer that did not answer, or posted before scoring existed)."
+                ),
             },
             "created_at": TIME,
             "edited_at": NULLABLE_TIME,
@@ -252,6 +264,39 @@ SCHEMAS: dict[str, Schema] = {
             "rate_limit_seconds": {"type": "integer", "minimum": 1, "maximum": 86400},
             "report_threshold": {"type": "integer", "minimum": 1, "maximum": 1000},
             "reject_reasons": {"type": "array", "items": {"type": "string", "maxLength": 500}},
+            "toxicity_hold": {
+                "description": (
+                    "Hold comments scoring at or above this (0 to 1) as pending, reason "
+                    "`toxic:S`; `off` (the default) turns it off. Recommended: 0.9."
+                ),
+                "oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"const": "off"}],
+            },
+            "toxicity_nudge": {
+                "description": (
+                    "Answer 422 `toxicity_nudge` to posts and edits scoring at or above this "
+                    'unless they carry `"confirm": true`; `off` (the default) turns it off. '
+                    "Recommended: 0.7."
+                ),
+                "oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"const": "off"}],
+            },
+            "toxicity_scorer_url": {
+                "type": "string",
+                "maxLength": 2048,
+                "description": (
+                    "A Perspective-compatible scoring server (http or https); empty: the "
+                    "built-in English model."
+                ),
+            },
+            "guidelines_text": {
+                "type": "string",
+                "maxLength": 1000,
+                "description": "Community guidelines shown to a writer the nudge stops.",
+            },
+            "guidelines_url": {
+                "type": "string",
+                "maxLength": 2048,
+                "description": "A link to the full guidelines (http or https); empty: none.",
+            },
             "close_after_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 36500},
             "premod": {"type": "boolean"},
             "allow_guests": {"type": "boolean"},
@@ -333,13 +378,15 @@ PATHS: dict[str, Any] = {
             "One page of a moderation queue",
             "`pending`: held before publication, oldest first. `reported`: published (or held "
             "for reports) comments with readers' reports, most reported first. `spam`, and the "
-            "history views `approved` and `rejected`: newest first.",
+            "history views `approved` and `rejected`: newest first. `sort=toxicity` orders "
+            "any queue most toxic first (unscored comments last).",
             json_response("The page.", ref("ModerationPage")),
             (
                 (404, "unknown_queue", "not one of pending, reported, spam, approved, rejected"),
                 "unknown_site",
                 INVALID_CURSOR,
                 INVALID_LIMIT,
+                (400, "invalid_sort", "`sort` is not `default` or `toxicity`"),
             ),
             [
                 {
@@ -351,6 +398,11 @@ PATHS: dict[str, Any] = {
                 SITE_PARAM,
                 CURSOR_PARAM,
                 LIMIT_PARAM,
+                query(
+                    "sort",
+                    "`default` (the queue's own order) or `toxicity` (most toxic first).",
+                    {"enum": ["default", "toxicity"], "default": "default"},
+                ),
             ],
         )
     },

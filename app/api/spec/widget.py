@@ -8,13 +8,16 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 from __future__ import annotations
 
 from app.api.spec.common import (
+    CONFIRM_PROPERTY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
+    TOXICITY_ERRORS,
     errors,
     json_body,
     json_response,
     path_id,
     ref,
+    with_nudge_guidelines,
 )
 from app.api.spec.core import COMMENT_EXAMPLE, REACTION_KINDS
 
@@ -331,7 +334,10 @@ PATHS = {
                 {
                     "type": "object",
                     "required": ["body"],
-                    "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 10000}},
+                    "properties": {
+                        "body": {"type": "string", "minLength": 1, "maxLength": 10000},
+                        "confirm": CONFIRM_PROPERTY,
+                    },
                 },
                 {"body": "Good piece, *especially* the map."},
             ),
@@ -358,6 +364,7 @@ PATHS = {
                     (403, "banned", "the account, browser or IP address is banned from the site"),
                     UNKNOWN_COMMENT,
                     "rate_limited",
+                    *TOXICITY_ERRORS,
                 ),
             },
         },
@@ -394,3 +401,4 @@ PATHS = {
         },
     },
 }
+with_nudge_guidelines(PATHS["/api/v1/comments/{comment_id}"]["patch"]["responses"])

@@ -83,6 +83,7 @@ class QueueItem:
     featured: bool
     created_at: datetime
     edited_at: datetime | None
+    toxicity: float | None = None  # 0 to 1; None when not scored (app.services.toxicity)
 
     @property
     def actions(self) -> list[OfferedAction]:
@@ -113,6 +114,7 @@ _ITEM_COLUMNS = (
     Comment.featured,
     Comment.created_at,
     Comment.edited_at,
+    Comment.toxicity,
     Article.key.label("article_key"),
     Article.title.label("article_title"),
     Article.url.label("article_url"),
@@ -253,7 +255,8 @@ def page_of_items(
     cursor: str | None,
     limit: Any,
 ) -> QueuePage:
-    """One page of ``query`` ordered by ``key`` (created_at or report_count) and id."""
+    """One page of ``query`` ordered by ``key`` (created_at, report_count, or a labelled
+    whole-number expression the query also selects, e.g. TOXICITY_KEY) and id."""
     rows, next_cursor = keyset_page(
         query,
         kind,

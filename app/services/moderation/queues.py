@@ -7,12 +7,12 @@ the history views ``approved`` and ``rejected`` (newest first).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Integer, and_, cast, func, select
 
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, User
 from app.services.comments import get_comment
-from app.services.errors import NotFound
+from app.services.errors import NotFound, ValidationError
 from app.services.moderation.items import (
     QueueItem,
     QueuePage,
@@ -25,6 +25,12 @@ from app.services.permissions import require_moderator, require_staff, site_scop
 
 QUEUES = ("pending", "reported", "spam", "approved", "rejected")
 COUNTED_QUEUES = ("pending", "reported", "spam")
+QUEUE_SORTS = ("default", "toxicity")
+# "Most toxic first": the score in ten-thousandths (scores are stored to 4 places, and cursors
+# carry whole numbers), unscored comments (NULL) as -1, after every scored one.
+TOXICITY_KEY = func.coalesce(cast(func.round(Comment.toxicity * 10_000), Integer), -1).label(
+    "toxicity_key"
+)
 QUEUE_STATUSES = {
     "pending": CommentStatus.PENDING,
     "spam": CommentStatus.SPAM,
@@ -49,11 +55,13 @@ def list_queue(
     site_slug: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
+    sort: str = "default",
 ) -> QueuePage:
     """One page of a queue, for one site or (``site_slug`` None) every site the moderator has.
 
+    ``sort``: ``default`` (the queue's own order) or ``toxicity`` (most toxic first).
     Raises NotFound(unknown_queue, unknown_site), Forbidden(forbidden),
-    ValidationError(invalid_cursor, invalid_limit).
+    ValidationError(invalid_cursor, invalid_limit, invalid_sort).
     """
     require_staff(moderator)
     if queue not in QUEUES:
@@ -62,6 +70,11 @@ def list_queue(
     scope = in_sites(site_scope(moderator, site_slug))
     if scope is not None:
         query = query.where(scope)
+    if sort not in QUEUE_SORTS:
+        raise ValidationError(f"sort must be one of {', '.join(QUEUE_SORTS)}", "invalid_sort")
+    if sort == "toxicity":
+        query = query.add_columns(TOXICITY_KEY)
+        return page_of_items(query, "toxicity", TOXICITY_KEY, True, cursor, limit)
     if queue == "reported":
         return page_of_items(query, queue, Comment.report_count, True, cursor, limit)
     return page_of_items(query, queue, Comment.created_at, queue != "pending", cursor, limit)

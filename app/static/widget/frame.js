@@ -55,7 +55,7 @@
     const data = await (json ? response.json() : response.text());
     if (!response.ok) {
       const error = (data && data.error) || {};
-      throw new Error(S["err_" + error.code] || error.message || S.error);
+      throw Object.assign(new Error(S["err_" + error.code] || error.message || S.error), { data: error });
     }
     return data;
   }
@@ -135,8 +135,10 @@
     try {
       await work();
     } catch (error) {
-      message.textContent = error.message;
+      if (error.data && error.data.code === "toxicity_nudge" && self.parleyNudge) parleyNudge(form, error.data);
+      else message.textContent = error.message;
     } finally {
+      delete form.dataset.confirm;
       button.disabled = false;
       button.textContent = label;
     }
@@ -147,7 +149,8 @@
     const parentLi = form.closest("li.c");
     const body = {
       site: C.site, article: C.article, body: fields.body,
-      article_title: C.title || undefined, article_url: C.url || undefined
+      article_title: C.title || undefined, article_url: C.url || undefined,
+      confirm: !!form.dataset.confirm || undefined // "post anyway" after a nudge (nudge.js)
     };
     if ("author_name" in fields) {
       body.author_name = fields.author_name;
@@ -187,6 +190,7 @@
     $(".hint", form).id = "hint-" + n;
     $("button[type=submit]", form).textContent = S.reply_submit;
     $(".msg", form).textContent = "";
+    for (const box of $$(".nudge", form)) box.remove(); // the main form's nudge stays there
     const cancel = el("button", "btn alt", S.cancel);
     cancel.type = "button";
     cancel.dataset.act = "close";
@@ -329,7 +333,8 @@
   function saveEdit(form, li) {
     return busy(form, async () => {
       try {
-        const c = await api("PATCH", `/api/v1/comments/${li.dataset.id}`, { body: $("textarea", form).value });
+        const c = await api("PATCH", `/api/v1/comments/${li.dataset.id}`,
+          { body: $("textarea", form).value, confirm: !!form.dataset.confirm || undefined });
         const body = part(li, ".comment-body");
         body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
         body.hidden = false;
