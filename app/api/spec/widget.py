@@ -8,8 +8,10 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 from __future__ import annotations
 
 from app.api.spec.common import (
+    ARTICLE_KEY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
+    SITE_SLUG,
     errors,
     json_body,
     json_response,
@@ -161,8 +163,8 @@ PATHS = {
                     "type": "object",
                     "required": ["site", "article", "kind"],
                     "properties": {
-                        "site": {"type": "string", "description": "The site's slug."},
-                        "article": {"type": "string", "minLength": 1, "maxLength": 512},
+                        "site": SITE_SLUG,
+                        "article": ARTICLE_KEY,
                         "kind": {"enum": list(REACTION_KINDS)},
                     },
                 },
@@ -186,6 +188,7 @@ PATHS = {
                     "csrf_failed",
                     UNIDENTIFIED,
                     "unknown_site",
+                    "unknown_article",
                     "rate_limited",
                 ),
             },
