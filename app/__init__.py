@@ -10,6 +10,9 @@ from flask import Flask
 
 from app.config import build_config
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.request_input import init_request_input
+from app.routing import register_converters
+from app.security_headers import register_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,11 +27,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config = config or {}
     app.config.update(build_config(Path(app.instance_path), config.get("SECRET_KEY")))
     app.config.update(config)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    init_request_input(app)
+    register_converters(app)
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 

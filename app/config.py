@@ -89,6 +89,8 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "PARLEY_VOTE_RATE": os.environ.get("PARLEY_VOTE_RATE", "60/minute;600/hour"),
         "PARLEY_REPORT_RATE": os.environ.get("PARLEY_REPORT_RATE", "10/minute;60/hour"),
         "PARLEY_EDIT_RATE": os.environ.get("PARLEY_EDIT_RATE", "20/minute;200/hour"),
+        # Each upload costs about half a second of CPU (decode, resize, re-encode).
+        "PARLEY_AVATAR_RATE": os.environ.get("PARLEY_AVATAR_RATE", "5/minute;30/hour"),
         # Authors may edit or delete their own comment for this long after posting.
         "PARLEY_EDIT_WINDOW_SECONDS": env_int("PARLEY_EDIT_WINDOW_SECONDS", 900),
         # Request and content limits.

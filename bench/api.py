@@ -85,7 +85,10 @@ def _get_json(url: str) -> Any:
 
 def _post_json(url: str, payload: dict[str, Any]) -> tuple[int, Any]:
     request = urllib.request.Request(  # noqa: S310 - local URL
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+        url,
+        data=json.dumps(payload).encode(),
+        # As the publisher's page would post: only its origins may create articles.
+        headers={"Content-Type": "application/json", "Origin": "https://news.example"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         return response.status, json.loads(response.read())

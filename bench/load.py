@@ -75,7 +75,7 @@ def post_script(path: str, bodies: list[str]) -> str:
 local bodies = {{
 {items}
 }}
-local headers = {{["Content-Type"] = "application/json"}}
+local headers = {{["Content-Type"] = "application/json", ["Origin"] = "https://news.example"}}
 local i = 0
 request = function()
   i = i + 1

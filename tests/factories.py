@@ -10,6 +10,10 @@ from app.models import Role
 from app.services import sites as site_service
 from app.services import users as user_service
 
+# Parley's own origin under the test client (http://localhost): the widget frame's requests
+# carry it, and may create articles (app.services.article_source).
+FRAME_ORIGIN = "http://localhost"
+
 
 def make_site(app: Flask, slug: str = "news", **kwargs: Any) -> int:
     kwargs.setdefault("origins", ["https://news.example"])
@@ -49,7 +53,9 @@ def post_comment(
     if headers is None and "author_name" not in extra:
         payload["author_name"] = "Guest"
     payload.update(extra)
-    return client.post("/api/v1/comments", json=payload, headers=headers or {})
+    # Sent as the widget frame sends it: from Parley's own origin, which may create articles.
+    headers = {"Origin": FRAME_ORIGIN, **(headers or {})}
+    return client.post("/api/v1/comments", json=payload, headers=headers)
 
 
 def post_ok(client, **kwargs: Any) -> dict:

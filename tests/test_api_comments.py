@@ -7,7 +7,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Article, Ban, Comment, UserStatus
-from tests.factories import bearer, make_site, make_token, make_user, post_comment, post_ok
+from tests.factories import (
+    FRAME_ORIGIN,
+    bearer,
+    make_site,
+    make_token,
+    make_user,
+    post_comment,
+    post_ok,
+)
 
 
 def error_code(response):
@@ -109,7 +117,7 @@ def test_premod_site_sends_comments_to_pending(app, client):
 def test_invalid_posts_get_the_contract_error(app, client, payload, status, code):
     make_site(app)
     data = {"site": "news", "article": "a1", "body": "ok", "author_name": "G", **payload}
-    response = client.post("/api/v1/comments", json=data)
+    response = client.post("/api/v1/comments", json=data, headers={"Origin": FRAME_ORIGIN})
     assert response.status_code == status, response.get_json()
     assert error_code(response) == code
     assert response.get_json()["error"]["message"]

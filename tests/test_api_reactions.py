@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Article, Reaction
-from tests.factories import bearer, make_site, make_token, make_user
+from tests.factories import FRAME_ORIGIN, bearer, make_site, make_token, make_user
 from tests.test_openapi import served_spec
 from tests.widget_support import (
     Browser,
@@ -20,8 +20,12 @@ KINDS = ["like", "love", "haha", "wow", "sad", "angry"]
 URL = "/api/v1/reactions"
 
 
-def react(client, kind="like", article="a1", site="news", **kwargs):
-    return client.post(URL, json={"site": site, "article": article, "kind": kind}, **kwargs)
+def react(client, kind="like", article="a1", site="news", headers=None, **kwargs):
+    # As the widget frame sends it: from Parley's own origin, which may create articles.
+    headers = {"Origin": FRAME_ORIGIN, **(headers or {})}
+    return client.post(
+        URL, json={"site": site, "article": article, "kind": kind}, headers=headers, **kwargs
+    )
 
 
 def stored_reactions(app) -> list[tuple[str, str]]:
@@ -156,6 +160,8 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client):
         react(guest.client, headers={"X-Parley-Frame": "1"}),
         react(client, environ_base={"REMOTE_ADDR": ""}),
         react(client, "like"),
+        # No origin of the site's and no account: may not create an article.
+        client.post(URL, json={"site": "news", "article": "new", "kind": "like"}),
     ]
     assert_errors_are_documented(spec, "/api/v1/reactions", "post", cases)
 

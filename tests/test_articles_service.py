@@ -83,9 +83,8 @@ def test_close_after_days_closes_old_articles_only(world, client):
     post_ok(client, article="old")
     post_ok(client, article="fresh")
     with world.app_context():
-        db.session.scalar(select(Article).where(Article.key == "old")).created_at = (
-            utcnow() - timedelta(days=8)
-        )
+        old = db.session.scalar(select(Article).where(Article.key == "old"))
+        old.created_at = old.first_comment_at = utcnow() - timedelta(days=8)
         db.session.commit()
         update_site_settings(user("admin@example.org"), "news", {"close_after_days": 7})
         listed = {a.key: a for a in articles.list_articles(user("admin@example.org"), "news").items}

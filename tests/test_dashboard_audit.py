@@ -86,7 +86,9 @@ def test_author_article_and_settings_actions_are_in_the_audit_log(app, world):
 
     only_bans = rows(admin.get("/moderation/audit?action=ban").get_data(as_text=True))
     assert [action for action, _ in only_bans] == ["ban"]
-    per_user = rows(mod.get(f"/moderation/users/{world.author_id}").get_data(as_text=True))
+    per_user = rows(
+        mod.get(f"/moderation/users/{world.author_id}?site=news").get_data(as_text=True)
+    )
     assert {"suspend", "trust", "reset", "ban"} <= {action for action, _ in per_user}
     per_comment = rows(mod.get(f"/moderation/audit?comment={comment_id}").get_data(as_text=True))
     assert {"rule_hold", "ban"} <= {action for action, _ in per_comment}

@@ -374,7 +374,7 @@ def test_the_body_is_the_exact_html_readers_get(app, world, mod):
 
 
 def test_an_account_is_banned_and_reset_from_its_own_page(app, world, mod):
-    page = mod.get(f"/moderation/users/{world.author_id}").get_data(as_text=True)
+    page = mod.get(f"/moderation/users/{world.author_id}?site=news").get_data(as_text=True)
     assert '<option value="news">News</option>' in page and 'value="global"' not in page
     url = f"/moderation/users/{world.author_id}"
     form = {"action": "ban", "site": "news", "reason": "Threats", "csrf_token": mod.csrf}

@@ -18,7 +18,15 @@ from app.models import Article, Comment, CommentStatus, User, UserStatus
 from app.services.comments import change_status
 from app.services.site_settings import apply_site_settings
 from tests.conftest import base_config
-from tests.factories import bearer, make_site, make_token, make_user, post_comment, post_ok
+from tests.factories import (
+    FRAME_ORIGIN,
+    bearer,
+    make_site,
+    make_token,
+    make_user,
+    post_comment,
+    post_ok,
+)
 
 API_PREFIX = "/api/v1"
 # Flask's `<int:id>` / `<id>` -> OpenAPI's `{id}`.
@@ -197,8 +205,10 @@ def _error_cases(app, client, banned_token: str) -> list[tuple[str, str, Any]]:
     def get_counts(query: str):
         return ("get", "/api/v1/counts", client.get(f"{counts}?{query}"))
 
-    def post(**kwargs):
-        return ("post", "/api/v1/comments", client.post(f"{API_PREFIX}/comments", **kwargs))
+    def post(headers=None, **kwargs):
+        headers = {"Origin": FRAME_ORIGIN, **(headers or {})}  # as the widget frame posts
+        url = f"{API_PREFIX}/comments"
+        return ("post", "/api/v1/comments", client.post(url, headers=headers, **kwargs))
 
     def post_json(payload: dict[str, Any], **kwargs):
         return post(json={"site": "news", "article": "a1", "body": "Hi", **payload}, **kwargs)
@@ -240,6 +250,22 @@ def _error_cases(app, client, banned_token: str) -> list[tuple[str, str, Any]]:
         post_json({}, headers=bearer("pk_unknown")),
         post_json({"author_name": "G", "confirm": "yes"}),
         post_json({"author_name": "G", "body": "You are a fucking idiot"}),  # toxicity_nudge
+        # No origin of the site's and no account: may not create an article.
+        (
+            "post",
+            "/api/v1/comments",
+            client.post(
+                f"{API_PREFIX}/comments",
+                json={"site": "news", "article": "new", "body": "Hi", "author_name": "G"},
+            ),
+        ),
+        # Errors of the request layer, which every operation documents.
+        get_thread(site="news", article="a\x00"),
+        get_thread(site="news", article="a1", sort="x" * 40_000),
+        get_counts("site=news&article=a%00"),
+        get_counts("site=news&article=" + "x" * 40_000),
+        ("post", "/api/v1/comments", client.post(f"{API_PREFIX}/comments?x=%00", json={})),
+        ("post", "/api/v1/comments", client.post(f"{API_PREFIX}/comments?{'x' * 40_000}")),
     ]
     client.set_cookie("parley_session", "a-session-without-csrf-token")
     cases.append(post_json({"author_name": "G"}))
@@ -307,3 +333,32 @@ def test_rate_limited_post_is_answered_as_documented_with_retry_after(app):
         with limited.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_request_layer_errors_are_documented_and_occur_on_every_operation(app):
+    """Every operation answers a NUL in a query parameter (400 invalid_character) and an
+    over-long URL (414 uri_too_long), and every operation with a record id in its path answers
+    an id that cannot exist with 404 not_found, each as its OpenAPI document says."""
+    from app.api.spec.common import EVERY_OPERATION, WITH_PATH_PARAMETERS
+
+    make_site(app)
+    make_user(app, "admin@example.org", "Admin", "admin")
+    headers = bearer(make_token(app, "admin@example.org"))
+    client = app.test_client()
+    spec = served_spec(client)
+    long_query = "x=" + "y" * 40_000
+    for path, method in sorted(documented_operations(spec)):
+        url = re.sub(r"\{\w+_id\}", "1", path).replace("{queue}", "pending")
+        url = url.replace("{slug}", "news")
+        cases = [(f"{url}?x=%00", "invalid_character"), (f"{url}?{long_query}", "uri_too_long")]
+        if "_id}" in path:
+            cases.append((re.sub(r"\{\w+_id\}", str(2**31), path), "not_found"))
+        for target, code in cases:
+            response = client.open(target, method=method.upper(), headers=headers, json={})
+            assert_matches_documented_response(spec, path, method, response)
+            assert response.get_json()["error"]["code"] == code, (method, target[:80])
+    assert set(EVERY_OPERATION) | set(WITH_PATH_PARAMETERS) == {
+        "invalid_character",
+        "uri_too_long",
+        "not_found",
+    }

@@ -5,7 +5,7 @@ from app.api.ratelimits import caller_is_staff, caller_rate_key, post_rate
 from app.extensions import limiter
 from app.services.comments import post_comment
 from app.services.threads import node_for_author
-from app.web.parsing import json_body
+from app.web.parsing import json_body, request_source
 from app.web.serializers import comment_json, public_base_url
 from app.web.viewer import current_viewer
 
@@ -28,5 +28,6 @@ def create_comment():
         article_url=data.get("article_url"),
         max_depth=current_app.config["PARLEY_MAX_DEPTH"],
         confirm=data.get("confirm"),
+        origin=request_source(),
     )
     return comment_json(node_for_author(comment, viewer), public_base_url()), 201

@@ -18,14 +18,14 @@ def edit_window() -> int:
     return current_app.config["PARLEY_EDIT_WINDOW_SECONDS"]
 
 
-@bp.get("/comments/<int:comment_id>/source")
+@bp.get("/comments/<id:comment_id>/source")
 def get_comment_source(comment_id: int):
     """The author's own Markdown, to start an edit from (within the edit window)."""
     comment = own_comment_source(comment_id, current_viewer(), edit_window())
     return {"id": comment.id, "source": comment.body_source}
 
 
-@bp.patch("/comments/<int:comment_id>")
+@bp.patch("/comments/<id:comment_id>")
 @limiter.limit(edit_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def update_comment(comment_id: int):
     """The author replaces the body of their comment within the edit window."""
@@ -37,7 +37,7 @@ def update_comment(comment_id: int):
     return comment_json(node_for_author(comment, viewer), public_base_url())
 
 
-@bp.delete("/comments/<int:comment_id>")
+@bp.delete("/comments/<id:comment_id>")
 @limiter.limit(edit_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def delete_comment(comment_id: int):
     """The author deletes their comment within the edit window; replies stay."""

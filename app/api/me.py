@@ -2,6 +2,8 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import bp
+from app.api.ratelimits import avatar_rate, uploader_key
+from app.extensions import limiter
 from app.services.avatar_uploads import (
     AVATAR_MAX_BYTES,
     ImageTooLarge,
@@ -23,6 +25,7 @@ def media_folder():
 
 
 @bp.put("/me/avatar")
+@limiter.limit(avatar_rate, key_func=uploader_key)
 def put_my_avatar():
     """Replace the signed-in reader's avatar with an uploaded image (multipart field ``file``)."""
     # Set before anything reads the body (the CSRF check may read the form).

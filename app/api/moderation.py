@@ -194,13 +194,13 @@ def search_moderation_comments():
     return page_json(page)
 
 
-@bp.get("/moderation/comments/<int:comment_id>")
+@bp.get("/moderation/comments/<id:comment_id>")
 def get_moderation_comment(comment_id: int):
     """One comment as the queues show it."""
     return item_json(queues.queue_item(comment_id, moderator()), public_base_url())
 
 
-@bp.post("/moderation/comments/<int:comment_id>")
+@bp.post("/moderation/comments/<id:comment_id>")
 def moderate_one_comment(comment_id: int):
     """Approve, reject, spam, restore, feature or unfeature one comment; 200 with it."""
     data = json_body()
@@ -232,7 +232,7 @@ def _author_action(data: dict[str, Any], comment_id: int | None, user_id: int | 
             f"action must be one of {', '.join(AUTHOR_ACTIONS)}", "invalid_action"
         )
     scope = data.get("scope", "site")
-    if scope not in BAN_SCOPES:
+    if not isinstance(scope, str) or scope not in BAN_SCOPES:  # a dict or list is unhashable
         raise ValidationError("scope must be site or global", "invalid_scope")
     site = data.get("site")
     if site is not None and not isinstance(site, str):
@@ -251,19 +251,19 @@ def _author_action(data: dict[str, Any], comment_id: int | None, user_id: int | 
     return author_service.reset_author(comment_id, user, reason, **target)
 
 
-@bp.get("/moderation/comments/<int:comment_id>/author")
+@bp.get("/moderation/comments/<id:comment_id>/author")
 def get_comment_author(comment_id: int):
     """The comment's author: history, trust and active bans."""
     return author_json(author_service.author_status(comment_id, moderator()))
 
 
-@bp.post("/moderation/comments/<int:comment_id>/author")
+@bp.post("/moderation/comments/<id:comment_id>/author")
 def act_on_comment_author(comment_id: int):
     """Ban, suspend, trust or reset the comment's author (works for guests too)."""
     return author_json(_author_action(json_body(), comment_id, None))
 
 
-@bp.get("/moderation/users/<int:user_id>")
+@bp.get("/moderation/users/<id:user_id>")
 def get_moderation_user(user_id: int):
     """An account's history, trust and active bans."""
     status = author_service.author_status(
@@ -272,7 +272,7 @@ def get_moderation_user(user_id: int):
     return author_json(status)
 
 
-@bp.post("/moderation/users/<int:user_id>")
+@bp.post("/moderation/users/<id:user_id>")
 def act_on_user(user_id: int):
     """Ban, suspend, trust or reset an account."""
     return author_json(_author_action(json_body(), None, user_id))

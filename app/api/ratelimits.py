@@ -7,9 +7,11 @@ process memory. Staff are not limited. PARLEY_RATE_LIMITS=off turns limits off e
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
+from flask_login import current_user
 
-from app.web.viewer import current_viewer
+from app.services.users import user_for_token
+from app.web.viewer import bearer_token, current_viewer
 
 
 def post_rate() -> str:
@@ -26,3 +28,18 @@ def caller_rate_key() -> str:
 
 def caller_is_staff() -> bool:
     return current_viewer().is_staff
+
+
+def avatar_rate() -> str:
+    return current_app.config["PARLEY_AVATAR_RATE"]
+
+
+def uploader_key() -> str:
+    """Per account for avatar uploads, found without reading the body (the upload view sets
+    its own body limit first, so the CSRF check, which reads the form, must wait for it)."""
+    token = bearer_token()
+    if token is not None:
+        return f"avatar:u:{user_for_token(token).id}"
+    if current_user.is_authenticated:
+        return f"avatar:u:{current_user.id}"
+    return f"avatar:ip:{request.remote_addr}"

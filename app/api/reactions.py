@@ -4,7 +4,7 @@ from app.api import bp
 from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.reactions import react
-from app.web.parsing import json_body
+from app.web.parsing import json_body, request_source
 from app.web.viewer import current_viewer
 
 
@@ -22,5 +22,6 @@ def create_reaction():
         article_key=data.get("article"),
         kind=data.get("kind"),
         viewer=current_viewer(),
+        origin=request_source(),
     )
     return {"reactions": state.counts, "mine": state.mine.value if state.mine else None}

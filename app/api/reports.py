@@ -12,7 +12,7 @@ def report_rate() -> str:
     return current_app.config["PARLEY_REPORT_RATE"]
 
 
-@bp.post("/comments/<int:comment_id>/reports")
+@bp.post("/comments/<id:comment_id>/reports")
 @limiter.limit(report_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def create_report(comment_id: int):
     """Report a comment to the moderators; 201 the first time, 200 on a repeat."""

@@ -12,7 +12,7 @@ def vote_rate() -> str:
     return current_app.config["PARLEY_VOTE_RATE"]
 
 
-@bp.post("/comments/<int:comment_id>/votes")
+@bp.post("/comments/<id:comment_id>/votes")
 @limiter.limit(vote_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
 def vote_on_comment(comment_id: int):
     """Vote a comment up (1) or down (-1), or take the vote back (0)."""

@@ -32,8 +32,12 @@ def load_user(user_id: str) -> User | None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only local paths are followed after sign-in (no open redirect)."""
-    if not target:
+    """Only local paths are followed after sign-in (no open redirect).
+
+    A target with a control character (CR/LF would split the Location header) or a space is
+    never a path Parley links to: the default instead.
+    """
+    if not target or any(ch <= " " or ch == "\x7f" for ch in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -49,10 +49,8 @@ def staff_member() -> User:
 
 @bp.after_request
 def protect_pages(response: Response) -> Response:
+    # Framing, nosniff and the referrer policy: app.security_headers, for every response.
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

@@ -38,13 +38,14 @@ PAST_TENSE = {
 MAX_SUSPENSION_DAYS = authors.SUSPEND_DAYS_MAX
 
 
-@bp.post("/comments/<int:comment_id>")
+@bp.post("/comments/<id:comment_id>")
 def moderate_comment(comment_id: int) -> Response:
     action = form_choice("action", COMMENT_ACTIONS)
     reason = form_text("reason", REASON_MAX)
+    destination = back_to()
     comment_actions.moderate_comment(comment_id, action, staff_member(), reason=reason)
     flash(f"{PAST_TENSE[action]} comment #{comment_id}.")
-    return redirect(back_to(), 303)
+    return redirect(destination, 303)
 
 
 @bp.post("/comments/bulk")
@@ -52,27 +53,31 @@ def bulk_moderate() -> Response:
     action = form_choice("action", BULK_ACTIONS)
     ids = form_ids()
     reason = form_text("reason", REASON_MAX)
+    destination = back_to()
     comment_actions.bulk_moderate(ids, action, staff_member(), reason=reason)
     plural = "" if len(ids) == 1 else "s"
     flash(f"{PAST_TENSE[action]} {len(ids)} comment{plural}.")
-    return redirect(back_to(), 303)
+    return redirect(destination, 303)
 
 
-@bp.post("/comments/<int:comment_id>/author")
+@bp.post("/comments/<id:comment_id>/author")
 def moderate_author(comment_id: int) -> Response:
     """Ban (this site or, for admins, every site), suspend, trust or reset a comment's author.
 
     Acting through a comment works for guests too (they are known by browser id and address).
     """
+    destination = back_to("dashboard.show_comment", comment_id=comment_id)
     _act_on_author({"comment_id": comment_id})
-    return redirect(back_to("dashboard.show_comment", comment_id=comment_id), 303)
+    return redirect(destination, 303)
 
 
-@bp.post("/users/<int:user_id>")
+@bp.post("/users/<id:user_id>")
 def moderate_account(user_id: int) -> Response:
     """The same actions on an account, on the site chosen in the form (or every site)."""
-    _act_on_author({"user_id": user_id, "site_slug": form_text("site", 64)})
-    return redirect(back_to("dashboard.show_author", user_id=user_id), 303)
+    site_slug = form_text("site", 64)
+    destination = back_to("dashboard.show_author", user_id=user_id, site=site_slug)
+    _act_on_author({"user_id": user_id, "site_slug": site_slug})
+    return redirect(destination, 303)
 
 
 def _act_on_author(target: dict[str, Any]) -> None:

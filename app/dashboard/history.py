@@ -11,7 +11,7 @@ from app.services.moderation.audit_log import audit_log
 from app.services.moderation.queues import queue_item
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<id:comment_id>")
 def show_comment(comment_id: int) -> str:
     """One comment as in the queue, its author's standing, and every decision taken on it."""
     item = queue_item(comment_id, staff_member())
@@ -27,13 +27,19 @@ def show_comment(comment_id: int) -> str:
     )
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 def show_author(user_id: int) -> str:
-    """An account's history and standing, and the decisions about it on the moderator's sites."""
-    author = authors.author_status(user_id=user_id, moderator=staff_member())
+    """An account's history and standing, and the decisions about it on the moderator's sites.
+
+    Without ``site`` it is for admins and all-site moderators; a moderator of some sites names
+    the site (the links from their queues and audit log do).
+    """
+    site_slug = text_arg("site", 64)
+    author = authors.author_status(user_id=user_id, moderator=staff_member(), site_slug=site_slug)
     trail = audit_log(staff_member(), user_id=user_id, cursor=cursor_arg())
     return render_page(
         "dashboard/author.html",
+        site_slug=site_slug,
         title=author.name,
         author=author,
         trail=trail,

@@ -57,6 +57,7 @@ def update_article(site_slug: str) -> Response:
     """Close or reopen one article, or set its pre-moderation (on, off, as the site)."""
     action = form_choice("action", ARTICLE_ACTIONS)
     key = form_text("article", ARTICLE_KEY_MAX)
+    destination = back_to("dashboard.list_articles", site_slug=site_slug)
     if action in ("close", "reopen"):
         article = articles.set_article_closed(staff_member(), site_slug, key, action == "close")
         state = "closed" if article.closed else "open"
@@ -66,7 +67,7 @@ def update_article(site_slug: str) -> Response:
         article = articles.set_article_premod(staff_member(), site_slug, key, premod)
         state = {True: "on", False: "off", None: "as the site decides"}[premod]
         flash(f"Pre-moderation of {article.title or article.key}: {state}.")
-    return redirect(back_to("dashboard.list_articles", site_slug=site_slug), 303)
+    return redirect(destination, 303)
 
 
 @bp.get("/sites/<site_slug>/settings")

@@ -44,7 +44,7 @@ def add_staff() -> Response:
     return redirect(url_for("dashboard.list_staff"), 303)
 
 
-@bp.post("/staff/<int:user_id>")
+@bp.post("/staff/<id:user_id>")
 def update_staff(user_id: int) -> Response:
     role = form_choice("role", ROLES)
     member = staff.set_staff_role(staff_member(), role, _form_sites(), user_id=user_id)

@@ -4,6 +4,7 @@ from app.models.comment import AUTHOR_NAME_MAX, BODY_MAX, Comment, Reaction, Rep
 from app.models.moderation import AuditEntry, Ban
 from app.models.site import ARTICLE_KEY_MAX, SITE_SLUG_MAX, Article, Site
 from app.models.types import (
+    RECORD_ID_MAX,
     REMOVED_STATUSES,
     BodyFormat,
     CommentStatus,
@@ -11,14 +12,16 @@ from app.models.types import (
     ReportReason,
     Role,
     UserStatus,
+    is_record_id,
     utcnow,
 )
-from app.models.user import ApiToken, User, moderator_sites
+from app.models.user import ApiToken, User, moderator_sites, site_trusted_authors
 
 __all__ = [
     "ARTICLE_KEY_MAX",
     "AUTHOR_NAME_MAX",
     "BODY_MAX",
+    "RECORD_ID_MAX",
     "REMOVED_STATUSES",
     "SITE_SLUG_MAX",
     "ApiToken",
@@ -37,6 +40,8 @@ __all__ = [
     "User",
     "UserStatus",
     "Vote",
+    "is_record_id",
     "moderator_sites",
+    "site_trusted_authors",
     "utcnow",
 ]

@@ -107,6 +107,8 @@ class Vote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     voter: Mapped[str] = mapped_column(String(80))
+    # Viewer.counted_as: guests' votes count once per address (NULL on older rows: the voter).
+    counted_as: Mapped[str | None] = mapped_column(String(80))
     value: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -120,6 +122,8 @@ class Report(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     reporter: Mapped[str] = mapped_column(String(80))
+    # Viewer.counted_as: the report threshold needs distinct accounts or addresses.
+    counted_as: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason))
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

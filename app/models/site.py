@@ -50,6 +50,8 @@ class Article(db.Model):
     # Denormalized number of approved comments, kept by app.services.comments.
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its first comment was posted: the site's close_after_days counts from here.
+    first_comment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     site: Mapped[Site] = relationship(back_populates="articles")
 

@@ -9,6 +9,16 @@ from typing import Any
 from sqlalchemy import DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
+# Primary keys are INTEGER columns: 32-bit signed on PostgreSQL (64-bit on SQLite). An id outside
+# this range names no row on any backend, and must never reach the database (PostgreSQL and the
+# SQLite driver both raise on it).
+RECORD_ID_MAX = 2**31 - 1
+
+
+def is_record_id(value: Any) -> bool:
+    """True for an int (not a bool) that can be a primary key: 1 to RECORD_ID_MAX."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= RECORD_ID_MAX
+
 
 def utcnow() -> datetime:
     """The current time, UTC-aware. Used as a callable column default."""

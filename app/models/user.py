@@ -19,6 +19,15 @@ moderator_sites = Table(
     Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# Trust granted on one site by its moderators; ``User.trusted`` is trust on every site, which
+# only admins and all-site moderators grant (app.services.trust).
+site_trusted_authors = Table(
+    "site_trusted_authors",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
@@ -37,7 +46,7 @@ class User(UserMixin, db.Model):
         ),
         default=UserStatus.ACTIVE,
     )
-    # Trusted authors skip pre-moderation.
+    # Trusted on every site: skips pre-moderation (see site_trusted_authors for one site).
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
     avatar_path: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

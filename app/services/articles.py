@@ -1,5 +1,5 @@
-"""Articles: their keys, their creation on first use, and how moderators see them (a list per
-site with counts, closing, per-article premod).
+"""Articles: their keys, and how moderators see them (a list per site with counts, closing,
+per-article premod). Their creation on first use is app.services.article_source.
 
 ``close_after_days`` (a site setting) closes every article first seen more than N days ago;
 ``closed`` here is the article's own switch. Both make posting answer 403 ``thread_closed``
@@ -9,15 +9,15 @@ site with counts, closing, per-article premod).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import ARTICLE_KEY_MAX, Article, Comment, CommentStatus, Site, User
+from app.models import ARTICLE_KEY_MAX, Article, Comment, CommentStatus, User
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
 from app.services.paging import newest_first_by_id
@@ -45,25 +45,23 @@ def clean_article_key(key: Any) -> str:
     return key
 
 
-def get_or_create_article(site: Site, key: str, title: str | None, url: str | None) -> Article:
-    """The article with that key, created on first post. Safe against two first posts racing."""
-    query = select(Article).where(Article.site_id == site.id, Article.key == key)
-    article = db.session.scalar(query)
-    if article is not None:
-        if title and not article.title:
-            article.title = title
-        if url and not article.url:
-            article.url = url
-        return article
-    try:
-        with db.session.begin_nested():
-            article = Article(site_id=site.id, key=key, title=title, url=url)
-            db.session.add(article)
-    except IntegrityError:
-        article = db.session.scalar(query)
-        if article is None:  # pragma: no cover - the conflicting row vanished again
-            raise
-    return article
+def fit_article_key(key: Any) -> Any:
+    """A key over ARTICLE_KEY_MAX made to fit, for keys that come from a host page (embed.js
+    uses the page's URL when the publisher gives none): its start and a hash of the whole, so
+    the same page always gets the same key and two long URLs stay two articles. Other values
+    are returned as they are, for ``clean_article_key`` to judge."""
+    if not isinstance(key, str) or len(key.strip()) <= ARTICLE_KEY_MAX:
+        return key
+    key = key.strip()
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{key[: ARTICLE_KEY_MAX - len(digest) - 1]}#{digest}"
+
+
+def shorten_title(title: str | None, limit: int) -> str | None:
+    """A host page's title cut to ``limit`` characters (with an ellipsis) instead of refused."""
+    if title is None or len(title) <= limit:
+        return title
+    return title[: limit - 1].rstrip() + "…"
 
 
 @dataclass(slots=True)

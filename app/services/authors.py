@@ -8,11 +8,17 @@ not enough to come back. A suspension is a ban with an end (``expires_at``).
 
 Who may do what: a moderator acts on the authors of the sites they moderate, and bans or
 suspends on one site (``scope="site"``); only admins ban on every site (``scope="everywhere"``)
-and lift such bans; nobody acts on themselves, and only admins act on staff accounts. Trust is
-a property of the account (all sites): trusted authors skip pre-moderation and the soft rules
-(app.services.rules). ``reset_author`` takes an author back to normal: not trusted, and the
-bans the moderator may lift are lifted. Every action is audited with the moderator, the
-author (``target_user_id`` for accounts; the comment for guests), the scope and the reason.
+and lift such bans; nobody acts on themselves, and only admins act on staff accounts. An
+account reached without a site (``user_id`` and no ``site_slug``) is for admins and all-site
+moderators only: a moderator limited to some sites names the site, and sees only the bans that
+apply there (that site's and the every-site ones), never another site's bans or reasons.
+
+Trust (app.services.trust) reaches as far as the say of whoever grants it: a limited moderator
+trusts an account on the site acted on; admins and all-site moderators trust everywhere.
+``reset_author`` takes an author back to normal within the same reach: not trusted, and the bans
+the moderator may lift are lifted. Every action is audited with the moderator, the author
+(``target_user_id`` for accounts; the comment for guests), the reason and the site it touched
+(no site: every site, only for admins' and all-site moderators' actions).
 
 The first positional argument is a comment id (act on its author, which works for guests);
 pass ``user_id=`` (and ``site_slug=`` for a one-site action) to act on an account directly.
@@ -36,10 +42,13 @@ from app.services.permissions import (
     may_act_on_account,
     may_ban_everywhere,
     moderated_site_ids,
+    reach,
+    require_every_site,
     require_moderator,
     require_staff,
 )
 from app.services.sites import get_site
+from app.services.trust import grant_trust, is_trusted, withdraw_trust
 
 SUSPEND_DAYS_MAX = 365
 BAN_SCOPES = ("site", "everywhere")  # the ban's site (the comment's, or site_slug), or all
@@ -116,7 +125,7 @@ def _find_author(
         if site is not None:
             require_moderator(moderator, site)
         else:
-            moderated_site_ids(moderator)  # staff only
+            require_every_site(moderator, "see or act on an account")
         author = _Author(user, None, None, user.name, None, site)
     if author.user is not None:
         if author.user.id == moderator.id:
@@ -178,16 +187,21 @@ def _ban(
         action, note = "suspend", f"suspended {where} for {days} day(s)"
     _record(action, author, moderator, note + (f": {reason}" if reason else ""), site_id)
     db.session.commit()
-    return _status(author)
+    return _status(author, moderator)
 
 
-def _status(author: _Author) -> AuthorStatus:
-    bans = db.session.execute(
+def _status(author: _Author, moderator: User) -> AuthorStatus:
+    """The author as ``moderator`` may see them: bans on their sites and every-site bans."""
+    query = (
         select(Ban, Site.slug)
         .outerjoin(Site, Site.id == Ban.site_id)
         .where(author.ban_clause(), or_(Ban.expires_at.is_(None), Ban.expires_at > utcnow()))
         .order_by(Ban.id)
-    ).all()
+    )
+    allowed = moderated_site_ids(moderator)
+    if allowed is not None:
+        query = query.where(or_(Ban.site_id.is_(None), Ban.site_id.in_(allowed)))
+    bans = db.session.execute(query).all()
     if author.user is not None:
         histories, _ = author_histories({author.user.id}, set())
         history = histories[author.user.id]
@@ -201,7 +215,7 @@ def _status(author: _Author) -> AuthorStatus:
         name=author.name,
         user_id=author.user.id if author.user is not None else None,
         is_guest=author.user is None,
-        trusted=bool(author.user is not None and author.user.trusted),
+        trusted=author.user is not None and is_trusted(author.user, author.site),
         history=history,
         bans=[BanInfo(b.id, slug, b.reason, b.created_at, b.expires_at) for b, slug in bans],
     )
@@ -215,7 +229,8 @@ def author_status(
     site_slug: str | None = None,
 ) -> AuthorStatus:
     """An author's history, trust and active bans. Raises NotFound, Forbidden."""
-    return _status(_find_author(comment_id, user_id, site_slug, require_staff(moderator)))
+    moderator = require_staff(moderator)
+    return _status(_find_author(comment_id, user_id, site_slug, moderator), moderator)
 
 
 def ban_author(
@@ -274,10 +289,11 @@ def trust_author(
         raise ValidationError(
             "only readers with an account can be trusted, not guests", "invalid_author"
         )
-    author.user.trusted = True
-    _record("trust", author, moderator, reason, author.site.id if author.site else None)
+    site = reach(moderator, author.site)
+    grant_trust(author.user, site)
+    _record("trust", author, moderator, reason, site.id if site else None)
     db.session.commit()
-    return _status(author)
+    return _status(author, moderator)
 
 
 def reset_author(
@@ -297,18 +313,18 @@ def reset_author(
     moderator = require_staff(moderator)
     reason = clean_reason(reason)
     author = _find_author(comment_id, user_id, site_slug, moderator)
+    site = reach(moderator, author.site)
     lift = delete(Ban).where(author.ban_clause())
-    allowed = moderated_site_ids(moderator)
-    if allowed is not None:
-        lift = lift.where(Ban.site_id.in_(allowed))
+    if site is not None:
+        lift = lift.where(Ban.site_id == site.id)
     elif not may_ban_everywhere(moderator):
         lift = lift.where(Ban.site_id.is_not(None))
     lifted = db.session.execute(lift.execution_options(synchronize_session=False)).rowcount
     if author.user is not None:
-        author.user.trusted = False
+        withdraw_trust(author.user, None if site is None else [site.id])
         if author.user.status == UserStatus.BANNED and may_ban_everywhere(moderator):
             author.user.status = UserStatus.ACTIVE
     note = f"reset to normal; {lifted} ban(s) lifted" + (f": {reason}" if reason else "")
-    _record("reset", author, moderator, note, author.site.id if author.site else None)
+    _record("reset", author, moderator, note, site.id if site else None)
     db.session.commit()
-    return _status(author)
+    return _status(author, moderator)

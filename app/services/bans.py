@@ -24,7 +24,10 @@ def check_not_banned(site: Site, viewer: Viewer) -> None:
         who.append(Ban.user_id == viewer.user.id)
     if viewer.guest_key is not None:
         who.append(Ban.guest_key == viewer.guest_key)
-    if viewer.ip:
+    if viewer.user is None and viewer.ip:
+        # The address part of a guest's ban reaches guests and cookie-less clients only: behind
+        # a proxy (or a newsroom's NAT) many people share an address, and a routine guest ban
+        # must never silence signed-in readers, moderators or admins.
         who.append(Ban.ip == viewer.ip)
     if not who:
         return

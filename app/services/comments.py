@@ -15,11 +15,13 @@ from app.models import (
     BodyFormat,
     Comment,
     CommentStatus,
+    is_record_id,
     utcnow,
 )
 from app.sanitize import normalize_text, render_markdown, sanitize_html
 from app.services import audit
-from app.services.articles import clean_article_key, get_or_create_article
+from app.services.article_source import RequestSource, article_for_post
+from app.services.articles import clean_article_key
 from app.services.bans import check_not_banned
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
@@ -109,7 +111,7 @@ def _resolve_parent(
         return None
     if isinstance(parent_id, bool) or not isinstance(parent_id, int):
         raise ValidationError("parent_id must be a comment id (an integer)", "invalid_parent")
-    parent = db.session.get(Comment, parent_id)
+    parent = db.session.get(Comment, parent_id) if is_record_id(parent_id) else None
     if parent is None or parent.article_id != article.id:
         raise ValidationError("parent_id is not a comment in this article", "invalid_parent")
     visible = parent.status == CommentStatus.APPROVED or (
@@ -136,13 +138,15 @@ def post_comment(
     article_url: Any = None,
     max_depth: int = 8,
     confirm: Any = None,
+    origin: RequestSource | None = None,
 ) -> Comment:
-    """Post a comment (creating the article on first post) and commit.
+    """Post a comment (creating the article on first post, where ``origin`` may: see
+    app.services.article_source) and commit.
 
-    Raises NotFound(unknown_site), ValidationError(invalid_*), Forbidden(thread_closed,
-    guests_not_allowed, banned), ToxicityNudge (unless ``confirm`` is True). The returned
-    comment is approved or pending, as the site's rules decide; pending comments are visible
-    only to their author.
+    Raises NotFound(unknown_site, unknown_article), ValidationError(invalid_*),
+    Forbidden(thread_closed, guests_not_allowed, banned), ToxicityNudge (unless ``confirm`` is
+    True). The returned comment is approved or pending, as the site's rules decide; pending
+    comments are visible only to their author.
     """
     if not isinstance(site_slug, str) or not site_slug:
         raise ValidationError("site is required", "invalid_site")
@@ -160,7 +164,7 @@ def post_comment(
     # Before anything is written: a nudged post stores nothing, not even its article.
     screening = screen_comment(site, viewer, source, confirm)
 
-    article = get_or_create_article(site, key, title, url)
+    article = article_for_post(site, key, title, url, viewer, origin)
     if comments_closed(site, article):  # closed by hand, or older than close_after_days
         raise Forbidden("comments on this article are closed", "thread_closed")
     parent = _resolve_parent(article, parent_id, viewer, max_depth)
@@ -189,6 +193,8 @@ def post_comment(
     )
     comment.user = viewer.user
     db.session.add(comment)
+    if article.first_comment_at is None:  # close_after_days counts from here
+        article.first_comment_at = comment.created_at
     adjust_comment_count(article.id, count_delta(None, decision.status))
     if decision.status != CommentStatus.APPROVED:
         db.session.flush()

@@ -46,6 +46,16 @@ class Viewer:
         return None
 
     @property
+    def counted_as(self) -> str | None:
+        """Who this viewer counts as in report thresholds and vote scores: an account is itself;
+        every guest (a browser id is free to mint by clearing cookies) counts once per address."""
+        if self.user is not None:
+            return f"u:{self.user.id}"
+        if self.ip_key:
+            return f"ip:{self.ip_key}"
+        return self.actor_key
+
+    @property
     def is_staff(self) -> bool:
         return self.user is not None and self.user.is_staff
 

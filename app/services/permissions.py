@@ -64,6 +64,33 @@ def moderated_site_ids(user: User | None) -> list[int] | None:
     return [site.id for site in user.moderated_sites]
 
 
+def acts_on_every_site(user: User | None) -> bool:
+    """Admins and moderators of every site; a moderator limited to some sites does not."""
+    return moderated_site_ids(user) is None
+
+
+def require_every_site(user: User | None, doing: str) -> User:
+    """Forbidden(forbidden) unless ``user`` acts on every site: what ``doing`` describes would
+    reach sites a moderator limited to some sites has no say on (accounts reached without a
+    site: their bans, reasons and trust on every site)."""
+    if not acts_on_every_site(user):
+        raise Forbidden(
+            f"you moderate some sites only: name the site (site=SLUG) to {doing}",
+            "forbidden",
+        )
+    return require_staff(user)
+
+
+def reach(user: User, site: Site | None) -> Site | None:
+    """Where trust given (or taken back) by ``user`` applies: every site (None) for admins and
+    all-site moderators; for a moderator limited to some sites, the site acted on."""
+    if acts_on_every_site(user):
+        return None
+    if site is None:  # pragma: no cover - require_every_site refused the site-less request
+        raise Forbidden("name the site to act on", "forbidden")
+    return site
+
+
 def site_scope(user: User | None, site_slug: str | None) -> list[int] | None:
     """The site ids a staff member's list covers: the one site asked for (checked), or every
     site they moderate (None: all). Raises Forbidden, NotFound(unknown_site)."""

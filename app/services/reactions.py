@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Reaction, ReactionKind
-from app.services.articles import clean_article_key, get_or_create_article
+from app.services.article_source import RequestSource, article_for_post
+from app.services.articles import clean_article_key
 from app.services.errors import ValidationError
 from app.services.identity import Viewer, require_actor_key
 from app.services.sites import get_site
@@ -58,11 +59,19 @@ def clean_choice(choices: type[Choice], value: Any, name: str) -> Choice:
     raise ValidationError(f"{name} must be one of {names}", f"invalid_{name}")
 
 
-def react(*, site_slug: Any, article_key: Any, kind: Any, viewer: Viewer) -> ReactionState:
+def react(
+    *,
+    site_slug: Any,
+    article_key: Any,
+    kind: Any,
+    viewer: Viewer,
+    origin: RequestSource | None = None,
+) -> ReactionState:
     """Set, change or remove (same kind again) the viewer's reaction to an article, and commit.
 
-    The article is created on its first reaction, as on its first comment. Raises
-    ValidationError(invalid_kind, invalid_article, invalid_site), NotFound(unknown_site).
+    The article is created on its first reaction, as on its first comment, where ``origin`` may
+    (app.services.article_source). Raises ValidationError(invalid_kind, invalid_article,
+    invalid_site), NotFound(unknown_site, unknown_article).
     """
     chosen = clean_choice(ReactionKind, kind, "kind")
     if not isinstance(site_slug, str) or not site_slug:
@@ -70,7 +79,7 @@ def react(*, site_slug: Any, article_key: Any, kind: Any, viewer: Viewer) -> Rea
     site = get_site(site_slug)
     key = clean_article_key(article_key)
     actor = require_actor_key(viewer)
-    article = get_or_create_article(site, key, None, None)
+    article = article_for_post(site, key, None, None, viewer, origin)
 
     mine: ReactionKind | None = chosen
     existing = _reaction_of(article.id, actor)

@@ -4,7 +4,11 @@ One report per reader per comment (``Report.reporter`` is the viewer's actor key
 report increments ``comments.report_count``. When the number of distinct reporters reaches the
 site's ``report_threshold`` setting (app.services.site_settings, default 3), an approved comment
 is hidden pending review: its status moves to pending (audited as ``rule_reports``) and
-``"reports"`` joins its reasons.
+``"reports"`` joins its reasons. Reporters are counted as distinct accounts or distinct
+addresses (``Report.counted_as``): guests count once per IP address, since a guest identity
+costs nothing to mint. A comment by staff is never hidden by reports (it still reaches the
+reported queue). Only a comment the reader can see may be reported: others are 404, as if
+missing, so reports do not reveal which ids are held for moderation.
 That happens once: a comment a moderator approves again while its reasons still say
 ``"reports"`` is not hidden again by further reports.
 """
@@ -20,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Comment, CommentStatus, Report, ReportReason
 from app.sanitize import normalize_text
-from app.services.comments import change_status, get_comment
+from app.services.comments import change_status, get_comment, is_own
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer, require_actor_key
 from app.services.reactions import clean_choice
@@ -28,7 +32,6 @@ from app.services.site_settings import effective_settings
 
 NOTE_MAX = 500
 REPORT_REASON = "reports"
-REPORTABLE = frozenset({CommentStatus.APPROVED, CommentStatus.PENDING})
 
 
 @dataclass(slots=True)
@@ -57,14 +60,23 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
     chosen = clean_choice(ReportReason, reason, "reason")
     clean = clean_note(note)
     comment = get_comment(comment_id)
-    if comment.status not in REPORTABLE:
+    visible = comment.status == CommentStatus.APPROVED or (
+        comment.status == CommentStatus.PENDING and is_own(comment, viewer)
+    )
+    if not visible:
         raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
     reporter = require_actor_key(viewer)
 
     existing = _report_of(comment.id, reporter)
     if existing is not None:
         return ReportResult(existing, created=False)
-    report = Report(comment_id=comment.id, reporter=reporter, reason=chosen, note=clean)
+    report = Report(
+        comment_id=comment.id,
+        reporter=reporter,
+        counted_as=viewer.counted_as,
+        reason=chosen,
+        note=clean,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(report)
@@ -77,13 +89,15 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
         .where(Comment.id == comment.id)
         .values(report_count=Comment.report_count + 1)
     )
+    counted = func.coalesce(Report.counted_as, Report.reporter)
     reporters = db.session.scalar(
-        select(func.count(func.distinct(Report.reporter))).where(Report.comment_id == comment.id)
+        select(func.count(func.distinct(counted))).where(Report.comment_id == comment.id)
     )
     threshold = effective_settings(comment.article.site)["report_threshold"]
     if reporters >= threshold and REPORT_REASON not in (comment.reasons or []):
         comment.reasons = [*(comment.reasons or []), REPORT_REASON]
-        if comment.status == CommentStatus.APPROVED:
+        by_staff = comment.user is not None and comment.user.is_staff
+        if comment.status == CommentStatus.APPROVED and not by_staff:
             change_status(
                 comment,
                 CommentStatus.PENDING,

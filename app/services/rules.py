@@ -55,6 +55,7 @@ from app.services.errors import DomainError
 from app.services.identity import Viewer
 from app.services.site_settings import effective_settings
 from app.services.toxicity import at_or_above, hold_reason
+from app.services.trust import is_trusted
 
 SEVERITY = {
     CommentStatus.APPROVED: 0,
@@ -313,7 +314,7 @@ def decide_status(
     """
     settings = effective_settings(site)
     user = viewer.user
-    privileged = user is not None and (user.is_staff or user.trusted)
+    privileged = user is not None and (user.is_staff or is_trusted(user, site))
     if editing is None and not privileged and settings["rate_limit_posts"]:
         check_rate(site, viewer, settings["rate_limit_posts"], settings["rate_limit_seconds"])
 

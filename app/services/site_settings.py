@@ -289,12 +289,13 @@ def apply_site_settings(site_slug: str, changes: Any, actor_id: int | None) -> d
 def comments_closed(site: Site, article: Article) -> bool:
     """True if nobody may post on ``article``: closed by hand, or older than close_after_days.
 
-    An article's age counts from when Parley first saw it (its first comment)."""
+    An article's age counts from its first comment (an article created by a reaction, or by a
+    request made long before anyone commented, is not closed early)."""
     if article.closed:
         return True
     days = effective_settings(site)["close_after_days"]
     return (
         days is not None
-        and article.created_at is not None
-        and (article.created_at < utcnow() - timedelta(days=days))
+        and article.first_comment_at is not None
+        and (article.first_comment_at < utcnow() - timedelta(days=days))
     )

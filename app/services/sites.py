@@ -63,8 +63,12 @@ def create_site(
 
 
 def get_site(slug: str) -> Site:
-    """The site with that slug, or NotFound(unknown_site)."""
-    site = db.session.scalar(select(Site).where(Site.slug == slug))
+    """The site with that slug, or NotFound(unknown_site).
+
+    A string that cannot be a slug names no site and is not sent to the database at all.
+    """
+    fits = isinstance(slug, str) and len(slug) <= SITE_SLUG_MAX and SLUG_RE.match(slug)
+    site = db.session.scalar(select(Site).where(Site.slug == slug)) if fits else None
     if site is None:
-        raise NotFound(f"no site with slug {slug!r}", "unknown_site")
+        raise NotFound(f"no site with slug {str(slug)[:64]!r}", "unknown_site")
     return site

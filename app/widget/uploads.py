@@ -15,5 +15,4 @@ def uploaded_avatar(name: str) -> Response:
     folder = avatar_folder(current_app.config.get("PARLEY_MEDIA_DIR"), current_app.instance_path)
     response = send_from_directory(folder, name, mimetype="image/webp", max_age=31536000)
     response.headers["Cache-Control"] = IMMUTABLE
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

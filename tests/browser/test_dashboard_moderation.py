@@ -30,14 +30,22 @@ def moderator_for(live, site: str) -> str:
     return email
 
 
-def seed(live, site: str, body: str, article: str = "story", name: str = "Gina Guest", **kw):
+def seed(
+    live,
+    site: str,
+    body: str,
+    article: str = "story",
+    name: str = "Gina Guest",
+    guest_key: str | None = None,
+    **kw,
+):
     """A comment posted through the real service (as a guest), as if from the widget."""
     with live.app.app_context():
         comment = post_comment(
             site_slug=site,
             article_key=article,
             body=body,
-            viewer=Viewer(guest_key=uuid.uuid4().hex * 2, ip="203.0.113.20"),
+            viewer=Viewer(guest_key=guest_key or uuid.uuid4().hex * 2, ip="203.0.113.20"),
             author_name=name,
             article_title=kw.pop("title", "Air-defence drills: what residents should know"),
             **kw,
@@ -195,6 +203,7 @@ def test_pending_queue_screenshot(page, widget, tmp_path):
         site,
         "The drill schedule was in the **council newsletter**; sirens sound for 3 minutes.",
         name="Dana K.",
+        guest_key="s" * 64,
     )
     seed(widget.live, site, "Where is the nearest shelter in the old town?", name="Ivo")
     seed(
@@ -204,6 +213,7 @@ def test_pending_queue_screenshot(page, widget, tmp_path):
         name="Ruth",
     )
     with widget.live.app.app_context():
+        # Held comments are seen (and so reported) by their author only.
         report_comment(first, "off_topic", "not about the article", Viewer(guest_key="s" * 64))
     page.set_viewport_size({"width": 1100, "height": 900})
     sign_in(page, widget.live, moderator_for(widget.live, site))

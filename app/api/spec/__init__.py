@@ -30,10 +30,13 @@ checks that the errors the core's endpoints really return are listed on their op
 
 from __future__ import annotations
 
+import copy
 import importlib
 from functools import cache
 from types import ModuleType
 from typing import Any
+
+from app.api.spec.common import add_common_errors
 
 PARTS = ("core", "widget", "moderation", "account")
 REQUIRED_PARTS = frozenset({"core"})
@@ -131,6 +134,8 @@ def merge_parts(modules: list[Any]) -> dict[str, Any]:
         tags.extend(tag for tag in getattr(module, "TAGS", []) if tag["name"] not in known)
     for module in modules:  # after every part's schemas are known
         _extend_schemas(schemas, getattr(module, "EXTENDS", {}), module.__name__)
+    paths = copy.deepcopy(paths)  # the parts' dicts stay untouched
+    add_common_errors(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Parley API", "version": "1", "description": DESCRIPTION},

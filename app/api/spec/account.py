@@ -47,6 +47,7 @@ PATHS = {
                     "csrf_failed",
                     (413, "image_too_large", "the image is over 2 MB"),
                     (415, "unsupported_media_type", "the body is not multipart/form-data"),
+                    "rate_limited",
                 ),
             },
         }

@@ -8,7 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.models import ARTICLE_KEY_MAX, RECORD_ID_MAX, SITE_SLUG_MAX
+from app.services.sites import SLUG_RE
+
 Schema = dict[str, Any]
+
+# Input constraints the server enforces, stated once for every operation that takes them.
+SITE_SLUG: Schema = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": SITE_SLUG_MAX,
+    "pattern": SLUG_RE.pattern,
+    "description": "The site's slug.",
+}
+ARTICLE_KEY: Schema = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": ARTICLE_KEY_MAX,
+    "pattern": "\\S",
+    "description": "The article's key (a CMS id or canonical URL), trimmed.",
+}
+RECORD_ID: Schema = {"type": "integer", "minimum": 1, "maximum": RECORD_ID_MAX}
 
 # Codes more than one part returns, with what each means. A part with a code of its own
 # passes it to ``errors`` as a (status, code, meaning) tuple instead of adding it here.
@@ -28,7 +48,18 @@ ERRORS: dict[str, tuple[int, str]] = {
     "forbidden": (403, "the caller may not do this"),
     "unknown_site": (404, "no site has this slug"),
     "not_found": (404, "nothing exists at this address"),
+    "unknown_article": (
+        404,
+        "the article does not exist yet, and this request may not create it: articles are "
+        "created by requests from the site's registered origins (the widget's included) or by "
+        "an authenticated client",
+    ),
+    "invalid_character": (
+        400,
+        "a query parameter or form field contains a NUL character (U+0000), never valid text",
+    ),
     "payload_too_large": (413, "the request body is over the size cap (64 KiB by default)"),
+    "uri_too_long": (414, "the URL is over 32,768 characters (query parameters included)"),
     "unsupported_media_type": (415, "the body is not sent as `Content-Type: application/json`"),
     "rate_limited": (429, "too many requests; retry after the number of seconds in `Retry-After`"),
 }
@@ -89,7 +120,7 @@ def path_id(name: str = "id", description: str = "The comment's id.") -> Schema:
         "in": "path",
         "required": True,
         "description": description,
-        "schema": {"type": "integer", "minimum": 1},
+        "schema": RECORD_ID,
     }
 
 
@@ -169,3 +200,36 @@ def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
             }
         responses[str(status)] = response
     return responses
+
+
+# What any operation can answer, whatever its own list says: the request layer refuses a NUL
+# in any query parameter and any over-long URL (app.request_input); a record id in a path that
+# cannot exist, or is not a number at all, is the router's 404 (app.routing).
+EVERY_OPERATION = ("invalid_character", "uri_too_long")
+WITH_PATH_PARAMETERS = ("not_found",)
+
+
+def add_errors(operation: Schema, codes: tuple[str, ...]) -> None:
+    """Merge ``codes`` into the operation's error responses (in place), keeping its own."""
+    responses = operation.setdefault("responses", {})
+    for status, response in errors(*codes).items():
+        if status not in responses:
+            responses[status] = response
+            continue
+        own = responses[status]
+        enum = own["content"]["application/json"]["schema"]["properties"]["error"]["properties"]
+        listed = enum["code"]["enum"]
+        for code in codes:
+            meaning = ERRORS[code]
+            if meaning[0] == int(status) and code not in listed:
+                listed.append(code)
+                own["description"] += f"\n- `{code}`: {meaning[1]}"
+
+
+def add_common_errors(paths: dict[str, Any]) -> None:
+    """Give every operation the errors every request can meet (see EVERY_OPERATION)."""
+    for path, item in paths.items():
+        for operation in item.values():
+            add_errors(operation, EVERY_OPERATION)
+            if "_id}" in path:
+                add_errors(operation, WITH_PATH_PARAMETERS)

@@ -7,9 +7,11 @@ The wording follows ``docs/api.md``; the error lists follow ``app/api`` and ``ap
 from __future__ import annotations
 
 from app.api.spec.common import (
+    ARTICLE_KEY,
     CONFIRM_PROPERTY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
+    SITE_SLUG,
     TOXICITY_ERRORS,
     errors,
     json_body,
@@ -161,13 +163,8 @@ SCHEMAS = {
         "type": "object",
         "required": ["site", "article", "body"],
         "properties": {
-            "site": {"type": "string", "description": "The site's slug."},
-            "article": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 512,
-                "description": "The article's key (a CMS id or canonical URL), trimmed.",
-            },
+            "site": SITE_SLUG,
+            "article": ARTICLE_KEY,
             "body": {
                 "type": "string",
                 "minLength": 1,
@@ -251,11 +248,11 @@ PATHS = {
             ),
             "security": OPTIONAL_AUTH,
             "parameters": [
-                query("site", "The site's slug.", {"type": "string"}, required=True),
+                query("site", "The site's slug.", SITE_SLUG, required=True),
                 query(
                     "article",
                     "The article's key.",
-                    {"type": "string", "minLength": 1, "maxLength": 512},
+                    ARTICLE_KEY,
                     required=True,
                 ),
                 query(
@@ -378,6 +375,7 @@ PATHS = {
                     (403, "guests_not_allowed", "the site accepts comments only from accounts"),
                     (403, "banned", "the account, browser or IP address is banned from the site"),
                     "unknown_site",
+                    "unknown_article",
                     "payload_too_large",
                     "unsupported_media_type",
                     "rate_limited",
@@ -397,12 +395,12 @@ PATHS = {
             ),
             "security": [{}],
             "parameters": [
-                query("site", "The site's slug.", {"type": "string"}, required=True),
+                query("site", "The site's slug.", SITE_SLUG, required=True),
                 {
                     **query(
                         "article",
                         "An article key; repeat the parameter for each article (1 to 100).",
-                        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                        {"type": "array", "items": ARTICLE_KEY, "minItems": 1, "maxItems": 100},
                         required=True,
                     ),
                     "style": "form",

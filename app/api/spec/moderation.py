@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.spec.common import (
+    ARTICLE_KEY,
     CSRF_HEADER,
+    RECORD_ID,
     REQUIRED_AUTH,
+    SITE_SLUG,
     Schema,
     errors,
     json_body,
@@ -41,13 +44,14 @@ AUTH_ERRORS = ("invalid_token", UNAUTHORIZED, "forbidden")
 BODY_ERRORS = ("invalid_json", "payload_too_large", "unsupported_media_type", "csrf_failed")
 UNKNOWN_COMMENT = (404, "unknown_comment", "no comment has this id")
 UNKNOWN_USER = (404, "unknown_user", "no account has this id")
+OWN_ACCOUNT = (400, "invalid_author", "the account is the caller's own")
 INVALID_CURSOR = (400, "invalid_cursor", "`cursor` was not made by this endpoint")
 INVALID_LIMIT = (400, "invalid_limit", "`limit` is not a whole number from 1 to 100")
 INVALID_REASON = (400, "invalid_reason", "`reason` is not text of at most 500 characters")
 SITE_PARAM = query(
     "site",
     "A site's slug; without it, every site the caller moderates.",
-    {"type": "string"},
+    {**SITE_SLUG, "minLength": 0, "pattern": f"^$|{SITE_SLUG['pattern']}"},
 )
 CURSOR_PARAM = query("cursor", "`next_cursor` of the previous page, unchanged.", {"type": "string"})
 LIMIT_PARAM = query(
@@ -546,7 +550,7 @@ PATHS: dict[str, Any] = {
                     "properties": {
                         "ids": {
                             "type": "array",
-                            "items": {"type": "integer"},
+                            "items": RECORD_ID,
                             "minItems": 1,
                             "maxItems": 200,
                         },
@@ -564,7 +568,7 @@ PATHS: dict[str, Any] = {
             "The author of a comment",
             "History, trust and active bans of the comment's author (an account or a guest).",
             json_response("The author.", ref("AuthorStatus")),
-            (UNKNOWN_COMMENT,),
+            (UNKNOWN_COMMENT, OWN_ACCOUNT),
             [path_id("comment_id")],
         ),
         "post": operation(
@@ -584,7 +588,7 @@ PATHS: dict[str, Any] = {
             "An account as moderators see it",
             "History, trust and active bans of an account.",
             json_response("The account.", ref("AuthorStatus")),
-            (UNKNOWN_USER, "unknown_site"),
+            (UNKNOWN_USER, "unknown_site", OWN_ACCOUNT),
             [path_id("user_id", "The account's id."), SITE_PARAM],
         ),
         "post": operation(
@@ -643,8 +647,8 @@ PATHS: dict[str, Any] = {
             ),
             [
                 SITE_PARAM,
-                query("comment", "Entries about this comment.", {"type": "integer"}),
-                query("user", "Entries by or about this account.", {"type": "integer"}),
+                query("comment", "Entries about this comment.", RECORD_ID),
+                query("user", "Entries by or about this account.", RECORD_ID),
                 query("action", "One action, e.g. `reject` or `rule_hold`.", {"type": "string"}),
                 CURSOR_PARAM,
                 LIMIT_PARAM,
@@ -675,7 +679,7 @@ PATHS: dict[str, Any] = {
                 INVALID_LIMIT,
             ),
             [
-                query("site", "The site's slug.", {"type": "string"}, required=True),
+                query("site", "The site's slug.", SITE_SLUG, required=True),
                 CURSOR_PARAM,
                 LIMIT_PARAM,
             ],
@@ -701,8 +705,8 @@ PATHS: dict[str, Any] = {
                     "type": "object",
                     "required": ["site", "article"],
                     "properties": {
-                        "site": {"type": "string"},
-                        "article": {"type": "string", "maxLength": 512},
+                        "site": SITE_SLUG,
+                        "article": ARTICLE_KEY,
                         "closed": {"type": "boolean"},
                         "premod": {"type": ["boolean", "null"]},
                     },

@@ -8,9 +8,11 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 from __future__ import annotations
 
 from app.api.spec.common import (
+    ARTICLE_KEY,
     CONFIRM_PROPERTY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
+    SITE_SLUG,
     TOXICITY_ERRORS,
     errors,
     json_body,
@@ -164,8 +166,8 @@ PATHS = {
                     "type": "object",
                     "required": ["site", "article", "kind"],
                     "properties": {
-                        "site": {"type": "string", "description": "The site's slug."},
-                        "article": {"type": "string", "minLength": 1, "maxLength": 512},
+                        "site": SITE_SLUG,
+                        "article": ARTICLE_KEY,
                         "kind": {"enum": list(REACTION_KINDS)},
                     },
                 },
@@ -189,6 +191,7 @@ PATHS = {
                     "csrf_failed",
                     UNIDENTIFIED,
                     "unknown_site",
+                    "unknown_article",
                     "rate_limited",
                 ),
             },

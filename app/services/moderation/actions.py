@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Article, Comment, CommentStatus, User
+from app.models import RECORD_ID_MAX, Article, Comment, CommentStatus, User, is_record_id
 from app.sanitize import normalize_text
 from app.services import audit
 from app.services.comments import change_status, get_comment
@@ -116,8 +116,10 @@ def clean_ids(comment_ids: Any) -> list[int]:
         raise ValidationError("give a non-empty list of comment ids", "invalid_ids")
     if len(comment_ids) > BULK_MAX:
         raise ValidationError(f"at most {BULK_MAX} comments per bulk action", "invalid_ids")
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in comment_ids):
-        raise ValidationError("comment ids must be integers", "invalid_ids")
+    if not all(is_record_id(i) for i in comment_ids):
+        raise ValidationError(
+            f"comment ids must be whole numbers from 1 to {RECORD_ID_MAX}", "invalid_ids"
+        )
     return list(dict.fromkeys(comment_ids))
 
 

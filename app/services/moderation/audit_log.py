@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from app.models import AuditEntry, Site, User
+from app.models import RECORD_ID_MAX, AuditEntry, Site, User, is_record_id
 from app.services.errors import ValidationError
 from app.services.paging import newest_first_by_id
 from app.services.permissions import site_scope
@@ -55,6 +55,11 @@ def audit_log(
     Raises Forbidden, NotFound(unknown_site), ValidationError(invalid_cursor/limit/action).
     """
     site_ids = site_scope(moderator, site_slug)
+    for name, value in (("comment", comment_id), ("user", user_id)):
+        if value is not None and not is_record_id(value):
+            raise ValidationError(
+                f"{name} must be an id from 1 to {RECORD_ID_MAX}", f"invalid_{name}"
+            )
     actor = aliased(User, name="actor")
     target = aliased(User, name="target")
     query = (

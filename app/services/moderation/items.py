@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -24,6 +24,7 @@ from app.services.avatars import avatar_path
 from app.services.paging import KeyType, keyset_page
 from app.services.permissions import BADGES, OfferedAction, offered_actions
 from app.services.shapes import shape
+from app.services.trust import trusted_on
 
 PAGE_MAX = 100
 EXCERPT_CHARS = 200
@@ -122,7 +123,7 @@ _ITEM_COLUMNS = (
     User.name.label("user_name"),
     User.role.label("user_role"),
     User.avatar_path.label("user_avatar"),
-    User.trusted.label("user_trusted"),
+    or_(User.trusted, trusted_on(Comment.user_id, Site.id)).label("user_trusted"),
     User.created_at.label("user_created_at"),
     _Parent.body_html.label("parent_html"),
     _Parent.guest_name.label("parent_guest_name"),

@@ -50,11 +50,24 @@ def _clean_when(value: Any, name: str, end: bool) -> datetime | None:
                 f"{name} must be a date like 2026-11-25", f"invalid_{name}"
             ) from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    elif isinstance(value, date):
         moment = datetime.combine(value, time.min, tzinfo=UTC)
-        return moment + timedelta(days=1) if end else moment
-    raise ValidationError(f"{name} must be a date like 2026-11-25", f"invalid_{name}")
+        if end:
+            return utc_or_edge(moment, timedelta(days=1))
+    else:
+        raise ValidationError(f"{name} must be a date like 2026-11-25", f"invalid_{name}")
+    return utc_or_edge(moment)
+
+
+def utc_or_edge(moment: datetime, plus: timedelta = timedelta(0)) -> datetime:
+    """``moment + plus`` in UTC, or the calendar's first or last instant where that falls off it
+    (9999-12-31's end, 0001-01-01T00:00+01:00): a bound past every stored time means none."""
+    try:
+        return (moment + plus).astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if moment.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def search_comments(
