@@ -16,7 +16,13 @@ from app.models import (
     CommentStatus,
     utcnow,
 )
-from app.sanitize import normalize_text, render_markdown
+from app.sanitize import (
+    normalize_body,
+    normalize_name,
+    normalize_text,
+    render_markdown,
+    renders_as_nothing,
+)
 from app.services import audit
 from app.services.articles import clean_article_key, get_or_create_article
 from app.services.bans import check_not_banned
@@ -34,8 +40,8 @@ URL_MAX = 2048
 def clean_body(body: Any) -> str:
     if not isinstance(body, str):
         raise ValidationError("body must be a string of Markdown", "invalid_body")
-    body = normalize_text(body).strip()
-    if not body:
+    body = normalize_body(body).strip()
+    if renders_as_nothing(body):
         raise ValidationError("body must not be empty", "invalid_body")
     if len(body) > BODY_MAX:
         raise ValidationError(
@@ -49,9 +55,13 @@ def clean_author_name(name: Any) -> str:
         raise ValidationError("author_name is required to comment as a guest", "invalid_author")
     if not isinstance(name, str):
         raise ValidationError("author_name must be a string", "invalid_author")
-    name = normalize_text(name).strip()
-    if not name:
-        raise ValidationError("author_name is required to comment as a guest", "invalid_author")
+    name = normalize_name(name).strip()
+    if renders_as_nothing(name):
+        raise ValidationError(
+            "author_name must have a visible character: spaces and invisible characters alone "
+            "do not name anyone",
+            "invalid_author",
+        )
     if len(name) > AUTHOR_NAME_MAX:
         raise ValidationError(
             f"author_name must be at most {AUTHOR_NAME_MAX} characters", "invalid_author"

@@ -30,6 +30,8 @@
     if (content) node.textContent = content;
     return node;
   };
+  // A name inside a sentence, isolated (FSI ... PDI) so right-to-left names keep their place.
+  const isolated = (name) => "\u2068" + name + "\u2069";
   // Parts of one comment, not of its replies.
   const part = (li, sel) => $(":scope > .cm " + sel, li);
 
@@ -84,7 +86,7 @@
     if (c.author.badge) badge.textContent = S["badge_" + c.author.badge] || c.author.badge;
     else badge.remove();
     if (!c.featured) part(li, ".ft").remove();
-    if (parentName) part(li, ".irt").textContent = text("in_reply_to", { name: parentName });
+    if (parentName) part(li, ".irt").textContent = text("in_reply_to", { name: isolated(parentName) });
     else part(li, ".irt").remove();
     if (!c.edited_at) part(li, ".ed").remove();
     const time = part(li, "time");
