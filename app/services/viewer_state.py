@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Comment, Reaction, ReactionKind, Vote
+from app.services.comment_rows import CommentNode
 from app.services.identity import Viewer
-from app.services.threads import CommentNode
 
 
 @dataclass(slots=True)

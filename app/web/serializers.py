@@ -9,9 +9,10 @@ import orjson
 from flask import Response, current_app, request
 
 from app.services.avatars import avatar_path
+from app.services.comment_rows import BADGES, CommentNode
 from app.services.editing import editable_until
 from app.services.identity import Viewer
-from app.services.threads import BADGES, ArticleInfo, CommentNode, ThreadPage
+from app.services.threads import ArticleInfo, ThreadPage
 from app.services.viewer_state import ViewerState
 
 
