@@ -55,6 +55,7 @@ from app.services.paging import (
     split_page,
 )
 from app.services.reactions import reaction_counts
+from app.services.reply_pages import attach_capped_replies, clean_cap
 from app.services.site_settings import comments_closed
 
 SORTS = ("oldest", "newest", "top")
@@ -151,16 +152,21 @@ def load_thread(
     sort: str = "oldest",
     limit: int = 50,
     cursor: str | None = None,
+    replies: int | None = None,
 ) -> ThreadPage:
-    """One page of a thread, as the viewer may see it.
+    """One page of a thread, as the viewer may see it; with ``replies``, at most that many
+    replies under each top-level comment (``reply_pages``), else all of them.
 
-    Raises NotFound(unknown_site), ValidationError(invalid_sort/invalid_limit/invalid_cursor).
+    Raises NotFound(unknown_site),
+    ValidationError(invalid_sort/invalid_limit/invalid_cursor/invalid_replies).
     An article never commented on gives an empty page (and is not created).
     """
     if sort not in SORTS:
         raise ValidationError("sort must be one of oldest, newest, top", "invalid_sort")
     limit = clean_limit(limit, MAX_LIMIT)
     after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
+    if replies is not None:
+        clean_cap(replies)
 
     found = db.session.execute(
         _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
@@ -193,6 +199,9 @@ def load_thread(
         return ThreadPage(site, info, [], None)
 
     roots = [node_from_row(row, viewer_user, viewer_guest) for row in top_rows]
+    if replies is not None:
+        roots = attach_capped_replies(connection, roots, viewer, replies)
+        return ThreadPage(site, info, roots, next_cursor)
     by_id = {node.id: node for node in roots}
     replies = _replies_statement(connection.dialect.name)
     reply_rows = connection.execute(replies, {**params, "roots": list(by_id)}).all()

@@ -15,6 +15,7 @@ from app.api.spec.common import (
     query,
     ref,
 )
+from app.api.spec.replies import INVALID_REPLIES, REPLIES_PARAMETER
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 REACTION_KINDS = ("like", "love", "haha", "wow", "sad", "angry")
@@ -269,6 +270,7 @@ PATHS = {
                     "`next_cursor` of the previous page, unchanged.",
                     {"type": "string"},
                 ),
+                REPLIES_PARAMETER,
             ],
             "responses": {
                 "200": json_response(
@@ -297,6 +299,7 @@ PATHS = {
                         "invalid_cursor",
                         "`cursor` was not made by this API for this `sort`",
                     ),
+                    INVALID_REPLIES,
                     "invalid_token",
                     "unknown_site",
                 ),
