@@ -95,6 +95,8 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "MAX_CONTENT_LENGTH": env_int("PARLEY_MAX_CONTENT_LENGTH", 64 * 1024),
         "PARLEY_MAX_DEPTH": env_int("PARLEY_MAX_DEPTH", 8),
         "PARLEY_PAGE_SIZE": env_int("PARLEY_PAGE_SIZE", 50),
+        # Replies the widget shows under each top-level comment before "Show N more replies".
+        "PARLEY_REPLY_PREVIEW": env_int("PARLEY_REPLY_PREVIEW", 10),
         "PARLEY_DEMO": env_flag("PARLEY_DEMO", False),
         "PARLEY_PUBLIC_URL": os.environ.get("PARLEY_PUBLIC_URL") or None,
         # Uploaded avatars go to PARLEY_MEDIA_DIR/avatars (default: instance/avatars).
