@@ -21,6 +21,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     exists,
     or_,
     select,
@@ -28,6 +29,7 @@ from sqlalchemy import (
 
 from app.extensions import db
 from app.models import (
+    REMOVED_STATUSES,
     Article,
     Site,
 )
@@ -86,9 +88,13 @@ _SORT_KEYS = {"oldest": KeyType.TIME, "newest": KeyType.TIME, "top": KeyType.NUM
 
 
 def _sort_columns(sort: str) -> tuple[tuple[Any, Any], bool]:
-    """The keyset columns of a sort (its key, then the id) and whether they run descending."""
-    key = COMMENTS.c.score if sort == "top" else COMMENTS.c.created_at
-    return (key, COMMENTS.c.id), sort != "oldest"
+    """The keyset columns of a sort (its key, then the id) and whether they run descending.
+
+    Under "top" a placeholder counts as score 0, as it is shown: its old score is not a reader's.
+    """
+    c = COMMENTS.c
+    key = case((c.status.in_(REMOVED), 0), else_=c.score) if sort == "top" else c.created_at
+    return (key, c.id), sort != "oldest"
 
 
 @cache
@@ -142,7 +148,9 @@ def _site_and_article_statement() -> Select[Any]:
 
 
 def _cursor_for(sort: str, row: Any) -> str:
-    return encode_cursor(sort, row.score if sort == "top" else row.created_at, row.id)
+    if sort == "top":
+        return encode_cursor(sort, 0 if row.status in REMOVED_STATUSES else row.score, row.id)
+    return encode_cursor(sort, row.created_at, row.id)
 
 
 def load_thread(

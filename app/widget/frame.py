@@ -199,6 +199,7 @@ def template_context(
         "t": t,
         "viewer": viewer_json(viewer, state, public_base_url()),
         "votes": state.votes,
+        "reported": state.reported,
         "until": until,
         "permalink": lambda comment_id: f"{base}#parley-comment-{comment_id}",
         "max_indent": MAX_INDENT,
