@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Serve the demo: SQLite, migrations, demo site and moderator, on 127.0.0.1:$(PORT).
+## Serve the demo: SQLite, migrations, demo site and moderator, on 127.0.0.1:$(PORT), with
+## gunicorn. Ctrl-C (or SIGTERM to the server) stops it cleanly: see app/demo/serve.py.
 run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo setup --port $(PORT)
-	PARLEY_DEMO=on $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PARLEY_DEMO=on $(BIN)/python -m app.demo.serve --port $(PORT)
 
 ## Run the test suite (SQLite always; PostgreSQL/Redis when PARLEY_TEST_*_URL are set).
 test: $(STAMP)
