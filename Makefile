@@ -23,8 +23,16 @@ run: $(STAMP)
 	$(BIN)/flask demo setup --port $(PORT)
 	PARLEY_DEMO=on $(BIN)/python -m app.demo.serve --port $(PORT)
 
+## axe-core for the browser tests' accessibility checks, pinned by tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $(AXE)
+
 ## Run the test suite (SQLite always; PostgreSQL/Redis when PARLEY_TEST_*_URL are set).
-test: $(STAMP)
+## axe-core is installed when npm is there (without it the accessibility tests skip, or fail
+## under CI=true).
+test: $(STAMP) $(if $(shell command -v npm),$(AXE))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
