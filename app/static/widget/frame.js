@@ -115,7 +115,12 @@
       else list.append(li);
     } else if (+parentLi.dataset.level < C.maxIndent) {
       let replies = $(":scope > .cs", parentLi);
-      if (!replies) parentLi.append((replies = el("ol", "cs")));
+      if (!replies) {
+        replies = el("ol", "cs");
+        const more = $(":scope > .more-r", parentLi); // replies go above "Show N more replies"
+        if (more) more.before(replies);
+        else parentLi.append(replies);
+      }
       replies.append(li);
     } else {
       parentLi.after(li);
@@ -436,8 +441,6 @@
       const holder = d.createElement("template");
       holder.innerHTML = await api("GET", "/embed/thread/replies?" + q); // our own templates' output
       const page = holder.content.firstElementChild;
-      const top = button.closest("li.c");
-      if (!$(":scope > .cs", top)) button.before(el("ol", "cs"));
       localTimes(page);
       let first = null;
       for (const li of [...page.children]) {
