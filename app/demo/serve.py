@@ -25,11 +25,13 @@ def take_the_terminal() -> None:
     """Become the terminal's foreground process group, if standard input is a terminal."""
     if not os.isatty(sys.stdin.fileno()):
         return
-    os.setpgid(0, 0)
     # A background group changing the foreground group gets SIGTTOU: ignore it for the call.
     previous = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
     try:
+        os.setpgid(0, 0)
         os.tcsetpgrp(sys.stdin.fileno(), os.getpgrp())
+    except OSError:
+        pass  # a session leader, or a terminal that is not ours: serve as we are
     finally:
         signal.signal(signal.SIGTTOU, previous)
 
