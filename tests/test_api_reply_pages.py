@@ -7,6 +7,9 @@ number of replies.
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from app.extensions import db
@@ -202,6 +205,26 @@ def test_a_thousand_replies_cost_a_capped_reader_a_small_answer(app, client):
     assert capped.get_json()["comments"][0]["more_replies"] == 990
 
 
+def cursor_of(*values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+TAMPERED_CURSORS = [
+    cursor_of("replies", 1, "0001-01-01T00:00:00+01:00", 2),  # would not convert to UTC
+    cursor_of("replies", 1, "2026-01-01T00:00:00", 2),  # naive
+    cursor_of("replies", 10**30, "2026-01-01T00:00:00+00:00", 2),
+    cursor_of("replies", 1, "2026-01-01T00:00:00+00:00", 2**31),
+    cursor_of("replies", 1.5, "2026-01-01T00:00:00+00:00", 2),
+    cursor_of("replies", 1, 20260101, 2),
+    cursor_of("oldest", "2026-01-01T00:00:00+00:00", 2),
+    "W" * 201,
+    "WyJyZXBsaWVzIiwgMWU0MDAsICIyMDI2LTAxLTAxIiwgMl0",  # 1e400
+    "WwAw" * 3,
+    "é",
+    base64.urlsafe_b64encode(b"[" * 150).decode(),  # nested 150 deep, within the length cap
+]
+
+
 @pytest.mark.parametrize(
     ("path", "params", "code"),
     [
@@ -212,6 +235,10 @@ def test_a_thousand_replies_cost_a_capped_reader_a_small_answer(app, client):
         ("/api/v1/threads/replies", {"cursor": "garbage"}, "invalid_cursor"),
         ("/api/v1/threads/replies", {"cursor": "WyJyZXBsaWVzIl0"}, "invalid_cursor"),
         ("/api/v1/threads/replies", {"limit": 0, "cursor": "x"}, "invalid_cursor"),
+        *(
+            ("/api/v1/threads/replies", {"cursor": tampered}, "invalid_cursor")
+            for tampered in TAMPERED_CURSORS
+        ),
     ],
 )
 def test_bad_reply_parameters_are_400_with_a_code(client, tree, path, params, code):

@@ -17,7 +17,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -42,6 +42,7 @@ from app.services.identity import Viewer
 
 MAX_REPLIES = 500
 CURSOR_KIND = "replies"
+CURSOR_MAX = 200  # characters; ours are under 100
 _WIDTH = len(COMMENT_COLUMNS)
 
 
@@ -71,12 +72,16 @@ def encode_replies_cursor(root_id: int, created_at: datetime, reply_id: int) -> 
 def decode_replies_cursor(cursor: str) -> tuple[int, datetime, int]:
     """The (top-level comment, time, reply id) a replies cursor points after; 400 otherwise."""
     try:
+        if len(cursor) > CURSOR_MAX:
+            raise ValueError
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         kind, root_id, created_at, reply_id = json.loads(raw)
         if kind != CURSOR_KIND or not (type(root_id) is int and type(reply_id) is int):
             raise ValueError
+        if not (0 < root_id < 2**31 and 0 < reply_id < 2**31):  # PostgreSQL's integer
+            raise ValueError
         moment = datetime.fromisoformat(created_at)
-        if moment.utcoffset() is None or not (0 < root_id < 2**31 and 0 < reply_id < 2**31):
+        if moment.utcoffset() != timedelta(0):  # ours are UTC; others may not convert
             raise ValueError
         return root_id, moment, reply_id
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
