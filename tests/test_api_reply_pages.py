@@ -210,15 +210,16 @@ def cursor_of(*values) -> str:
 
 
 TAMPERED_CURSORS = [
-    cursor_of("replies", 1, "0001-01-01T00:00:00+01:00", 2),  # would not convert to UTC
-    cursor_of("replies", 1, "2026-01-01T00:00:00", 2),  # naive
-    cursor_of("replies", 10**30, "2026-01-01T00:00:00+00:00", 2),
-    cursor_of("replies", 1, "2026-01-01T00:00:00+00:00", 2**31),
-    cursor_of("replies", 1.5, "2026-01-01T00:00:00+00:00", 2),
-    cursor_of("replies", 1, 20260101, 2),
-    cursor_of("oldest", "2026-01-01T00:00:00+00:00", 2),
+    cursor_of("replies", "0001-01-01T00:00:00+01:00", 2),  # would not convert to UTC
+    cursor_of("replies", "2026-01-01T00:00:00", 2),  # naive
+    cursor_of("replies", "2026-01-01T00:00:00+00:00", 10**30),
+    cursor_of("replies", "2026-01-01T00:00:00+00:00", 2**31),
+    cursor_of("replies", "2026-01-01T00:00:00+00:00", 1.5),
+    cursor_of("replies", 20260101, 2),
+    cursor_of("replies", 1, "2026-01-01T00:00:00+00:00", 2),
+    cursor_of("oldest", "2026-01-01T00:00:00+00:00", 2),  # a thread cursor
     "W" * 201,
-    "WyJyZXBsaWVzIiwgMWU0MDAsICIyMDI2LTAxLTAxIiwgMl0",  # 1e400
+    "WyJyZXBsaWVzIiwgIjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCAxZTQwMF0",  # 1e400
     "WwAw" * 3,
     "é",
     base64.urlsafe_b64encode(b"[" * 150).decode(),  # nested 150 deep, within the length cap

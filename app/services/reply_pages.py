@@ -13,11 +13,8 @@ the last page, where the ones left with nothing under them are dropped.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -39,10 +36,17 @@ from app.services.comment_rows import (
 )
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer
+from app.services.paging import (
+    KeyType,
+    clean_limit,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    keyset_after,
+)
 
 MAX_REPLIES = 500
 CURSOR_KIND = "replies"
-CURSOR_MAX = 200  # characters; ours are under 100
 _WIDTH = len(COMMENT_COLUMNS)
 
 
@@ -58,37 +62,17 @@ class ReplyPage:
     next_cursor: str | None = None
 
 
-def clean_cap(value: int, name: str = "replies") -> int:
-    if not 1 <= value <= MAX_REPLIES:
-        raise ValidationError(f"{name} must be between 1 and {MAX_REPLIES}", f"invalid_{name}")
+def clean_cap(value: int) -> int:
+    """A replies cap from 1 to MAX_REPLIES; ValidationError(invalid_replies) otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REPLIES:
+        raise ValidationError(f"replies must be between 1 and {MAX_REPLIES}", "invalid_replies")
     return value
 
 
-def encode_replies_cursor(root_id: int, created_at: datetime, reply_id: int) -> str:
-    values = [CURSOR_KIND, root_id, created_at.isoformat(), reply_id]
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def decode_replies_cursor(cursor: str) -> tuple[int, datetime, int]:
-    """The (top-level comment, time, reply id) a replies cursor points after; 400 otherwise."""
-    try:
-        if len(cursor) > CURSOR_MAX:
-            raise ValueError
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        kind, root_id, created_at, reply_id = json.loads(raw)
-        if kind != CURSOR_KIND or not (type(root_id) is int and type(reply_id) is int):
-            raise ValueError
-        if not (0 < root_id < 2**31 and 0 < reply_id < 2**31):  # PostgreSQL's integer
-            raise ValueError
-        moment = datetime.fromisoformat(created_at)
-        if moment.utcoffset() != timedelta(0):  # ours are UTC; others may not convert
-            raise ValueError
-        return root_id, moment, reply_id
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
-        raise ValidationError(
-            "cursor is not a replies cursor: pass replies_cursor or next_cursor unchanged",
-            "invalid_cursor",
-        ) from None
+def replies_cursor(created_at: datetime, comment_id: int) -> str:
+    """The cursor for the replies after this comment (a reply, or the top-level comment itself),
+    under the same top-level comment: the database knows which, by the comment's root_id."""
+    return encode_cursor(CURSOR_KIND, created_at, comment_id)
 
 
 @cache
@@ -102,17 +86,19 @@ def _capped_statement(dialect: str, after_cursor: bool) -> Select[Any]:
     c = COMMENTS.c
     is_shown = case((shown_clause(c), 1), else_=0)
     oldest_first = (c.created_at.asc(), c.id.asc())
-    conditions = [
-        in_list(c.root_id, "roots", dialect),
-        c.parent_id.is_not(None),
-        or_(shown_clause(c), c.status.in_(REMOVED)),
-    ]
-    if after_cursor:  # the cursor's top-level comment must be of the article asked for
-        conditions.append(c.article_id == bindparam("article_id"))
-        after_time, after_id = bindparam("after_time"), bindparam("after_id")
-        conditions.append(
-            or_(c.created_at > after_time, and_(c.created_at == after_time, c.id > after_id))
-        )
+    conditions = [c.parent_id.is_not(None), or_(shown_clause(c), c.status.in_(REMOVED))]
+    if after_cursor:
+        # Under the top-level comment of the cursor's comment, of the article asked for.
+        after = (bindparam("after_time"), bindparam("after_id"))
+        anchor = COMMENTS.alias("anchor")
+        root = select(anchor.c.root_id).where(anchor.c.id == after[1]).scalar_subquery()
+        conditions += [
+            c.root_id == root,
+            c.article_id == bindparam("article_id"),
+            keyset_after((c.created_at, c.id), after, descending=False),
+        ]
+    else:
+        conditions.append(in_list(c.root_id, "roots", dialect))
     ranked = (
         select(
             *COMMENT_COLUMNS,
@@ -188,7 +174,7 @@ def attach_capped_replies(
         root.more_replies = tally.total - tally.attached
         if root.more_replies:
             after = tally.last or (root.created_at, root.id)
-            root.replies_cursor = encode_replies_cursor(root.id, *after)
+            root.replies_cursor = replies_cursor(*after)
         else:
             root.replies = prune_placeholders(root.replies)
         if root.status != CommentStatus.DELETED.value or root.replies or root.more_replies:
@@ -215,8 +201,11 @@ def load_replies(
     Raises NotFound(unknown_site), ValidationError(invalid_cursor/invalid_limit). A cursor of
     another article's comment answers no replies. Two queries whatever the number of replies.
     """
-    root_id, after_time, after_id = decode_replies_cursor(cursor)
-    clean_cap(limit, "limit")
+    position = decode_cursor(cursor, CURSOR_KIND, KeyType.TIME)
+    if position is None:
+        raise invalid_cursor()
+    after_time, after_id = position
+    limit = clean_limit(limit, MAX_REPLIES)
     found = db.session.execute(
         _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
     ).first()
@@ -231,7 +220,6 @@ def load_replies(
         _capped_statement(connection.dialect.name, True),
         {
             **params,
-            "roots": [root_id],
             "cap": limit,
             "article_id": article_id,
             "after_time": after_time,
@@ -239,10 +227,10 @@ def load_replies(
         },
     ).all()
     orphans, tallies = _attach(rows, {}, params)
-    tally = tallies.get(root_id, _Tally())
+    tally = next(iter(tallies.values()), _Tally())  # one top-level comment at most
     page = ReplyPage(site, article_id, [], more_replies=tally.total - tally.attached)
     if page.more_replies:
-        page.next_cursor = encode_replies_cursor(root_id, *(tally.last or (after_time, after_id)))
+        page.next_cursor = replies_cursor(*(tally.last or position))
         kept = [node for node, _depth in orphans]
     else:
         kept = prune_placeholders([node for node, _depth in orphans])
