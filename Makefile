@@ -16,14 +16,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Serve the demo: SQLite, migrations, demo site and moderator, on 127.0.0.1:$(PORT).
+## Serve the demo: SQLite, migrations, demo site and moderator, on 127.0.0.1:$(PORT), with
+## gunicorn. Ctrl-C (or SIGTERM to the server) stops it cleanly: see app/demo/serve.py.
 run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo setup --port $(PORT)
-	PARLEY_DEMO=on $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PARLEY_DEMO=on $(BIN)/python -m app.demo.serve --port $(PORT)
+
+## axe-core for the browser tests' accessibility checks, pinned by tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $(AXE)
 
 ## Run the test suite (SQLite always; PostgreSQL/Redis when PARLEY_TEST_*_URL are set).
-test: $(STAMP)
+## axe-core is installed when npm is there (without it the accessibility tests skip, or fail
+## under CI=true).
+test: $(STAMP) $(if $(shell command -v npm),$(AXE))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -64,9 +64,13 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
     ``secret_key`` given (a test's configuration): no key is read from or written to the
     instance folder.
     """
-    database_url = os.environ.get("PARLEY_DATABASE_URL") or (
-        f"sqlite:///{instance_path / 'parley.sqlite3'}"
-    )
+    database_url = os.environ.get("PARLEY_DATABASE_URL")
+    if not database_url:
+        if secret_key is None:
+            # The default SQLite file lives in instance/, which a fresh checkout does not have
+            # yet (when PARLEY_SECRET_KEY is set, nothing else creates it).
+            instance_path.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance_path / 'parley.sqlite3'}"
     redis_url = os.environ.get("PARLEY_REDIS_URL") or None
     rate_limits = os.environ.get("PARLEY_RATE_LIMITS", "on").strip().lower()
     if rate_limits not in {"on", "off"}:
@@ -97,6 +101,8 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "MAX_CONTENT_LENGTH": env_int("PARLEY_MAX_CONTENT_LENGTH", 64 * 1024),
         "PARLEY_MAX_DEPTH": env_int("PARLEY_MAX_DEPTH", 8),
         "PARLEY_PAGE_SIZE": env_int("PARLEY_PAGE_SIZE", 50),
+        # Replies the widget shows under each top-level comment before "Show N more replies".
+        "PARLEY_REPLY_PREVIEW": env_int("PARLEY_REPLY_PREVIEW", 10),
         "PARLEY_DEMO": env_flag("PARLEY_DEMO", False),
         # Toxicity scoring of new and edited comments (docs/moderation.md): off only to
         # measure its cost; the http scorer's timeout in milliseconds.

@@ -43,6 +43,15 @@ _markdown = (
 # Like bleach's linkify below (parse_email off): a bare address stays text, not a mailto link.
 _markdown.linkify.set({"fuzzy_email": False})
 
+
+def _as_written(url: str) -> str:
+    """Link text stays as typed: the default decodes %-escapes (``%%30%30`` would read ``%00``)
+    and punycode (``xn--80ak6aa92e.com`` would read as a look-alike of ``apple.com``)."""
+    return url
+
+
+_markdown.normalizeLinkText = _as_written
+
 _HREF = (None, "href")
 _REL = (None, "rel")
 _TARGET = (None, "target")
@@ -98,23 +107,78 @@ _cleaner_without_links = _make_cleaner()
 # Anything linkify could act on: an anchor, a scheme, "www.", an address, or a dotted name.
 _MAY_LINK = re.compile(r"<a[\s/>]|:|&#|www\.|@|\.[^\W\d_]{2,}", re.IGNORECASE)
 
-# C0/C1 controls except tab and newline, bidi marks, overrides and isolates, zero-width space
-# and word joiners. ZWJ/ZWNJ (U+200C/D) stay: emoji sequences and many scripts need them.
+_CONTROL_CHARS = "\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"  # tab, newline stay
+# C0/C1 controls, bidi marks, overrides and isolates, zero-width space and word joiners.
+# ZWJ/ZWNJ (U+200C/D) stay: emoji sequences and many scripts need them.
 _UNSAFE_CHARS = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    f"[{_CONTROL_CHARS}\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]")
+# Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt): characters a
+# renderer shows as nothing, among them U+034F, U+061C, the Hangul fillers, variation selectors
+# and tag characters.
+_DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+_JOINERS = "\u200c\u200d"
+# ZWNJ/ZWJ not between two non-ASCII characters (where Persian and Indic names and emoji need them).
+_STRAY_JOINER = re.compile("(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
+# Characters that are printed as blank space although they are letters or symbols.
+_BLANK_GLYPHS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+_NOTHING_ON_THEIR_OWN = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def _unify_newlines(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
 
 
 def normalize_text(text: str) -> str:
     """Normalize user text before storing: NFC, unify newlines, drop invisible control characters.
 
-    Applied to every free-text field (bodies, names, notes) so that two strings that look the same
-    compare the same, and so that bidi overrides cannot disguise a name.
+    Applied to free-text fields (notes, reasons, search terms) so that two strings that look the
+    same compare the same, and so that bidi overrides cannot disguise them.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    return _UNSAFE_CHARS.sub("", text)
+    return _UNSAFE_CHARS.sub("", _unify_newlines(text))
+
+
+def normalize_body(text: str) -> str:
+    """Normalize a comment body: NFC, unified newlines, no control characters, no leading BOM.
+
+    Everything else a writer typed stays: the zero-width space (word breaks in Thai, Khmer,
+    Burmese), left-to-right and right-to-left marks, soft hyphens, a byte-order mark inside the
+    text, even bidi overrides. Pages show every body isolated (``dir="auto"``), so nothing in it
+    reaches the layout around it.
+    """
+    return _CONTROLS.sub("", _unify_newlines(text)).removeprefix("\ufeff")
+
+
+def normalize_name(text: str) -> str:
+    """Normalize a display name: like ``normalize_text``, and without any invisible character.
+
+    Every default-ignorable and format character goes, except ZWNJ/ZWJ between two non-ASCII
+    characters, where Persian and Indic names and emoji sequences need them. A name is then
+    what it looks like, so names that look the same compare the same.
+    """
+    text = _CONTROLS.sub("", _unify_newlines(text))
+    text = "".join(char for char in text if char in _JOINERS or not _is_invisible(char))
+    return _STRAY_JOINER.sub("", text)
+
+
+def _is_invisible(char: str) -> bool:
+    return unicodedata.category(char) == "Cf" or _DEFAULT_IGNORABLE.match(char) is not None
+
+
+def renders_as_nothing(text: str) -> bool:
+    """Whether ``text`` shows no visible character: spaces, invisible or blank characters only."""
+    return all(
+        unicodedata.category(char) in _NOTHING_ON_THEIR_OWN
+        or char in _BLANK_GLYPHS
+        or _is_invisible(char)
+        for char in text
+    )
 
 
 def render_markdown(source: str) -> str:

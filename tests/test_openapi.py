@@ -222,6 +222,7 @@ def _error_cases(app, client, banned_token: str) -> list[tuple[str, str, Any]]:
         get_thread(site="news", article="a1", limit="0"),
         get_thread(site="news", article="a1", limit="many"),
         get_thread(site="news", article="a1", cursor="not-a-cursor"),
+        get_thread(site="news", article="a1", replies="0"),
         get_thread(site="news", article="a1", headers={"Authorization": "Basic abc"}),
         get_thread(site="news", article="a1", headers=bearer("pk_unknown")),
         get_counts("article=a1"),

@@ -3,8 +3,8 @@ from flask import current_app
 from app.api import bp
 from app.api.ratelimits import caller_is_staff, caller_rate_key, post_rate
 from app.extensions import limiter
+from app.services.comment_rows import node_for_author
 from app.services.comments import post_comment
-from app.services.threads import node_for_author
 from app.web.parsing import json_body, request_source
 from app.web.serializers import comment_json, public_base_url
 from app.web.viewer import current_viewer

@@ -3,8 +3,8 @@ from flask import current_app
 from app.api import bp
 from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
+from app.services.comment_rows import node_for_author
 from app.services.editing import delete_own_comment, edit_comment, own_comment_source
-from app.services.threads import node_for_author
 from app.web.parsing import json_body
 from app.web.serializers import comment_json, public_base_url
 from app.web.viewer import current_viewer

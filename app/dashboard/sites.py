@@ -14,6 +14,7 @@ from app.dashboard.pages import render_page
 from app.dashboard.queues import next_page_url
 from app.models import ARTICLE_KEY_MAX
 from app.services import articles
+from app.services.errors import ValidationError
 from app.services.permissions import may_change_settings
 from app.services.site_settings import (
     COLUMN_SETTINGS,
@@ -73,6 +74,13 @@ def update_article(site_slug: str) -> Response:
 @bp.get("/sites/<site_slug>/settings")
 def edit_settings(site_slug: str) -> str:
     """The site's settings: a form for admins, the same values read-only for its moderators."""
+    return _settings_page(site_slug)
+
+
+def _settings_page(
+    site_slug: str, typed: dict[str, Any] | None = None, error: ValidationError | None = None
+) -> str:
+    """The settings page: the stored values, or what was typed with the error beside its field."""
     user = staff_member()
     values = site_settings_for(user, site_slug)
     return render_page(
@@ -80,7 +88,8 @@ def edit_settings(site_slug: str) -> str:
         site_slug=site_slug,
         title="Settings",
         site=get_site(site_slug),
-        values=values,
+        values={**values, **(typed or {})},
+        error=error,
         settings={**COLUMN_SETTINGS, **SETTINGS},
         list_settings=LIST_SETTINGS,
         bool_settings=BOOL_SETTINGS,
@@ -106,7 +115,14 @@ def _settings_form() -> dict[str, Any]:
 
 
 @bp.post("/sites/<site_slug>/settings")
-def save_settings(site_slug: str) -> Response:
-    update_site_settings(staff_member(), site_slug, _settings_form())
+def save_settings(site_slug: str) -> Response | tuple[str, int]:
+    typed = _settings_form()
+    try:
+        update_site_settings(staff_member(), site_slug, typed)
+    except ValidationError as error:
+        if error.field is None:
+            raise
+        # Nothing was stored: the form comes back as typed, the message beside the field.
+        return _settings_page(site_slug, typed, error), 400
     flash("Settings saved.")
     return redirect(url_for("dashboard.edit_settings", site_slug=site_slug), 303)

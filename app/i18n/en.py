@@ -29,6 +29,7 @@ STRINGS = {
     "closed": "Comments are closed for this article.",
     "sign_in_to_comment": "Sign in to comment on this site.",
     "load_more": "Load more comments",
+    "more_replies": {"one": "Show {n} more reply", "other": "Show {n} more replies"},
     "loading": "Loading…",
     # The form
     "form_label": "Write a comment",

@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from app.extensions import db
 from app.models import User
 from app.services.errors import DomainError, ValidationError
+from app.services.image_modes import to_rgba
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4096
@@ -62,9 +63,13 @@ def _decode(data: bytes) -> Image.Image:
 
 def render_avatar(data: bytes) -> bytes:
     """The avatar to store for an uploaded file: square, 128 px, WebP. Raises invalid_image."""
-    image = _decode(data)
+    return encode_avatar(_decode(data))
+
+
+def encode_avatar(image: Image.Image) -> bytes:
+    """A decoded image, whatever its Pillow mode, as the 128 px square WebP avatar."""
     image = ImageOps.exif_transpose(image)
-    image = image.convert("RGBA")
+    image = to_rgba(image)
     image = ImageOps.fit(image, (OUTPUT_SIDE, OUTPUT_SIDE), Image.Resampling.LANCZOS)
     out = BytesIO()
     image.save(out, format="WEBP", quality=85, method=4)

@@ -18,7 +18,14 @@ from app.models import (
     is_record_id,
     utcnow,
 )
-from app.sanitize import normalize_text, render_markdown, sanitize_html
+from app.sanitize import (
+    normalize_body,
+    normalize_name,
+    normalize_text,
+    render_markdown,
+    renders_as_nothing,
+    sanitize_html,
+)
 from app.services import audit
 from app.services.article_source import RequestSource, article_for_post
 from app.services.articles import clean_article_key
@@ -38,8 +45,8 @@ URL_MAX = 2048
 def clean_body(body: Any) -> str:
     if not isinstance(body, str):
         raise ValidationError("body must be a string of Markdown", "invalid_body")
-    body = normalize_text(body).strip()
-    if not body:
+    body = normalize_body(body).strip()
+    if renders_as_nothing(body):
         raise ValidationError("body must not be empty", "invalid_body")
     if len(body) > BODY_MAX:
         raise ValidationError(
@@ -53,9 +60,13 @@ def clean_author_name(name: Any) -> str:
         raise ValidationError("author_name is required to comment as a guest", "invalid_author")
     if not isinstance(name, str):
         raise ValidationError("author_name must be a string", "invalid_author")
-    name = normalize_text(name).strip()
-    if not name:
-        raise ValidationError("author_name is required to comment as a guest", "invalid_author")
+    name = normalize_name(name).strip()
+    if renders_as_nothing(name):
+        raise ValidationError(
+            "author_name must have a visible character: spaces and invisible characters alone "
+            "do not name anyone",
+            "invalid_author",
+        )
     if len(name) > AUTHOR_NAME_MAX:
         raise ValidationError(
             f"author_name must be at most {AUTHOR_NAME_MAX} characters", "invalid_author"

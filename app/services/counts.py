@@ -14,8 +14,8 @@ from sqlalchemy import Select, and_, bindparam, select
 
 from app.extensions import db
 from app.models import Article, Site
+from app.services.comment_rows import in_list
 from app.services.errors import NotFound, ValidationError
-from app.services.threads import in_list
 
 MAX_KEYS = 100
 

@@ -9,11 +9,12 @@ class DomainError(Exception):
     status = 400
     code = "invalid_request"
 
-    def __init__(self, message: str, code: str | None = None):
+    def __init__(self, message: str, code: str | None = None, *, field: str | None = None):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        self.field = field  # the input it is about, where a form shows the message beside it
 
 
 class ValidationError(DomainError):

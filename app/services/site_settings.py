@@ -59,6 +59,7 @@ def _int_between(low: int, high: int, *, nullable: bool = False) -> Callable[[st
             raise ValidationError(
                 f"{name} must be a whole number from {low} to {high}{empty}",
                 "invalid_setting",
+                field=name,
             )
         return value
 
@@ -67,14 +68,16 @@ def _int_between(low: int, high: int, *, nullable: bool = False) -> Callable[[st
 
 def _boolean(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValidationError(f"{name} must be true or false", "invalid_setting")
+        raise ValidationError(f"{name} must be true or false", "invalid_setting", field=name)
     return value
 
 
 def _choice(*choices: str) -> Callable[[str, Any], str]:
     def clean(name: str, value: Any) -> str:
         if value not in choices:
-            raise ValidationError(f"{name} must be one of {', '.join(choices)}", "invalid_setting")
+            raise ValidationError(
+                f"{name} must be one of {', '.join(choices)}", "invalid_setting", field=name
+            )
         return value
 
     return clean
@@ -87,17 +90,22 @@ def _text_list(limit: int, item_max: int) -> Callable[[str, Any], list[str]]:
         if isinstance(value, str):
             value = value.split("\n")
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValidationError(f"{name} must be a list of strings", "invalid_setting")
+            raise ValidationError(
+                f"{name} must be a list of strings", "invalid_setting", field=name
+            )
         items = [" ".join(normalize_text(v).split()) for v in value]
         items = list(dict.fromkeys(v for v in items if v))
         if len(items) > limit:
-            raise ValidationError(f"{name} may hold at most {limit} entries", "invalid_setting")
+            raise ValidationError(
+                f"{name} may hold at most {limit} entries", "invalid_setting", field=name
+            )
         for item in items:
             if len(item) > item_max:
                 raise ValidationError(
                     f"each entry of {name} must be at most {item_max} characters "
                     f"({item[:20]!r}... is longer)",
                     "invalid_setting",
+                    field=name,
                 )
         return items
 

@@ -12,35 +12,39 @@ made per request or per row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Integer,
     Select,
     and_,
-    any_,
     bindparam,
+    case,
     exists,
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.extensions import db
 from app.models import (
     REMOVED_STATUSES,
     Article,
-    Comment,
-    CommentStatus,
     Site,
-    User,
 )
-from app.services.avatars import avatar_path
+from app.services.comment_rows import (
+    COMMENT_COLUMNS,
+    COMMENT_FROM,
+    COMMENTS,
+    REMOVED,
+    CommentNode,
+    in_list,
+    node_from_row,
+    prune_placeholders,
+    shown_clause,
+    viewer_params,
+)
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer
 from app.services.paging import (
@@ -52,32 +56,13 @@ from app.services.paging import (
     keyset_order,
     split_page,
 )
-from app.services.permissions import BADGES
 from app.services.reactions import reaction_counts
+from app.services.reply_pages import attach_capped_replies, clean_cap
 from app.services.reply_tree import attach_replies
 from app.services.site_settings import comments_closed
 
 SORTS = ("oldest", "newest", "top")
 MAX_LIMIT = 500
-PLACEHOLDER_NAME = "[deleted]"
-PLACEHOLDER_HTML = "<p>[deleted]</p>"
-
-
-@dataclass(slots=True)
-class CommentNode:
-    id: int
-    parent_id: int | None
-    author_name: str
-    avatar_path: str
-    badge: str | None
-    html: str
-    created_at: datetime
-    edited_at: datetime | None
-    status: str
-    score: int
-    featured: bool = False
-    own: bool = False
-    replies: list[CommentNode] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -99,79 +84,35 @@ class ThreadPage:
     next_cursor: str | None
 
 
-def _shown_clause(columns: Any) -> ColumnElement[bool]:
-    """SQL: the viewer may read this comment's text (approved, or their own pending).
-
-    The viewer arrives as the bound parameters ``viewer_user`` and ``viewer_guest``
-    (``_viewer_params``); a NULL parameter matches no row, as ``x = NULL`` is never true.
-    """
-    return or_(
-        columns.status == CommentStatus.APPROVED,
-        and_(
-            columns.status == CommentStatus.PENDING,
-            or_(
-                columns.user_id == bindparam("viewer_user"),
-                columns.guest_key == bindparam("viewer_guest"),
-            ),
-        ),
-    )
-
-
-def _viewer_params(viewer: Viewer) -> dict[str, Any]:
-    return {
-        "viewer_user": viewer.user.id if viewer.user is not None else None,
-        "viewer_guest": viewer.guest_key,
-    }
-
-
-_T = Comment.__table__
-_U = User.__table__
-# Row layout read by ``_node``; Core columns keep their types (UTC datetimes, status enum).
-_COLUMNS = (
-    _T.c.id,
-    _T.c.parent_id,
-    _T.c.user_id,
-    _T.c.guest_name,
-    _T.c.guest_key,
-    _T.c.body_html,
-    _T.c.status,
-    _T.c.score,
-    _T.c.featured,
-    _T.c.created_at,
-    _T.c.edited_at,
-    _U.c.name.label("user_name"),
-    _U.c.role.label("user_role"),
-    _U.c.avatar_path.label("user_avatar"),
-)
-_FROM = _T.outerjoin(_U, _U.c.id == _T.c.user_id)
-_REMOVED = sorted(REMOVED_STATUSES)
-
-
 # Each sort: its sort key's type in a cursor, and whether it runs newest (or highest) first.
 _SORT_KEYS = {"oldest": KeyType.TIME, "newest": KeyType.TIME, "top": KeyType.NUMBER}
 
 
 def _sort_columns(sort: str) -> tuple[tuple[Any, Any], bool]:
-    """The keyset columns of a sort (its key, then the id) and whether they run descending."""
-    key = _T.c.score if sort == "top" else _T.c.created_at
-    return (key, _T.c.id), sort != "oldest"
+    """The keyset columns of a sort (its key, then the id) and whether they run descending.
+
+    Under "top" a placeholder counts as score 0, as it is shown: its old score is not a reader's.
+    """
+    c = COMMENTS.c
+    key = case((c.status.in_(REMOVED), 0), else_=c.score) if sort == "top" else c.created_at
+    return (key, c.id), sort != "oldest"
 
 
 @cache
 def _top_statement(sort: str, paged: bool) -> Select[Any]:
     """Top-level comments shown to the viewer, or removed ones with a shown reply (placeholders)."""
-    below = _T.alias("below")
+    below = COMMENTS.alias("below")
     has_shown_reply = exists(
-        select(below.c.id).where(below.c.root_id == _T.c.id, _shown_clause(below.c))
+        select(below.c.id).where(below.c.root_id == COMMENTS.c.id, shown_clause(below.c))
     )
     columns, descending = _sort_columns(sort)
     statement = (
-        select(*_COLUMNS)
-        .select_from(_FROM)
+        select(*COMMENT_COLUMNS)
+        .select_from(COMMENT_FROM)
         .where(
-            _T.c.article_id == bindparam("article_id"),
-            _T.c.parent_id.is_(None),
-            or_(_shown_clause(_T.c), and_(_T.c.status.in_(_REMOVED), has_shown_reply)),
+            COMMENTS.c.article_id == bindparam("article_id"),
+            COMMENTS.c.parent_id.is_(None),
+            or_(shown_clause(COMMENTS.c), and_(COMMENTS.c.status.in_(REMOVED), has_shown_reply)),
         )
         .order_by(*keyset_order(columns, descending))
         .limit(bindparam("page_rows", type_=Integer))
@@ -182,29 +123,17 @@ def _top_statement(sort: str, paged: bool) -> Select[Any]:
     return statement.where(keyset_after(columns, after, descending))
 
 
-def in_list(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
-    """SQL ``column IN (the list bound as name)``, in the form cheapest for the dialect.
-
-    PostgreSQL takes the list as one array parameter (``= ANY(:name)``): the statement's text
-    is the same for any length, where an expanding IN is re-rendered with one cast parameter
-    per item on every execution (300 for a whole thread).
-    """
-    if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(column.type)))
-    return column.in_(bindparam(name, expanding=True))
-
-
 @cache
 def _replies_statement(dialect: str) -> Select[Any]:
     """Every reply under the given top-level comments that is shown, or removed (placeholder)."""
     return (
-        select(*_COLUMNS)
-        .select_from(_FROM)
+        select(*COMMENT_COLUMNS)
+        .select_from(COMMENT_FROM)
         .where(
-            in_list(_T.c.root_id, "roots", dialect),
-            or_(_shown_clause(_T.c), _T.c.status.in_(_REMOVED)),
+            in_list(COMMENTS.c.root_id, "roots", dialect),
+            or_(shown_clause(COMMENTS.c), COMMENTS.c.status.in_(REMOVED)),
         )
-        .order_by(_T.c.created_at.asc(), _T.c.id.asc())
+        .order_by(COMMENTS.c.created_at.asc(), COMMENTS.c.id.asc())
     )
 
 
@@ -220,118 +149,9 @@ def _site_and_article_statement() -> Select[Any]:
 
 
 def _cursor_for(sort: str, row: Any) -> str:
-    return encode_cursor(sort, row.score if sort == "top" else row.created_at, row.id)
-
-
-# Avatar paths are a pure function of a few author fields; most authors recur in a thread.
-_avatar = lru_cache(maxsize=16_384)(avatar_path)
-_DELETED = CommentStatus.DELETED.value
-
-
-def _node(values: Sequence[Any], viewer_user: int | None, viewer_guest: str | None) -> CommentNode:
-    """A node from a row laid out as ``_COLUMNS`` (as the viewer may see it)."""
-    (
-        comment_id,
-        parent_id,
-        user_id,
-        guest_name,
-        guest_key,
-        html,
-        status,
-        score,
-        featured,
-        created_at,
-        edited_at,
-        user_name,
-        user_role,
-        user_avatar,
-    ) = values
-    if status in REMOVED_STATUSES:
-        return CommentNode(
-            comment_id,
-            parent_id,
-            PLACEHOLDER_NAME,
-            _avatar(None, PLACEHOLDER_NAME),
-            None,
-            PLACEHOLDER_HTML,
-            created_at,
-            None,
-            _DELETED,
-            0,
-        )
-    own = (viewer_user is not None and user_id == viewer_user) or (
-        viewer_guest is not None and guest_key == viewer_guest
-    )
-    if user_id is not None:
-        name = user_name
-        avatar = _avatar(user_id, None, user_avatar)
-        badge = BADGES.get(user_role)
-    else:
-        name = guest_name or "Guest"
-        avatar = _avatar(None, name)
-        badge = None
-    return CommentNode(
-        comment_id,
-        parent_id,
-        name,
-        avatar,
-        badge,
-        html,
-        created_at,
-        edited_at,
-        status.value,
-        score,
-        featured,
-        own,
-    )
-
-
-def node_for_comment(
-    comment: Comment, viewer: Viewer, status: CommentStatus | None = None
-) -> CommentNode:
-    """A CommentNode for one loaded Comment, shown with ``status`` if given."""
-    user = comment.user
-    values = (
-        comment.id,
-        comment.parent_id,
-        comment.user_id,
-        comment.guest_name,
-        comment.guest_key,
-        comment.body_html,
-        status or comment.status,
-        comment.score,
-        comment.featured,
-        comment.created_at,
-        comment.edited_at,
-        user.name if user else None,
-        user.role if user else None,
-        user.avatar_path if user else None,
-    )
-    return _node(values, viewer.user.id if viewer.user else None, viewer.guest_key)
-
-
-def node_for_author(comment: Comment, viewer: Viewer) -> CommentNode:
-    """What the author is answered after posting or editing their comment.
-
-    A comment the rules rejected or marked spam reads as ``pending`` with no text, like a held
-    comment: the contract's answer is approved or pending, a spammer learns nothing from it,
-    and a removed comment's text never appears in a reader response. No thread shows it.
-    """
-    if comment.status not in (CommentStatus.REJECTED, CommentStatus.SPAM):
-        return node_for_comment(comment, viewer)
-    node = node_for_comment(comment, viewer, status=CommentStatus.PENDING)
-    node.html = ""
-    return node
-
-
-def _prune(nodes: list[CommentNode]) -> list[CommentNode]:
-    """Drop placeholders with no shown descendants, bottom-up, keeping the tree's shape."""
-    kept = []
-    for node in nodes:
-        node.replies = _prune(node.replies)
-        if node.status != CommentStatus.DELETED.value or node.replies:
-            kept.append(node)
-    return kept
+    if sort == "top":
+        return encode_cursor(sort, 0 if row.status in REMOVED_STATUSES else row.score, row.id)
+    return encode_cursor(sort, row.created_at, row.id)
 
 
 def load_thread(
@@ -341,16 +161,21 @@ def load_thread(
     sort: str = "oldest",
     limit: int = 50,
     cursor: str | None = None,
+    replies: int | None = None,
 ) -> ThreadPage:
-    """One page of a thread, as the viewer may see it.
+    """One page of a thread, as the viewer may see it; with ``replies``, at most that many
+    replies under each top-level comment (``reply_pages``), else all of them.
 
-    Raises NotFound(unknown_site), ValidationError(invalid_sort/invalid_limit/invalid_cursor).
+    Raises NotFound(unknown_site),
+    ValidationError(invalid_sort/invalid_limit/invalid_cursor/invalid_replies).
     An article never commented on gives an empty page (and is not created).
     """
     if sort not in SORTS:
         raise ValidationError("sort must be one of oldest, newest, top", "invalid_sort")
     limit = clean_limit(limit, MAX_LIMIT)
     after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
+    if replies is not None:
+        clean_cap(replies)
 
     found = db.session.execute(
         _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
@@ -371,7 +196,7 @@ def load_thread(
         id=article.id,
     )
 
-    params = _viewer_params(viewer)
+    params = viewer_params(viewer)
     viewer_user, viewer_guest = params["viewer_user"], params["viewer_guest"]
     top_params = {**params, "article_id": article.id, "page_rows": limit + 1}
     if after is not None:
@@ -382,9 +207,12 @@ def load_thread(
     if not top_rows:
         return ThreadPage(site, info, [], None)
 
-    roots = [_node(row, viewer_user, viewer_guest) for row in top_rows]
+    roots = [node_from_row(row, viewer_user, viewer_guest) for row in top_rows]
+    if replies is not None:
+        roots = attach_capped_replies(connection, roots, viewer, replies)
+        return ThreadPage(site, info, roots, next_cursor)
     by_id = {node.id: node for node in roots}
     replies = _replies_statement(connection.dialect.name)
     reply_rows = connection.execute(replies, {**params, "roots": list(by_id)}).all()
-    attach_replies(reply_rows, by_id, lambda row: _node(row, viewer_user, viewer_guest))
-    return ThreadPage(site, info, _prune(roots), next_cursor)
+    attach_replies(reply_rows, by_id, lambda row: node_from_row(row, viewer_user, viewer_guest))
+    return ThreadPage(site, info, prune_placeholders(roots), next_cursor)

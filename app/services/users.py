@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import AUTHOR_NAME_MAX, ApiToken, Role, Site, User
-from app.sanitize import normalize_text
+from app.sanitize import normalize_name, renders_as_nothing
 from app.services.errors import Conflict, NotFound, Unauthorized, ValidationError
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -37,8 +37,8 @@ def create_user(
 ) -> User:
     """Create an account. ``site_slugs`` limits a moderator to those sites (empty: all sites)."""
     email = normalize_email(email)
-    name = normalize_text(name).strip()
-    if not 1 <= len(name) <= AUTHOR_NAME_MAX:
+    name = normalize_name(name).strip()
+    if renders_as_nothing(name) or len(name) > AUTHOR_NAME_MAX:
         raise ValidationError(f"name must be 1 to {AUTHOR_NAME_MAX} characters", "invalid_name")
     if not password:
         raise ValidationError("password must not be empty", "invalid_password")

@@ -9,24 +9,26 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import SmallInteger, literal, select, union_all
 
 from app.extensions import db
-from app.models import Comment, Reaction, ReactionKind, Vote
+from app.models import Comment, Reaction, ReactionKind, Report, Vote
+from app.services.comment_rows import CommentNode
 from app.services.identity import Viewer
-from app.services.threads import CommentNode
 
 
 @dataclass(slots=True)
 class ViewerState:
     reaction: ReactionKind | None = None
     votes: dict[int, int] = field(default_factory=dict)  # comment id -> 1 or -1
+    reported: set[int] = field(default_factory=set)  # comments this reader has reported
 
 
 def load_viewer_state(
     article_id: int | None, comment_ids: Collection[int], viewer: Viewer
 ) -> ViewerState:
-    """The viewer's reaction to the article and votes on those comments (ids of any depth).
+    """The viewer's reaction to the article, votes on those comments (ids of any depth) and
+    which of them they reported.
 
     Empty for a viewer with no account, token or guest cookie: an IP address is no identity
     to report back (many readers may share it).
@@ -45,13 +47,25 @@ def load_viewer_state(
     if comment_ids:
         # Joined by article rather than an IN list of every comment id: the SQL stays the same
         # size for a 5- or a 5,000-comment thread.
+        # Votes and reports in one statement: a report is a row of kind "report".
         wanted = set(comment_ids)
-        rows = db.session.execute(
-            select(Vote.comment_id, Vote.value)
+        votes = (
+            select(Vote.comment_id, Vote.value, literal("vote").label("kind"))
             .join(Comment, Comment.id == Vote.comment_id)
             .where(Comment.article_id == article_id, Vote.voter == actor)
         )
-        state.votes = {cid: value for cid, value in rows if cid in wanted and value}
+        reports = (
+            select(Report.comment_id, literal(0, SmallInteger), literal("report"))
+            .join(Comment, Comment.id == Report.comment_id)
+            .where(Comment.article_id == article_id, Report.reporter == actor)
+        )
+        for cid, value, kind in db.session.execute(union_all(votes, reports)):
+            if cid not in wanted:
+                continue
+            if kind == "report":
+                state.reported.add(cid)
+            elif value:
+                state.votes[cid] = value
     return state
 
 

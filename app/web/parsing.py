@@ -31,9 +31,15 @@ def json_body() -> dict[str, Any]:
 
 
 def query_int(name: str, default: int) -> int:
+    value = optional_query_int(name)
+    return default if value is None else value
+
+
+def optional_query_int(name: str) -> int | None:
+    """A whole-number query parameter, or None when it is absent or empty."""
     raw = request.args.get(name)
     if raw is None or raw == "":
-        return default
+        return None
     try:
         return int(raw)
     except ValueError:

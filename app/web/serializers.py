@@ -9,9 +9,11 @@ import orjson
 from flask import Response, current_app, request
 
 from app.services.avatars import avatar_path
+from app.services.comment_rows import BADGES, CommentNode
 from app.services.editing import editable_until
 from app.services.identity import Viewer
-from app.services.threads import BADGES, ArticleInfo, CommentNode, ThreadPage
+from app.services.reply_pages import ReplyPage
+from app.services.threads import ArticleInfo, ThreadPage
 from app.services.viewer_state import ViewerState
 
 
@@ -90,13 +92,39 @@ def article_json(article: ArticleInfo) -> dict[str, Any]:
     }
 
 
+def capped_comment_json(node: CommentNode, base: str) -> dict[str, Any]:
+    """A top-level comment of a read with a replies cap: what it left out, and where it resumes."""
+    data = comment_json(node, base)
+    data["more_replies"] = node.more_replies
+    data["replies_cursor"] = node.replies_cursor
+    return data
+
+
 def thread_json(
-    page: ThreadPage, viewer: Viewer | None = None, state: ViewerState | None = None
+    page: ThreadPage,
+    viewer: Viewer | None = None,
+    state: ViewerState | None = None,
+    replies_capped: bool = False,
+) -> dict[str, Any]:
+    base = public_base_url()
+    top_level = capped_comment_json if replies_capped else comment_json
+    data = {
+        "article": article_json(page.article),
+        "comments": [top_level(node, base) for node in page.comments],
+        "next_cursor": page.next_cursor,
+    }
+    if viewer is not None:
+        data["viewer"] = viewer_json(viewer, state or ViewerState(), base)
+    return data
+
+
+def replies_json(
+    page: ReplyPage, viewer: Viewer | None = None, state: ViewerState | None = None
 ) -> dict[str, Any]:
     base = public_base_url()
     data = {
-        "article": article_json(page.article),
         "comments": [comment_json(node, base) for node in page.comments],
+        "more_replies": page.more_replies,
         "next_cursor": page.next_cursor,
     }
     if viewer is not None:

@@ -31,6 +31,7 @@ from app.services.comments import TITLE_MAX, URL_MAX
 from app.services.editing import editable_until
 from app.services.errors import ValidationError
 from app.services.identity import Viewer
+from app.services.reply_pages import ReplyPage
 from app.services.threads import SORTS, CommentNode, ThreadPage, load_thread
 from app.services.viewer_state import load_viewer_state, node_ids
 from app.sessions import ensure_guest_id
@@ -63,6 +64,7 @@ SCRIPT_STRINGS = (
     "deleted",
     "just_now",
     "in_reply_to",
+    "more_replies",
     "delete_confirm",
     "reported",
     "loading",
@@ -183,10 +185,13 @@ def frame_response(html: str, site: Site, nonce: str) -> Response:
     return response
 
 
-def template_context(options: FrameOptions, page: ThreadPage, viewer: Viewer) -> dict[str, Any]:
+def template_context(
+    options: FrameOptions, page: ThreadPage | ReplyPage, viewer: Viewer
+) -> dict[str, Any]:
     """What the frame's templates read: the page, the viewer's own state, strings and helpers."""
     t = catalogue(options.lang)
-    state = load_viewer_state(page.article.id, node_ids(page.comments), viewer)
+    article_id = page.article.id if isinstance(page, ThreadPage) else page.article_id
+    state = load_viewer_state(article_id, node_ids(page.comments), viewer)
     window = current_app.config["PARLEY_EDIT_WINDOW_SECONDS"]
     base = options.url or ""
 
@@ -201,6 +206,7 @@ def template_context(options: FrameOptions, page: ThreadPage, viewer: Viewer) ->
         "t": t,
         "viewer": viewer_json(viewer, state, public_base_url()),
         "votes": state.votes,
+        "reported": state.reported,
         "until": until,
         "permalink": lambda comment_id: f"{base}#parley-comment-{comment_id}",
         "max_indent": MAX_INDENT,
@@ -242,6 +248,7 @@ def load_page(options: FrameOptions, viewer: Viewer, cursor: str | None = None) 
         sort=options.sort,
         limit=current_app.config["PARLEY_PAGE_SIZE"],
         cursor=cursor,
+        replies=current_app.config["PARLEY_REPLY_PREVIEW"],
     )
 
 

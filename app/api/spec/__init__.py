@@ -7,6 +7,7 @@ adding endpoints never edit the same file:
 * ``widget``: the widget's endpoints (reactions, votes, reports, edit/delete own comment...).
 * ``moderation``: ``/api/v1/moderation/...``.
 * ``account``: the reader's own account (``/api/v1/me/...``).
+* ``replies``: the replies cap of a thread read, and the replies it left out.
 
 A part defines ``PATHS`` (``{"/api/v1/...": {"get": {operation}}}``, full paths as in the URL
 map) and may define:
@@ -38,7 +39,7 @@ from typing import Any
 
 from app.api.spec.common import add_common_errors
 
-PARTS = ("core", "widget", "moderation", "account")
+PARTS = ("core", "widget", "moderation", "account", "replies")
 REQUIRED_PARTS = frozenset({"core"})
 
 DESCRIPTION = """\

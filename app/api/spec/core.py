@@ -20,6 +20,7 @@ from app.api.spec.common import (
     ref,
     with_nudge_guidelines,
 )
+from app.api.spec.replies import INVALID_REPLIES, REPLIES_PARAMETER
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 REACTION_KINDS = ("like", "love", "haha", "wow", "sad", "angry")
@@ -270,6 +271,7 @@ PATHS = {
                     "`next_cursor` of the previous page, unchanged.",
                     {"type": "string"},
                 ),
+                REPLIES_PARAMETER,
             ],
             "responses": {
                 "200": json_response(
@@ -298,6 +300,7 @@ PATHS = {
                         "invalid_cursor",
                         "`cursor` was not made by this API for this `sort`",
                     ),
+                    INVALID_REPLIES,
                     "invalid_token",
                     "unknown_site",
                 ),

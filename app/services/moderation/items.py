@@ -10,7 +10,7 @@ pending comment costs what the first does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from app.sanitize import plain_text
 from app.services.avatars import avatar_path
 from app.services.paging import KeyType, keyset_page
 from app.services.permissions import BADGES, OfferedAction, offered_actions
+from app.services.report_notes import ReportNote, report_notes
 from app.services.shapes import shape
 from app.services.trust import trusted_on
 
@@ -85,6 +86,7 @@ class QueueItem:
     created_at: datetime
     edited_at: datetime | None
     toxicity: float | None = None  # 0 to 1; None when not scored (app.services.toxicity)
+    report_notes: list[ReportNote] = field(default_factory=list)
 
     @property
     def actions(self) -> list[OfferedAction]:
@@ -196,6 +198,7 @@ def build_items(rows: Sequence[Any]) -> list[QueueItem]:
         if row.user_id is not None:
             by_user[row.user_id].first_seen = row.user_created_at
     reports = _report_reasons([r.id for r in rows if r.report_count])
+    notes = report_notes([r.id for r in rows if r.report_count])
     items = []
     for row in rows:
         if row.user_id is not None:
@@ -238,6 +241,7 @@ def build_items(rows: Sequence[Any]) -> list[QueueItem]:
                 reasons=list(row.reasons or []),
                 report_reasons=reports.get(row.id, {}),
                 featured=bool(row.featured),
+                report_notes=notes.get(row.id, []),
             )
         )
     return items

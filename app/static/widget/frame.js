@@ -30,6 +30,11 @@
     if (content) node.textContent = content;
     return node;
   };
+  // "in reply to NAME" into a span, the name isolated (<bdi>) so right-to-left names keep their place.
+  const inReplyTo = (span, name) => {
+    const [before, after] = S.in_reply_to.split("{name}");
+    span.replaceChildren(before, el("bdi", "", name), after || "");
+  };
   // Parts of one comment, not of its replies.
   const part = (li, sel) => $(":scope > .cm " + sel, li);
 
@@ -84,7 +89,7 @@
     if (c.author.badge) badge.textContent = S["badge_" + c.author.badge] || c.author.badge;
     else badge.remove();
     if (!c.featured) part(li, ".ft").remove();
-    if (parentName) part(li, ".irt").textContent = text("in_reply_to", { name: parentName });
+    if (parentName) inReplyTo(part(li, ".irt"), parentName);
     else part(li, ".irt").remove();
     if (!c.edited_at) part(li, ".ed").remove();
     const time = part(li, "time");
@@ -110,7 +115,12 @@
       else list.append(li);
     } else if (+parentLi.dataset.level < C.maxIndent) {
       let replies = $(":scope > .cs", parentLi);
-      if (!replies) parentLi.append((replies = el("ol", "cs")));
+      if (!replies) {
+        replies = el("ol", "cs");
+        const more = $(":scope > .more-r", parentLi); // replies go above "Show N more replies"
+        if (more) more.before(replies);
+        else parentLi.append(replies);
+      }
       replies.append(li);
     } else {
       parentLi.after(li);
@@ -163,15 +173,21 @@
       const flat = parentLi && +parentLi.dataset.level >= C.maxIndent;
       const level = parentLi ? +parentLi.dataset.level + (flat ? 0 : 1) : 0;
       const li = build(c, level, flat ? parentLi.dataset.name : null);
+      if (c.status === "pending" && !c.html) ownText(li, fields.body);
       insert(li, parentLi);
       $("textarea", form).value = "";
       if (c.status === "approved") setCount(+counter.dataset.n + 1);
       say(c.status === "pending" ? S.awaiting : S.posted);
-      if (parentLi) {
-        form.remove();
-        li.focus();
-      }
+      if (parentLi) form.remove();
+      li.focus();
     });
+  }
+
+  // A comment the rules held without its text in the answer: its author still sees what they
+  // wrote (as typed, paragraph by paragraph), marked as awaiting moderation, and nothing more.
+  function ownText(li, typed) {
+    const paragraphs = typed.trim().split(/\n\s*\n/).map((p) => el("p", "", p));
+    part(li, ".comment-body").replaceChildren(...paragraphs);
   }
 
   function openReply(li) {
@@ -418,6 +434,43 @@
     }
   }
 
+  // "Show N more replies": the next replies under one top-level comment, each put under its
+  // parent (shown already, or earlier on the same page).
+  async function moreReplies(button) {
+    const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang, cursor: button.dataset.cursor });
+    if (C.url) q.set("url", C.url);
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = S.loading;
+    try {
+      const holder = d.createElement("template");
+      holder.innerHTML = await api("GET", "/embed/thread/replies?" + q); // our own templates' output
+      const page = holder.content.firstElementChild;
+      localTimes(page);
+      let first = null;
+      for (const li of [...page.children]) {
+        const parentLi = d.getElementById("c" + li.dataset.parent);
+        if (!parentLi || d.getElementById(li.id)) continue; // not shown to this reader, or posted here
+        const irt = part(li, ".irt");
+        if (irt) inReplyTo(irt, parentLi.dataset.name);
+        insert(li, parentLi);
+        first = first || li;
+      }
+      if (page.dataset.next) {
+        button.dataset.cursor = page.dataset.next;
+        button.textContent = page.dataset.label;
+      } else {
+        button.remove();
+      }
+      if (first) first.focus({ preventScroll: true });
+    } catch (error) {
+      button.textContent = label;
+      say(error.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async function resort(sort) {
     C.sort = sort;
     try {
@@ -434,6 +487,13 @@
     for (let cursor = more.dataset.next; !li && cursor; cursor = more.dataset.next) {
       await loadMore();
       if (more.dataset.next === cursor) return; // that page failed to load: stop here
+      li = d.getElementById("c" + id);
+    }
+    // Then the replies each top-level comment left out, until the comment turns up.
+    for (let button = $("[data-act=more-replies]"); !li && button; button = $("[data-act=more-replies]")) {
+      const cursor = button.dataset.cursor;
+      await moreReplies(button);
+      if (button.isConnected && button.dataset.cursor === cursor) return; // failed: stop here
       li = d.getElementById("c" + id);
     }
     if (!li) return;
@@ -458,6 +518,7 @@
     else if (act === "delete") openTemplate(li, "tpl-confirm");
     else if (act === "confirm-delete") confirmDelete(button.closest(".confirm"), li);
     else if (act === "more") loadMore();
+    else if (act === "more-replies") moreReplies(button);
     else if (act === "close") close(button);
   });
 
