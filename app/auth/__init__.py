@@ -5,11 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.extensions import db, limiter, login_manager
-from app.models import User, UserStatus
+from app.auth.signing import begin_session, finish_session
+from app.auth.throttle import throttled_signin
+from app.extensions import login_manager
+from app.models import User
 from app.services.accounts import may_sign_in
 from app.services.users import authenticate
 
@@ -18,17 +20,6 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to continue."
 DASHBOARD = "/moderation/"  # the contract: a moderator who signs in lands here
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
-        return None
-    if user is None or user.status == UserStatus.BANNED:
-        return None
-    return user
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -48,7 +39,7 @@ def landing_page(user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
+@throttled_signin
 def login() -> Response | str | tuple[str, int]:
     """The sign-in form; a successful sign-in lands on the dashboard (or a local ``next``).
 
@@ -65,7 +56,7 @@ def login() -> Response | str | tuple[str, int]:
         password = request.form.get("password", "")[:1024]
         user = authenticate(email, password)
         if user is not None and may_sign_in(user):
-            login_user(user, remember=bool(request.form.get("remember")))
+            begin_session(user, remember=bool(request.form.get("remember")))
             return redirect(safe_next(request.args.get("next"), landing_page(user)))
         # One message whether the account exists or not.
         error = "That email and password do not match an account."
@@ -76,5 +67,5 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    logout_user()
+    finish_session()
     return redirect(url_for("auth.login"))

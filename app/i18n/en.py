@@ -70,6 +70,35 @@ STRINGS = {
     "report_note": "Details (optional)",
     "report_submit": "Send report",
     "reported": "Thanks. A moderator will look at it.",
+    # Accounts (app/widget/account.py, templates/widget/account.html and _account_bar.html)
+    "sign_in": "Sign in",
+    "create_account": "Create account",
+    "sign_out": "Sign out",
+    "signed_in_as": "Signed in as",
+    "account_name": "Name",
+    "account_email": "Email",
+    "account_password": "Password",
+    "password_rule": "At least 10 characters, and not a common password.",
+    "sign_in_heading": "Sign in to comment",
+    "sign_up_heading": "Create an account",
+    "reset_heading": "Forgot your password?",
+    "reset_intro": "Give your address and we will e-mail you a link to choose a new password.",
+    "reset_submit": "Send me a link",
+    "reset_sent": "If an account has this address, a link is on its way. Check your e-mail.",
+    "forgot_password": "Forgot your password?",
+    "no_account": "No account yet?",
+    "sign_up_instead": "Create one",
+    "have_account": "Already have an account?",
+    "sign_in_instead": "Sign in instead",
+    "back_to_comments": "Back to comments",
+    "signed_up": "Welcome! We sent you a link to confirm your e-mail address.",
+    "err_invalid_sso_token": (
+        "We could not sign you in with this site's account. You can still comment as a guest."
+    ),
+    "err_sso_token_expired": (
+        "Your sign-in from this site has expired. Reload the page, or comment as a guest."
+    ),
+    "err_reserved_name": "That name belongs to a moderator. Please choose another.",
     # Relative times
     "just_now": "just now",
     "minutes_ago": {"one": "{n} minute ago", "other": "{n} minutes ago"},

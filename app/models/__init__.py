@@ -12,7 +12,7 @@ from app.models.types import (
     UserStatus,
     utcnow,
 )
-from app.models.user import ApiToken, User, moderator_sites
+from app.models.user import ApiToken, User, UserSession, moderator_sites
 
 __all__ = [
     "ARTICLE_KEY_MAX",
@@ -33,6 +33,7 @@ __all__ = [
     "Role",
     "Site",
     "User",
+    "UserSession",
     "UserStatus",
     "Vote",
     "moderator_sites",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
+from app.models import User
+
 AVATAR_ROUTE = "/avatars/"
 
 
@@ -19,6 +21,18 @@ def avatar_path(user_id: int | None, guest_name: str | None, uploaded: str | Non
     if uploaded:
         return f"{AVATAR_ROUTE}{uploaded}"
     return f"{AVATAR_ROUTE}i/{default_avatar_token(user_id, guest_name)}.svg"
+
+
+def avatar_url(base: str, user: User) -> str:
+    """An account's avatar as an absolute URL: its SSO avatar (https), else Parley's."""
+    if user.sso_avatar_url:
+        return user.sso_avatar_url
+    return base + avatar_path(user.id, None, user.avatar_path)
+
+
+def absolute_avatar(base: str, path: str) -> str:
+    """``path`` from a CommentNode as an absolute URL (SSO avatars already are)."""
+    return path if path.startswith("https://") else base + path
 
 
 @lru_cache(maxsize=4096)

@@ -141,6 +141,8 @@ _COLUMNS = (
     _U.c.name.label("user_name"),
     _U.c.role.label("user_role"),
     _U.c.avatar_path.label("user_avatar"),
+    _U.c.sso_avatar_url.label("sso_avatar"),
+    _U.c.sso_badge.label("sso_badge"),
 )
 _FROM = _T.outerjoin(_U, _U.c.id == _T.c.user_id)
 _REMOVED = sorted(REMOVED_STATUSES)
@@ -244,6 +246,8 @@ def _node(values: Sequence[Any], viewer_user: int | None, viewer_guest: str | No
         user_name,
         user_role,
         user_avatar,
+        sso_avatar,
+        sso_badge,
     ) = values
     if status in REMOVED_STATUSES:
         return CommentNode(
@@ -263,8 +267,9 @@ def _node(values: Sequence[Any], viewer_user: int | None, viewer_guest: str | No
     )
     if user_id is not None:
         name = user_name
-        avatar = _avatar(user_id, None, user_avatar)
-        badge = BADGES.get(user_role)
+        # SSO readers: the avatar (https) and badge of their publisher's latest token.
+        avatar = sso_avatar or _avatar(user_id, None, user_avatar)
+        badge = BADGES.get(user_role) or sso_badge
     else:
         name = guest_name or "Guest"
         avatar = _avatar(None, name)
@@ -305,6 +310,8 @@ def node_for_comment(
         user.name if user else None,
         user.role if user else None,
         user.avatar_path if user else None,
+        user.sso_avatar_url if user else None,
+        user.sso_badge if user else None,
     )
     return _node(values, viewer.user.id if viewer.user else None, viewer.guest_key)
 

@@ -161,7 +161,7 @@ def content_security_policy(site: Site, nonce: str) -> str:
     ancestors = " ".join([*site.origins, "'self'"])
     return (
         "default-src 'none'; script-src 'self'; "
-        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; "
+        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data: https:; connect-src 'self'; "
         f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
     )
 

@@ -6,7 +6,8 @@ adding endpoints never edit the same file:
 * ``core``: threads, posting comments, counts, this document; the Comment/Article/Error schemas.
 * ``widget``: the widget's endpoints (reactions, votes, reports, edit/delete own comment...).
 * ``moderation``: ``/api/v1/moderation/...``.
-* ``account``: the reader's own account (``/api/v1/me/...``).
+* ``account``: the reader's own account (``/api/v1/me/avatar``).
+* ``identity``: SSO sessions, signing out, the reader's account (``/api/v1/me``, ...).
 
 A part defines ``PATHS`` (``{"/api/v1/...": {"get": {operation}}}``, full paths as in the URL
 map) and may define:
@@ -35,7 +36,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-PARTS = ("core", "widget", "moderation", "account")
+PARTS = ("core", "widget", "moderation", "account", "identity")
 REQUIRED_PARTS = frozenset({"core"})
 
 DESCRIPTION = """\

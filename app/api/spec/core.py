@@ -298,6 +298,8 @@ PATHS = {
                         "`cursor` was not made by this API for this `sort`",
                     ),
                     "invalid_token",
+                    "invalid_sso_token",
+                    "sso_token_expired",
                     "unknown_site",
                 ),
             },
@@ -368,10 +370,19 @@ PATHS = {
                         "`parent_id` is not an integer id of a comment in this article that "
                         "the caller can see",
                     ),
+                    (
+                        400,
+                        "reserved_name",
+                        "a guest's `author_name` is a moderator's or admin's display name, or "
+                        'looks like one (case, accents, look-alike letters, spaces, "(staff)")',
+                    ),
                     "invalid_token",
+                    "invalid_sso_token",
+                    "sso_token_expired",
                     "csrf_failed",
                     (403, "thread_closed", "comments on this article are closed"),
                     (403, "guests_not_allowed", "the site accepts comments only from accounts"),
+                    (403, "forbidden", "an SSO reader posts on a site other than their own"),
                     (403, "banned", "the account, browser or IP address is banned from the site"),
                     "unknown_site",
                     "payload_too_large",
