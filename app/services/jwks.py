@@ -138,3 +138,11 @@ def forget(url: str | None = None) -> None:
             _cache.clear()
         else:
             _cache.pop(url, None)
+
+
+def age_cache_for_tests(url: str, seconds: float) -> None:
+    """Make the cached key set of ``url`` look ``seconds`` older (tests of the refresh rule)."""
+    with _lock:
+        entry = _cache.get(url)
+        if entry is not None:
+            entry.fetched_at -= seconds
