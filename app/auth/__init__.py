@@ -69,3 +69,6 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     finish_session()
     return redirect(url_for("auth.login"))
+
+
+from app.auth import email_links  # noqa: E402,F401  (routes register on bp)
