@@ -18,11 +18,12 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from app.extensions import db
-from app.models import User
+from app.models import Comment, CommentStatus, User
 from app.services import jwks
+from app.services.comments import change_status
 from app.services.sites import get_site
 from app.services.sso import configure
-from tests.factories import make_site, post_ok
+from tests.factories import bearer, make_site, make_token, make_user, post_ok
 from tests.identity_support import FrameReader
 from tests.widget_support import guest_pages  # noqa: F401 - autouse fixture
 
@@ -266,3 +267,16 @@ def forge_hs256(payload: dict, key: bytes, kid: str) -> str:
     body = b64(json.dumps(payload).encode())
     signature = hmac.new(key, f"{header}.{body}".encode(), hashlib.sha256).digest()
     return f"{header}.{body}.{b64(signature)}"
+
+
+def test_moderators_see_an_sso_author_and_staff_badges_stay_with_staff(app, client, sso_site):
+    make_user(app, "mod@example.org", "Mod", role="moderator")
+    post_ok(client, headers={"X-Parley-SSO": hs256(badge="Moderator")}, body="Badge test")
+    thread = client.get("/api/v1/threads?site=news&article=a1").get_json()
+    assert thread["comments"][0]["author"]["badge"] is None  # a publisher cannot hand it out
+    with app.app_context():
+        change_status(db.session.scalar(select(Comment)), CommentStatus.PENDING, action="hold")
+        db.session.commit()
+    moderator = bearer(make_token(app, "mod@example.org"))
+    queue = client.get("/api/v1/moderation/queues/pending?site=news", headers=moderator)
+    assert queue.get_json()["comments"][0]["author"]["kind"] == "sso"

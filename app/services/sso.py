@@ -31,6 +31,7 @@ from app.models import AUTHOR_NAME_MAX, Role, Site, User
 from app.sanitize import normalize_text
 from app.services import jwks
 from app.services.errors import Unauthorized, ValidationError
+from app.services.reserved_names import name_key
 
 LEEWAY_SECONDS = 30
 TOKEN_MAX = 8192
@@ -39,6 +40,7 @@ BADGE_MAX = 20
 AVATAR_MAX = 2048
 SECRET_MIN = 32
 ASYMMETRIC = ("RS256", "ES256")
+STAFF_BADGE_KEYS = frozenset({"moderator", "staff", "admin", "mod", "administrator"})
 
 
 def invalid(message: str) -> Unauthorized:
@@ -117,6 +119,8 @@ def _claims(data: dict[str, Any]) -> SsoClaims:
         badge = normalize_text(badge).strip() if isinstance(badge, str) else None
         if not badge or len(badge) > BADGE_MAX:
             raise invalid(f"badge must be 1 to {BADGE_MAX} characters")
+        if name_key(badge) in STAFF_BADGE_KEYS:
+            badge = None  # staff badges are Parley's to give: a publisher's "moderator" is dropped
     return SsoClaims(subject, name, avatar, badge)
 
 

@@ -148,6 +148,10 @@ SCHEMAS: dict[str, Schema] = {
                     "badge": {"enum": ["moderator", "staff", None]},
                     "user_id": {"type": ["integer", "null"]},
                     "guest": {"type": "boolean"},
+                    "kind": {
+                        "enum": ["guest", "account", "sso"],
+                        "description": "a guest, a Parley account, or a publisher's SSO reader",
+                    },
                     "trusted": {"type": "boolean"},
                     "history": ref("AuthorHistory"),
                 },
