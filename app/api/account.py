@@ -10,9 +10,6 @@ from typing import Any
 from flask import current_app
 
 from app.api import bp
-from app.api.auth import current_viewer, has_session_cookie
-from app.api.parsing import json_body
-from app.api.serializers import public_base_url
 from app.auth.signing import begin_session, current_session_token, finish_session
 from app.models import User
 from app.services.avatars import avatar_url
@@ -22,6 +19,9 @@ from app.services.reader_accounts import change_password
 from app.services.sites import get_site
 from app.services.sso import reader_for_token
 from app.services.user_sessions import end_sessions
+from app.web.parsing import json_body
+from app.web.serializers import public_base_url
+from app.web.viewer import current_viewer, has_session_cookie
 
 
 def account_json(user: User) -> dict[str, Any]:

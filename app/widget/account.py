@@ -24,9 +24,10 @@ from app.services.errors import DomainError
 from app.services.reader_accounts import Links
 from app.services.sites import get_site
 from app.sessions import ensure_guest_id
+from app.web.serializers import public_base_url
 from app.widget import bp
 from app.widget.assets import asset
-from app.widget.frame import allowed_host, frame_response, own_origin, read_options
+from app.widget.frame import allowed_host, frame_response, read_options
 
 HEADINGS = {"signin": "sign_in_heading", "signup": "sign_up_heading", "reset": "reset_heading"}
 
@@ -68,7 +69,7 @@ def account_page(
 
 
 def links() -> Links:
-    return Links(own_origin())
+    return Links(public_base_url())
 
 
 @bp.route("/embed/account/signin", methods=["GET", "POST"])
