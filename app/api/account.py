@@ -16,6 +16,7 @@ from app.services.avatars import avatar_url
 from app.services.errors import Unauthorized, ValidationError
 from app.services.profiles import update_profile
 from app.services.reader_accounts import change_password
+from app.services.reader_data import delete_account, export_reader_data
 from app.services.sites import get_site
 from app.services.sso import reader_for_token
 from app.services.user_sessions import end_sessions
@@ -115,3 +116,22 @@ def delete_my_sessions():
     if has_session_cookie():
         finish_session()
     return {"sessions_ended": ended}
+
+
+@bp.get("/me/data")
+def get_my_data():
+    """Download my data: the account, comments, votes, reactions and reports, as JSON."""
+    response = current_app.json.response(export_reader_data(require_user()))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = 'attachment; filename="parley-my-data.json"'
+    return response
+
+
+@bp.delete("/me")
+def delete_me():
+    """Delete my account (confirmed with the password, for accounts that have one)."""
+    data = json_body()
+    delete_account(require_user(), data.get("password"))
+    if has_session_cookie():
+        finish_session()
+    return "", 204

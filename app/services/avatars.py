@@ -1,19 +1,38 @@
-"""Default avatars: a deterministic identicon per author, never derived from an email address."""
+"""Default avatars: a deterministic identicon per author, never derived from an email address.
+
+Tokens are an HMAC keyed with the deployment's secret key: an unkeyed hash of ``u:<id>``
+could be reversed by hashing every id in turn, telling readers which account wrote what.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from functools import lru_cache
+
+from flask import current_app
 
 from app.models import User
 
 AVATAR_ROUTE = "/avatars/"
 
 
+@lru_cache(maxsize=65_536)
+def _keyed(key: bytes, seed: str) -> str:
+    return hmac.new(key, seed.encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_token(seed: str, length: int = 20) -> str:
+    """A stable token for ``seed`` that only holders of the secret key can compute."""
+    secret = current_app.secret_key
+    key = secret.encode() if isinstance(secret, str) else bytes(secret or b"")
+    return _keyed(key, f"parley-avatar:{seed}")[:length]
+
+
 def default_avatar_token(user_id: int | None, guest_name: str | None) -> str:
     """A stable, non-reversible token for an author: from the user id, or the guest's name."""
     seed = f"u:{user_id}" if user_id is not None else f"g:{(guest_name or '').casefold()}"
-    return hashlib.sha256(seed.encode()).hexdigest()[:20]
+    return keyed_token(seed)
 
 
 def avatar_path(user_id: int | None, guest_name: str | None, uploaded: str | None = None) -> str:

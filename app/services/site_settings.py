@@ -147,6 +147,12 @@ SETTINGS: dict[str, Setting] = {
         _text_list(REASON_LIST_MAX, REASON_MAX),
         "Reasons moderators pick from when rejecting (free text is allowed too).",
     ),
+    "deleted_account_comments": Setting(
+        "keep",
+        _choice("keep", "remove"),
+        'When a reader deletes their account: keep their comments as "[deleted user]" (keep), '
+        "or remove them (remove).",
+    ),
     "close_after_days": Setting(
         None,
         _int_between(1, 36_500, nullable=True),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -224,8 +224,9 @@ def _cursor_for(sort: str, row: Any) -> str:
     return encode_cursor(sort, row.score if sort == "top" else row.created_at, row.id)
 
 
-# Avatar paths are a pure function of a few author fields; most authors recur in a thread.
-_avatar = lru_cache(maxsize=16_384)(avatar_path)
+# Avatar paths are a function of a few author fields and the secret key (its tokens are
+# keyed hashes, cached in app.services.avatars).
+_avatar = avatar_path
 _DELETED = CommentStatus.DELETED.value
 
 

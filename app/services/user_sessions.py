@@ -71,7 +71,7 @@ def user_for_session(user_id: str, token: object) -> User | None:
     if row is None or str(row.user_id) != user_id:
         return None
     user = db.session.get(User, row.user_id)
-    if user is None or user.status == UserStatus.BANNED:
+    if user is None or user.status != UserStatus.ACTIVE:
         return None
     return user
 

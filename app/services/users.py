@@ -115,6 +115,6 @@ def user_for_token(token: str) -> User:
     # The lookup is by hash; compare again in constant time as a belt-and-braces check.
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise Unauthorized("the bearer token is not valid", "invalid_token")
-    if row.user.status == UserStatus.BANNED:
+    if row.user.status != UserStatus.ACTIVE:
         raise Unauthorized("the bearer token is not valid", "invalid_token")
     return row.user

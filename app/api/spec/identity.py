@@ -119,6 +119,40 @@ PATHS = {
                 **errors(SIGNED_IN, "invalid_token", "invalid_sso_token", "sso_token_expired"),
             },
         },
+        "delete": {
+            "operationId": "delete_me",
+            "tags": ["account"],
+            "summary": "Delete my account",
+            "description": (
+                'Comments stay as "[deleted user]" or are removed, as each site\'s '
+                "`deleted_account_comments` setting says; votes, reactions and reports are "
+                "deleted; every session and token ends; moderators see it in the audit log."
+            ),
+            "security": REQUIRED_AUTH,
+            "parameters": [CSRF_HEADER],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "properties": {
+                        "password": {
+                            "type": "string",
+                            "description": "Required for accounts that have a password.",
+                        }
+                    },
+                },
+                {"password": "my current password"},
+            ),
+            "responses": {
+                "204": {"description": "Deleted."},
+                **errors(
+                    "invalid_json",
+                    SIGNED_IN,
+                    (401, "wrong_password", "the password confirmation is missing or wrong"),
+                    "invalid_token",
+                    "csrf_failed",
+                ),
+            },
+        },
         "patch": {
             "operationId": "patch_me",
             "tags": ["account"],
@@ -152,6 +186,31 @@ PATHS = {
                 ),
             },
         },
+    },
+    "/api/v1/me/data": {
+        "get": {
+            "operationId": "get_my_data",
+            "tags": ["account"],
+            "summary": "Download my data (account, comments, votes, reactions, reports)",
+            "security": REQUIRED_AUTH,
+            "responses": {
+                "200": json_response(
+                    "Everything Parley holds about the caller (sent as an attachment).",
+                    {
+                        "type": "object",
+                        "required": ["account", "comments", "votes", "reactions", "reports"],
+                        "properties": {
+                            "account": {"type": "object"},
+                            "comments": {"type": "array", "items": {"type": "object"}},
+                            "votes": {"type": "array", "items": {"type": "object"}},
+                            "reactions": {"type": "array", "items": {"type": "object"}},
+                            "reports": {"type": "array", "items": {"type": "object"}},
+                        },
+                    },
+                ),
+                **errors(SIGNED_IN, "invalid_token", "invalid_sso_token", "sso_token_expired"),
+            },
+        }
     },
     "/api/v1/me/password": {
         "post": {
