@@ -121,3 +121,29 @@ def test_profile_name_and_reply_preference(app):
     assert changed.get_json()["reply_notifications"] is False
     taken = reader.api("PATCH", "/api/v1/me", json={"name": "jane  DOE"})
     assert taken.status_code == 400 and taken.get_json()["error"]["code"] == "reserved_name"
+
+
+def test_profile_page_in_the_frame_saves_downloads_and_deletes(app):
+    make_site(app)
+    reader = FrameReader(app)
+    reader.sign_up()
+    body = {"site": "news", "article": "a1", "body": "A comment of mine"}
+    reader.api("POST", "/api/v1/comments", json=body)
+    page = reader.client.get(f"/embed/account/profile?{reader.query}").get_data(as_text=True)
+    assert "A comment of mine" in page and 'value="Ada"' in page
+    saved = reader.client.post(
+        f"/embed/account/profile?{reader.query}",
+        data={"name": "Ada Lovelace", "csrf_token": reader.csrf},
+    )
+    assert saved.status_code == 200 and "Saved." in saved.get_data(as_text=True)
+    assert reader.me().get_json()["reply_notifications"] is False  # the box was left unticked
+    data = reader.client.get(f"/embed/account/data?{reader.query}")
+    assert "attachment" in data.headers["Content-Disposition"]
+    assert data.get_json()["account"]["name"] == "Ada Lovelace"
+    gone = reader.client.post(
+        f"/embed/account/delete?{reader.query}",
+        data={"password": STRONG, "csrf_token": reader.csrf},
+    )
+    assert gone.status_code == 303 and reader.me().status_code == 401
+    guest = FrameReader(app).client.get(f"/embed/account/profile?{reader.query}")
+    assert guest.status_code == 303  # guests are sent back to the thread

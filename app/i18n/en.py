@@ -91,6 +91,27 @@ STRINGS = {
     "have_account": "Already have an account?",
     "sign_in_instead": "Sign in instead",
     "back_to_comments": "Back to comments",
+    "profile": "Your profile",
+    "profile_heading": "Your profile",
+    "profile_saved": "Saved.",
+    "profile_save": "Save profile",
+    "reply_emails": "E-mail me when someone replies to my comments",
+    "avatar_heading": "Picture",
+    "avatar_choose": "Choose a picture",
+    "avatar_upload": "Upload picture",
+    "avatar_uploaded": "Your new picture is saved.",
+    "avatar_preview": "Preview of your picture",
+    "my_comments": "Your latest comments",
+    "no_comments_yet": "You have not commented yet.",
+    "your_data": "Your data",
+    "download_data": "Download my data",
+    "delete_heading": "Delete your account",
+    "delete_intro": (
+        'Your comments stay as "[deleted user]" or are removed, as each site decides. '
+        "This cannot be undone."
+    ),
+    "delete_account": "Delete my account",
+    "sso_name_note": "Your name and picture come from the site you signed in with.",
     "signed_up": "Welcome! We sent you a link to confirm your e-mail address.",
     "err_invalid_sso_token": (
         "We could not sign you in with this site's account. You can still comment as a guest."

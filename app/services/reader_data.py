@@ -158,3 +158,24 @@ def delete_account(user: User, password: object) -> None:
     for site_id in sites or {None: None}:
         audit.record("account_deleted", site_id=site_id, target_user_id=user.id)
     db.session.commit()
+
+
+def recent_comments(user: User, limit: int = 20) -> list[dict[str, Any]]:
+    """The reader's latest comments, for their profile page (newest first)."""
+    rows = db.session.execute(
+        select(Comment.id, Comment.body_source, Comment.status, Comment.created_at, Article.title)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.user_id == user.id, Comment.status.not_in(REMOVED_STATUSES))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": row.id,
+            "excerpt": row.body_source[:140],
+            "status": row.status.value,
+            "created_at": row.created_at,
+            "article": row.title,
+        }
+        for row in rows
+    ]

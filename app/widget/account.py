@@ -53,7 +53,7 @@ def account_page(
         "widget/account.html",
         mode=mode,
         heading=HEADINGS[mode],
-        o=options,
+        options=options,
         t=catalogue(options.lang),
         error=error,
         notice=notice,

@@ -136,3 +136,27 @@ def test_parley_login_and_logout_on_a_single_page_host(page, widget, watch):
     page.evaluate("() => Parley.logout()")
     expect(frame.get_by_role("button", name="Sign in")).to_be_visible()
     expect(frame.locator("#acct .me")).to_have_count(0)
+
+
+def test_profile_previews_and_uploads_an_avatar(page, widget, watch, tmp_path):
+    from PIL import Image
+
+    site = widget.site()
+    page.goto(widget.page(site, "profile"))
+    frame = page.frame_locator(FRAME)
+    frame.get_by_role("button", name="Create account").click()
+    frame.get_by_label("Name", exact=True).fill("Pic Reader")
+    frame.get_by_label("Email", exact=True).fill(f"pic-{uuid.uuid4().hex[:8]}@example.org")
+    frame.get_by_label("Password", exact=True).fill(STRONG)
+    frame.get_by_role("button", name="Create account").click()
+    frame.get_by_role("link", name="Your profile").click()
+    picture = tmp_path / "me.png"
+    Image.new("RGB", (80, 80), "orange").save(picture)
+    frame.get_by_label("Choose a picture").set_input_files(str(picture))
+    preview = frame.locator("#avatar-preview")
+    expect(preview).to_have_attribute("src", re.compile("^data:image/png"))
+    frame.get_by_role("button", name="Upload picture").click()
+    expect(frame.locator("#avatar-msg")).to_have_text("Your new picture is saved.")
+    expect(preview).to_have_attribute("src", re.compile(r"/avatars/u/[0-9a-f]{32}\.webp$"))
+    frame.get_by_role("link", name="Back to comments").click()
+    expect(frame.locator("#acct img.av")).to_have_attribute("src", re.compile(r"/avatars/u/"))
