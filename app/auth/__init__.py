@@ -12,8 +12,8 @@ from app.auth.signing import begin_session, finish_session
 from app.auth.throttle import throttled_signin
 from app.extensions import login_manager
 from app.models import User
-from app.services.accounts import may_sign_in
-from app.services.users import authenticate
+from app.services.errors import Unauthorized
+from app.services.reader_accounts import sign_in
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -50,17 +50,19 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), landing_page(current_user)))
     error = None
+    need_code = False
     email = ""
     if request.method == "POST":
-        email = request.form.get("email", "")[:254]
-        password = request.form.get("password", "")[:1024]
-        user = authenticate(email, password)
-        if user is not None and may_sign_in(user):
-            begin_session(user, remember=bool(request.form.get("remember")))
+        form = request.form
+        email = form.get("email", "")[:254]
+        try:
+            user = sign_in(email, form.get("password", ""), form.get("code"))
+        except Unauthorized as failure:  # one message whether the account exists or not
+            error, need_code = failure.message, failure.code == "code_required"
+        else:
+            begin_session(user, remember=bool(form.get("remember")))
             return redirect(safe_next(request.args.get("next"), landing_page(user)))
-        # One message whether the account exists or not.
-        error = "That email and password do not match an account."
-    page = render_template("auth/login.html", error=error, email=email)
+    page = render_template("auth/login.html", error=error, email=email, need_code=need_code)
     return (page, 401) if error else page
 
 
@@ -71,4 +73,4 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-from app.auth import email_links  # noqa: E402,F401  (routes register on bp)
+from app.auth import email_links, totp  # noqa: E402,F401  (routes register on bp)

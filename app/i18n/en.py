@@ -78,6 +78,7 @@ STRINGS = {
     "account_name": "Name",
     "account_email": "Email",
     "account_password": "Password",
+    "one_time_code": "One-time code",
     "password_rule": "At least 10 characters, and not a common password.",
     "sign_in_heading": "Sign in to comment",
     "sign_up_heading": "Create an account",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Enum, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -53,6 +53,11 @@ class User(UserMixin, db.Model):
     sso_badge: Mapped[str | None] = mapped_column(String(20))
     # E-mail me when someone replies to my comments (app.services.profiles).
     reply_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Staff one-time passwords (app.services.totp): the base32 secret, set while enrolling and
+    # kept once confirmed (totp_enabled_at), and SHA-256 hashes of unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_recovery_hashes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Empty for a moderator means: moderates every site.

@@ -28,6 +28,7 @@ from app.services.accounts import may_sign_in
 from app.services.errors import Unauthorized, ValidationError
 from app.services.passwords import check_strength, hash_password, password_matches
 from app.services.reserved_names import check_not_reserved
+from app.services.totp import check_sign_in_code
 from app.services.user_sessions import end_sessions
 from app.services.users import authenticate, normalize_email
 
@@ -97,13 +98,18 @@ def sign_up(name: object, email: object, password: object, links: Links) -> User
     return user
 
 
-def sign_in(email: object, password: object) -> User:
-    """The account these credentials open. Unauthorized(sign_in_failed) for any failure."""
+def sign_in(email: object, password: object, code: object = None) -> User:
+    """The account these credentials open (with a one-time code when the account uses TOTP).
+
+    Unauthorized(sign_in_failed) for any wrong credential; Unauthorized(code_required) when the
+    password is right but the account's one-time code is missing or wrong.
+    """
     if not isinstance(email, str) or not isinstance(password, str):
         raise Unauthorized(SIGN_IN_FAILED, "sign_in_failed")
     user = authenticate(email[:254], password[:1024])
     if user is None or not may_sign_in(user):
         raise Unauthorized(SIGN_IN_FAILED, "sign_in_failed")
+    check_sign_in_code(user, code)
     return user
 
 

@@ -147,6 +147,11 @@ SETTINGS: dict[str, Setting] = {
         _text_list(REASON_LIST_MAX, REASON_MAX),
         "Reasons moderators pick from when rejecting (free text is allowed too).",
     ),
+    "require_staff_totp": Setting(
+        False,
+        _boolean,
+        "Moderators and admins of this site must use one-time passwords (TOTP) to sign in.",
+    ),
     "deleted_account_comments": Setting(
         "keep",
         _choice("keep", "remove"),

@@ -45,6 +45,7 @@ def account_page(
     status: int = 200,
     email: str = "",
     name: str = "",
+    need_code: bool = False,
 ) -> Response:
     options = read_options()
     site = get_site(options.site)
@@ -59,6 +60,7 @@ def account_page(
         notice=notice,
         email=email[:254],
         name=name[:80],
+        need_code=need_code,
         back=thread_url(),
         asset_version=lambda file: asset(file).version,
         config={"host": allowed_host(site, options.host_origin)},
@@ -78,11 +80,18 @@ def sign_in() -> Response:
     ensure_guest_id()
     if request.method == "GET":
         return account_page("signin")
-    email = request.form.get("email", "")
+    form = request.form
+    email = form.get("email", "")
     try:
-        user = reader_accounts.sign_in(email, request.form.get("password", ""))
+        user = reader_accounts.sign_in(email, form.get("password", ""), form.get("code"))
     except DomainError as error:
-        return account_page("signin", error=error.message, status=error.status, email=email)
+        return account_page(
+            "signin",
+            error=error.message,
+            status=error.status,
+            email=email,
+            need_code=error.code == "code_required",
+        )
     begin_session(user)
     return redirect(thread_url(), 303)
 

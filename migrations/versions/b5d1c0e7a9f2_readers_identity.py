@@ -6,6 +6,7 @@
   Existing accounts were made by ``flask users create``, which counts as a verified address.
 * ``users.sso_*``: the site and ``sub`` of an SSO reader (unique together), and the avatar and
   badge of their latest token. ``users.reply_notifications``: the reader's preference.
+* ``users.totp_*``: staff one-time passwords (secret, when enabled, hashed recovery codes).
 * ``sites.sso_secrets`` / ``sites.sso_jwks_url``: the keys a site's SSO tokens are checked with.
 
 Revision ID: b5d1c0e7a9f2
@@ -63,6 +64,13 @@ def upgrade():
                 "reply_notifications", sa.Boolean(), nullable=False, server_default=sa.true()
             )
         )
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("totp_enabled_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "totp_recovery_hashes", sa.JSON(), nullable=False, server_default=sa.text("'[]'")
+            )
+        )
         batch_op.alter_column("email", existing_type=sa.VARCHAR(length=254), nullable=True)
         batch_op.create_unique_constraint(
             batch_op.f("uq_users_sso_site_id_sso_subject"), ["sso_site_id", "sso_subject"]
@@ -79,6 +87,7 @@ def upgrade():
         batch_op.alter_column("sso_secrets", server_default=None)
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.alter_column("reply_notifications", server_default=None)
+        batch_op.alter_column("totp_recovery_hashes", server_default=None)
 
 
 def downgrade():
@@ -87,6 +96,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f("fk_users_sso_site_id_sites"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("uq_users_sso_site_id_sso_subject"), type_="unique")
         batch_op.alter_column("email", existing_type=sa.VARCHAR(length=254), nullable=False)
+        batch_op.drop_column("totp_recovery_hashes")
+        batch_op.drop_column("totp_enabled_at")
+        batch_op.drop_column("totp_secret")
         batch_op.drop_column("reply_notifications")
         batch_op.drop_column("sso_badge")
         batch_op.drop_column("sso_avatar_url")
