@@ -24,7 +24,7 @@ from app.services.email_links import password_fingerprint
 from tests.conftest import base_config
 from tests.dashboard_support import PASSWORD, csrf_token
 from tests.factories import make_site, make_user
-from tests.identity_support import FrameReader
+from tests.identity_support import STRONG, FrameReader
 from tests.widget_support import install_guest_pages
 
 LINK = re.compile(r"http://localhost/auth/(?:verify|reset)/[\w.\-]+")
@@ -182,3 +182,25 @@ def test_without_smtp_messages_are_written_to_the_outbox(app):
     message = email.message_from_bytes(outbox[0].read_bytes())
     assert message["To"] == "reader@example.org"
     assert "/auth/reset/" in parts(message)[0]
+
+
+def test_changing_the_address_takes_effect_when_the_new_mailbox_confirms(mail_app, smtp):
+    inbox, _ = smtp
+    make_site(mail_app)
+    make_user(mail_app, "taken@example.org", "Owner")
+    reader = FrameReader(mail_app)
+    reader.sign_up(email="old@example.org")
+    wrong = reader.api("POST", "/api/v1/me/email", json={"password": "x", "email": "n@example.org"})
+    assert wrong.status_code == 401
+    change = {"password": STRONG, "email": "new@example.org"}
+    assert reader.api("POST", "/api/v1/me/email", json=change).status_code == 202
+    taken = reader.api("POST", "/api/v1/me/email", json={**change, "email": "taken@example.org"})
+    assert taken.status_code == 202 and taken.get_json() == {"status": "verification_sent"}
+    assert (
+        inbox.last("taken@example.org")["Subject"] == "Someone tried to sign up with your address"
+    )
+    assert reader.me().get_json()["email"] == "old@example.org"  # nothing changes yet
+    confirmed = mail_app.test_client().get(link_in(inbox.last("new@example.org")))
+    assert confirmed.status_code == 200
+    account = reader.me().get_json()
+    assert account["email"] == "new@example.org" and account["email_verified"] is True

@@ -15,7 +15,7 @@ from app.models import User
 from app.services.avatars import avatar_url
 from app.services.errors import Unauthorized, ValidationError
 from app.services.profiles import update_profile
-from app.services.reader_accounts import change_password
+from app.services.reader_accounts import Links, change_password, request_email_change
 from app.services.reader_data import delete_account, export_reader_data
 from app.services.sites import get_site
 from app.services.sso import reader_for_token
@@ -106,6 +106,16 @@ def post_my_password():
         keep_session=current_session_token() if has_session_cookie() else None,
     )
     return {"sessions_ended": ended}
+
+
+@bp.post("/me/email")
+def post_my_email():
+    """Ask to change the address: it changes once the link sent to the new address is followed."""
+    data = json_body()
+    request_email_change(
+        require_user(), data.get("password"), data.get("email"), Links(public_base_url())
+    )
+    return {"status": "verification_sent"}, 202
 
 
 @bp.delete("/me/sessions")

@@ -113,7 +113,6 @@ STRINGS = {
     ),
     "delete_account": "Delete my account",
     "sso_name_note": "Your name and picture come from the site you signed in with.",
-    "signed_up": "Welcome! We sent you a link to confirm your e-mail address.",
     "err_invalid_sso_token": (
         "We could not sign you in with this site's account. You can still comment as a guest."
     ),

@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     # Set when the address was proven (a followed link, or made by ``flask users create``).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A new address the reader asked for: it replaces ``email`` only once its link is followed.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(

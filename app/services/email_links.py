@@ -4,7 +4,8 @@ Both are ``itsdangerous`` timed signatures keyed with the deployment's secret ke
 with its own salt, so one cannot stand for the other):
 
 * verification: ``{"u": user id, "e": address}``, valid 7 days; following it marks the address
-  verified if the account still has that address;
+  verified if the account still has that address, or makes a pending new address the
+  account's own (if nobody took it meanwhile);
 * password reset: ``{"u": user id, "p": fingerprint of the current password hash}``, valid
   1 hour. Setting a new password changes the hash, so a used link (or any older link) no
   longer matches: each link works once.
@@ -18,6 +19,7 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User, utcnow
@@ -49,19 +51,30 @@ def _load(salt: str, token: str, max_age: int, what: str) -> dict[str, Any]:
     return data
 
 
-def verification_token(user: User) -> str:
-    return _serializer("verify").dumps({"u": user.id, "e": user.email})
+def verification_token(user: User, address: str | None = None) -> str:
+    return _serializer("verify").dumps({"u": user.id, "e": address or user.email})
 
 
 def verify_email(token: str) -> User:
     """Mark the address in a verification link verified; commit. ValidationError otherwise."""
     data = _load("verify", token, VERIFY_MAX_AGE, "verification")
     user = db.session.get(User, data["u"])
-    if user is None or not user.email or not hmac.compare_digest(user.email, str(data.get("e"))):
+    address = str(data.get("e"))
+    if user is not None and user.email and hmac.compare_digest(user.email, address):
+        if user.email_verified_at is None:
+            user.email_verified_at = utcnow()
+            db.session.commit()
+        return user
+    if (
+        user is None
+        or not user.pending_email
+        or not hmac.compare_digest(user.pending_email, address)
+    ):
         raise ValidationError("this verification link is not valid", "invalid_link")
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        db.session.commit()
+    if db.session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise ValidationError("another account has this address now", "invalid_link")
+    user.email, user.pending_email, user.email_verified_at = address, None, utcnow()
+    db.session.commit()
     return user
 
 

@@ -154,3 +154,29 @@ def reset_password(token: str, new: object) -> User:
     db.session.commit()
     end_sessions(user)
     return user
+
+
+def request_email_change(user: User, password: object, new_email: object, links: Links) -> None:
+    """Ask to change the account's address (password confirmed). The new address becomes the
+    account's only when its owner follows the link sent to it; until then nothing visible
+    changes, so the answer never tells whether another account has that address (its owner is
+    told by e-mail instead)."""
+    if not user.password_hash or not isinstance(password, str):
+        raise Unauthorized("confirm with your current password", "wrong_password")
+    if not password_matches(user.password_hash, password):
+        raise Unauthorized("confirm with your current password", "wrong_password")
+    address = normalize_email(new_email)
+    owner = db.session.scalar(select(User).where(User.email == address))
+    if owner is not None:
+        if owner.id != user.id:
+            mail.send_to_user(owner, "Someone tried to sign up with your address", "account_exists")
+        return
+    user.pending_email = address
+    db.session.commit()
+    mail.send_mail(
+        address,
+        "Confirm your e-mail address",
+        "verify_email",
+        user=user,
+        link=links.verify(email_links.verification_token(user, address)),
+    )

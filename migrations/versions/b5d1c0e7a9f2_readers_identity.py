@@ -2,6 +2,7 @@
 
 * ``user_sessions``: one row per signed-in session (dashboard or widget frame); the cookie
   holds a random token whose SHA-256 is stored here, so deleting the row ends the session.
+* ``users.pending_email``: a new address asked for, until its verification link is followed.
 * ``users.email`` becomes nullable: publisher SSO readers have no address of their own.
   Existing accounts were made by ``flask users create``, which counts as a verified address.
 * ``users.sso_*``: the site and ``sub`` of an SSO reader (unique together), and the avatar and
@@ -55,6 +56,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("email_verified_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(sa.Column("pending_email", sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column("sso_site_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("sso_subject", sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column("sso_avatar_url", sa.String(length=2048), nullable=True))
@@ -104,6 +106,7 @@ def downgrade():
         batch_op.drop_column("sso_avatar_url")
         batch_op.drop_column("sso_subject")
         batch_op.drop_column("sso_site_id")
+        batch_op.drop_column("pending_email")
         batch_op.drop_column("email_verified_at")
 
     with op.batch_alter_table("sites", schema=None) as batch_op:

@@ -242,6 +242,48 @@ PATHS = {
             },
         }
     },
+    "/api/v1/me/email": {
+        "post": {
+            "operationId": "post_my_email",
+            "tags": ["account"],
+            "summary": "Change the e-mail address (after confirming it from the new mailbox)",
+            "description": (
+                "The new address becomes the account's only when the link sent to it is "
+                "followed; the answer is the same whether or not another account has it."
+            ),
+            "security": REQUIRED_AUTH,
+            "parameters": [CSRF_HEADER],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["password", "email"],
+                    "properties": {
+                        "password": {"type": "string"},
+                        "email": {"type": "string", "format": "email", "maxLength": 254},
+                    },
+                },
+                {"password": "my current password", "email": "new@example.org"},
+            ),
+            "responses": {
+                "202": json_response(
+                    "A verification link was sent to the new address.",
+                    {
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": {"status": {"const": "verification_sent"}},
+                    },
+                ),
+                **errors(
+                    "invalid_json",
+                    (400, "invalid_email", "not an e-mail address"),
+                    SIGNED_IN,
+                    (401, "wrong_password", "the password is missing or wrong"),
+                    "invalid_token",
+                    "csrf_failed",
+                ),
+            },
+        }
+    },
     "/api/v1/me/sessions": {
         "delete": {
             "operationId": "delete_my_sessions",
