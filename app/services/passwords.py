@@ -62,5 +62,5 @@ def check_strength(password: object, *, name: str = "", email: str = "") -> str:
         raise ValidationError("password must be a string", "weak_password")
     problem = weakness(password, name=name, email=email)
     if problem:
-        raise ValidationError(problem, "weak_password", field="password")
+        raise ValidationError(problem, "weak_password")
     return password

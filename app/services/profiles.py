@@ -15,7 +15,6 @@ def update_profile(user: User, *, name: object = None, reply_notifications: obje
             raise ValidationError(
                 "your name comes from the site you signed in with; change it there",
                 "invalid_name",
-                field="name",
             )
         user.name = clean_display_name(name, own_name=user.name)
     if reply_notifications is not None:

@@ -51,12 +51,10 @@ class Links:
 def clean_display_name(name: object, *, own_name: str | None = None) -> str:
     """A display name: 1 to 80 characters after normalizing, and no staff member's name."""
     if not isinstance(name, str):
-        raise ValidationError("name must be a string", "invalid_name", field="name")
+        raise ValidationError("name must be a string", "invalid_name")
     name = normalize_text(name).strip()
     if not 1 <= len(name) <= AUTHOR_NAME_MAX:
-        raise ValidationError(
-            f"name must be 1 to {AUTHOR_NAME_MAX} characters", "invalid_name", field="name"
-        )
+        raise ValidationError(f"name must be 1 to {AUTHOR_NAME_MAX} characters", "invalid_name")
     check_not_reserved(name, None, own_name=own_name)
     return name
 

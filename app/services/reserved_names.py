@@ -67,5 +67,4 @@ def check_not_reserved(name: str, site: Site | None, *, own_name: str | None = N
             raise ValidationError(
                 "that name belongs to a moderator of this site; choose another",
                 "reserved_name",
-                field="name",
             )
