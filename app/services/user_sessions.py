@@ -108,13 +108,3 @@ def revoke_credentials(user_id: int) -> None:
     transaction, such as a ban everywhere, commits it with everything else)."""
     db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
-
-
-def live_sessions(user: User) -> list[UserSession]:
-    return list(
-        db.session.scalars(
-            select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
-            .order_by(UserSession.created_at.desc())
-        )
-    )
