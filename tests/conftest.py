@@ -143,7 +143,15 @@ def runner(app):
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 # Caches pytest, Python and the tools write by design; anything else is the suite's doing.
-CHECKOUT_CACHES = {".git", ".venv", ".pytest_cache", ".ruff_cache", "__pycache__", "node_modules"}
+CHECKOUT_CACHES = {
+    ".git",
+    ".venv",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "__pycache__",
+    "node_modules",
+}
 
 
 def checkout_files() -> set[str]:

@@ -15,11 +15,12 @@ from app.models import User
 from app.services.avatars import avatar_url
 from app.services.errors import Unauthorized, ValidationError
 from app.services.profiles import update_profile
-from app.services.reader_accounts import Links, change_password, request_email_change
+from app.services.reader_accounts import change_password, request_email_change
 from app.services.reader_data import delete_account, export_reader_data
 from app.services.sites import get_site
 from app.services.sso import reader_for_token
 from app.services.user_sessions import end_sessions
+from app.web.mail import account_links
 from app.web.parsing import json_body
 from app.web.serializers import public_base_url
 from app.web.viewer import current_viewer, has_session_cookie
@@ -112,9 +113,7 @@ def post_my_password():
 def post_my_email():
     """Ask to change the address: it changes once the link sent to the new address is followed."""
     data = json_body()
-    request_email_change(
-        require_user(), data.get("password"), data.get("email"), Links(public_base_url())
-    )
+    request_email_change(require_user(), data.get("password"), data.get("email"), account_links())
     return {"status": "verification_sent"}, 202
 
 

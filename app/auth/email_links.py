@@ -8,7 +8,7 @@ setting it ends every session of the account.
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from werkzeug.wrappers import Response
 
 from app.auth import bp
@@ -22,7 +22,7 @@ TOKEN_MAX = 512
 @bp.get("/verify/<token>")
 def verify_address(token: str) -> tuple[str, int] | str:
     try:
-        user = verify_email(token[:TOKEN_MAX])
+        user = verify_email(current_app.secret_key, token[:TOKEN_MAX])
     except DomainError as error:
         return render_template("auth/message.html", title="Link not valid", text=error.message), 400
     text = f"Thank you, {user.name}: your e-mail address is confirmed."
@@ -33,13 +33,13 @@ def verify_address(token: str) -> tuple[str, int] | str:
 def choose_password(token: str) -> Response | tuple[str, int] | str:
     token = token[:TOKEN_MAX]
     try:
-        user_for_reset(token)
+        user_for_reset(current_app.secret_key, token)
     except DomainError as error:
         return render_template("auth/message.html", title="Link not valid", text=error.message), 400
     if request.method == "GET":
         return render_template("auth/reset.html", error=None)
     try:
-        reset_password(token, request.form.get("password", ""))
+        reset_password(current_app.secret_key, token, request.form.get("password", ""))
     except DomainError as error:
         return render_template("auth/reset.html", error=error.message), 400
     text = "Your new password is set. Every earlier session has ended: sign in again."

@@ -10,8 +10,6 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from flask import current_app
-
 from app.models import User
 
 AVATAR_ROUTE = "/avatars/"
@@ -22,11 +20,18 @@ def _keyed(key: bytes, seed: str) -> str:
     return hmac.new(key, seed.encode(), hashlib.sha256).hexdigest()
 
 
+# The deployment's secret key, given by create_app (``use_secret_key``): avatar URLs are
+# built in many places (threads, moderation lists, serializers) and are the same for all.
+_key = {"current": b""}
+
+
+def use_secret_key(secret: str | bytes) -> None:
+    _key["current"] = secret.encode() if isinstance(secret, str) else bytes(secret)
+
+
 def keyed_token(seed: str, length: int = 20) -> str:
     """A stable token for ``seed`` that only holders of the secret key can compute."""
-    secret = current_app.secret_key
-    key = secret.encode() if isinstance(secret, str) else bytes(secret or b"")
-    return _keyed(key, f"parley-avatar:{seed}")[:length]
+    return _keyed(_key["current"], f"parley-avatar:{seed}")[:length]
 
 
 def default_avatar_token(user_id: int | None, guest_name: str | None) -> str:

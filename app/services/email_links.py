@@ -17,7 +17,6 @@ import hashlib
 import hmac
 from typing import Any
 
-from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -29,17 +28,20 @@ VERIFY_MAX_AGE = 7 * 24 * 3600
 RESET_MAX_AGE = 3600
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=f"parley-{salt}")
+Secret = str | bytes
+
+
+def _serializer(secret: Secret, salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=f"parley-{salt}")
 
 
 def password_fingerprint(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
-def _load(salt: str, token: str, max_age: int, what: str) -> dict[str, Any]:
+def _load(secret: Secret, salt: str, token: str, max_age: int, what: str) -> dict[str, Any]:
     try:
-        data = _serializer(salt).loads(token, max_age=max_age)
+        data = _serializer(secret, salt).loads(token, max_age=max_age)
     except SignatureExpired:
         raise ValidationError(
             f"this {what} link has expired; ask for a new one", "link_expired"
@@ -51,13 +53,13 @@ def _load(salt: str, token: str, max_age: int, what: str) -> dict[str, Any]:
     return data
 
 
-def verification_token(user: User, address: str | None = None) -> str:
-    return _serializer("verify").dumps({"u": user.id, "e": address or user.email})
+def verification_token(secret: Secret, user: User, address: str | None = None) -> str:
+    return _serializer(secret, "verify").dumps({"u": user.id, "e": address or user.email})
 
 
-def verify_email(token: str) -> User:
+def verify_email(secret: Secret, token: str) -> User:
     """Mark the address in a verification link verified; commit. ValidationError otherwise."""
-    data = _load("verify", token, VERIFY_MAX_AGE, "verification")
+    data = _load(secret, "verify", token, VERIFY_MAX_AGE, "verification")
     user = db.session.get(User, data["u"])
     address = str(data.get("e"))
     if user is not None and user.email and hmac.compare_digest(user.email, address):
@@ -78,13 +80,13 @@ def verify_email(token: str) -> User:
     return user
 
 
-def reset_token(user: User) -> str:
-    return _serializer("reset").dumps({"u": user.id, "p": password_fingerprint(user)})
+def reset_token(secret: Secret, user: User) -> str:
+    return _serializer(secret, "reset").dumps({"u": user.id, "p": password_fingerprint(user)})
 
 
-def user_for_reset(token: str) -> User:
+def user_for_reset(secret: Secret, token: str) -> User:
     """The account a reset link is for, while the link is unused and fresh."""
-    data = _load("reset", token, RESET_MAX_AGE, "password reset")
+    data = _load(secret, "reset", token, RESET_MAX_AGE, "password reset")
     user = db.session.get(User, data["u"])
     if user is None or not hmac.compare_digest(password_fingerprint(user), str(data.get("p"))):
         raise ValidationError("this password reset link was already used", "invalid_link")

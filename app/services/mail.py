@@ -17,6 +17,7 @@ Parley never mails an address its owner has not confirmed.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import smtplib
 import ssl
@@ -28,13 +29,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.models import User
 
 SMTP_TIMEOUT = 10
 DEFAULT_FROM = "Parley <parley@localhost>"
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
+# Autoescaped for .html only: the plain-text part shows what readers typed as they typed it.
+templates = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
+)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,53 +67,58 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     )
 
 
-def build_message(to: str, subject: str, template: str, context: dict[str, Any]) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config.get("PARLEY_MAIL_FROM") or DEFAULT_FROM
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="parley.local")
-    message.set_content(render_template(f"mail/{template}.txt", **context))
-    message.add_alternative(render_template(f"mail/{template}.html", **context), subtype="html")
-    return message
+@dataclass(frozen=True, slots=True)
+class Mailer:
+    """Where mail goes: ``smtp_url`` (None: .eml files in ``outbox``), from ``mail_from``."""
 
+    smtp_url: str | None
+    mail_from: str | None
+    outbox: Path
 
-def deliver(message: EmailMessage) -> None:
-    """Send through SMTP when configured, else write an .eml file to instance/outbox/."""
-    url = current_app.config.get("PARLEY_SMTP_URL")
-    if not url:
-        outbox = Path(current_app.instance_path) / "outbox"
-        outbox.mkdir(parents=True, exist_ok=True)
-        path = outbox / f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}.eml"
-        path.write_bytes(bytes(message))
-        current_app.logger.info(
-            "mail to %s (%s) written to %s", message["To"], message["Subject"], path
-        )
-        return
-    settings = parse_smtp_url(url)
-    if settings.scheme == "smtps":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.host, settings.port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
-        )
-    else:
-        client = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT)
-    with client:
-        if settings.scheme == "smtp+starttls":
-            client.starttls(context=ssl.create_default_context())
-        if settings.username:
-            client.login(settings.username, settings.password or "")
-        client.send_message(message)
+    def build(self, to: str, subject: str, template: str, context: dict[str, Any]) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.mail_from or DEFAULT_FROM
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain="parley.local")
+        message.set_content(templates.get_template(f"{template}.txt").render(**context))
+        html = templates.get_template(f"{template}.html").render(**context)
+        message.add_alternative(html, subtype="html")
+        return message
 
+    def deliver(self, message: EmailMessage) -> None:
+        """Send through SMTP when configured, else write an .eml file to the outbox."""
+        if not self.smtp_url:
+            self.outbox.mkdir(parents=True, exist_ok=True)
+            path = self.outbox / f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}.eml"
+            path.write_bytes(bytes(message))
+            log.info("mail to %s (%s) written to %s", message["To"], message["Subject"], path)
+            return
+        settings = parse_smtp_url(self.smtp_url)
+        if settings.scheme == "smtps":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host,
+                settings.port,
+                timeout=SMTP_TIMEOUT,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT)
+        with client:
+            if settings.scheme == "smtp+starttls":
+                client.starttls(context=ssl.create_default_context())
+            if settings.username:
+                client.login(settings.username, settings.password or "")
+            client.send_message(message)
 
-def send_mail(to: str, subject: str, template: str, **context: Any) -> None:
-    """Render and deliver one message now (there is no job queue yet)."""
-    deliver(build_message(to, subject, template, context))
+    def send(self, to: str, subject: str, template: str, **context: Any) -> None:
+        """Render and deliver one message now (there is no job queue yet)."""
+        self.deliver(self.build(to, subject, template, context))
 
-
-def send_to_user(user: User, subject: str, template: str, **context: Any) -> bool:
-    """Mail ``user`` at their verified address; False (nothing sent) when there is none."""
-    if not user.email or user.email_verified_at is None:
-        return False
-    send_mail(user.email, subject, template, user=user, **context)
-    return True
+    def send_to_user(self, user: User, subject: str, template: str, **context: Any) -> bool:
+        """Mail ``user`` at their verified address; False (nothing sent) when there is none."""
+        if not user.email or user.email_verified_at is None:
+            return False
+        self.send(user.email, subject, template, user=user, **context)
+        return True

@@ -23,9 +23,10 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import AUTHOR_NAME_MAX, Role, User
 from app.sanitize import normalize_text
-from app.services import email_links, mail
+from app.services import email_links
 from app.services.accounts import may_sign_in
 from app.services.errors import Unauthorized, ValidationError
+from app.services.mail import Mailer
 from app.services.passwords import check_strength, hash_password, password_matches
 from app.services.reserved_names import check_not_reserved
 from app.services.totp import check_sign_in_code
@@ -37,9 +38,12 @@ SIGN_IN_FAILED = "That email and password do not match an account."
 
 @dataclass(frozen=True, slots=True)
 class Links:
-    """Where links in e-mails point: Parley's absolute base URL (PARLEY_PUBLIC_URL or host)."""
+    """What mail about accounts needs from the web layer: Parley's absolute base URL for links
+    (PARLEY_PUBLIC_URL or the host), the secret key that signs them, and the mailer."""
 
     base_url: str
+    secret_key: str | bytes
+    mailer: Mailer
 
     def verify(self, token: str) -> str:
         return f"{self.base_url}/auth/verify/{token}"
@@ -61,8 +65,8 @@ def clean_display_name(name: object, *, own_name: str | None = None) -> str:
 
 def send_verification(user: User, links: Links) -> None:
     if user.email and user.email_verified_at is None:
-        token = email_links.verification_token(user)
-        mail.send_mail(
+        token = email_links.verification_token(links.secret_key, user)
+        links.mailer.send(
             user.email,
             "Confirm your e-mail address",
             "verify_email",
@@ -90,7 +94,9 @@ def sign_up(name: object, email: object, password: object, links: Links) -> User
         db.session.add(user)
         db.session.commit()
     if owner is not None:
-        mail.send_to_user(owner, "Someone tried to sign up with your address", "account_exists")
+        links.mailer.send_to_user(
+            owner, "Someone tried to sign up with your address", "account_exists"
+        )
     else:
         send_verification(user, links)
     return user
@@ -139,13 +145,15 @@ def request_password_reset(email: object, links: Links) -> None:
     if user.email_verified_at is None:
         send_verification(user, links)
         return
-    token = email_links.reset_token(user)
-    mail.send_to_user(user, "Reset your Parley password", "reset_password", link=links.reset(token))
+    token = email_links.reset_token(links.secret_key, user)
+    links.mailer.send_to_user(
+        user, "Reset your Parley password", "reset_password", link=links.reset(token)
+    )
 
 
-def reset_password(token: str, new: object) -> User:
+def reset_password(secret: str | bytes, token: str, new: object) -> User:
     """Set a new password from a reset link (once); end every session of the account; commit."""
-    user = email_links.user_for_reset(token)
+    user = email_links.user_for_reset(secret, token)
     check_strength(new, name=user.name, email=user.email or "")
     assert isinstance(new, str)
     user.password_hash = hash_password(new)
@@ -167,14 +175,16 @@ def request_email_change(user: User, password: object, new_email: object, links:
     owner = db.session.scalar(select(User).where(User.email == address))
     if owner is not None:
         if owner.id != user.id:
-            mail.send_to_user(owner, "Someone tried to sign up with your address", "account_exists")
+            links.mailer.send_to_user(
+                owner, "Someone tried to sign up with your address", "account_exists"
+            )
         return
     user.pending_email = address
     db.session.commit()
-    mail.send_mail(
+    links.mailer.send(
         address,
         "Confirm your e-mail address",
         "verify_email",
         user=user,
-        link=links.verify(email_links.verification_token(user, address)),
+        link=links.verify(email_links.verification_token(links.secret_key, user, address)),
     )

@@ -40,6 +40,11 @@ class Setting:
     clean: Callable[[str, Any], Any]
     help: str
 
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The allowed values of a one-of-several setting (forms show them), else None."""
+        return getattr(self.clean, "choices", None)
+
 
 def _int_between(low: int, high: int, *, nullable: bool = False) -> Callable[[str, Any], Any]:
     def clean(name: str, value: Any) -> int | None:
@@ -70,6 +75,7 @@ def _choice(*choices: str) -> Callable[[str, Any], str]:
             raise ValidationError(f"{name} must be one of {', '.join(choices)}", "invalid_setting")
         return value
 
+    clean.choices = choices  # type: ignore[attr-defined]
     return clean
 
 

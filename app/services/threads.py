@@ -224,9 +224,6 @@ def _cursor_for(sort: str, row: Any) -> str:
     return encode_cursor(sort, row.score if sort == "top" else row.created_at, row.id)
 
 
-# Avatar paths are a function of a few author fields and the secret key (its tokens are
-# keyed hashes, cached in app.services.avatars).
-_avatar = avatar_path
 _DELETED = CommentStatus.DELETED.value
 
 
@@ -255,7 +252,7 @@ def _node(values: Sequence[Any], viewer_user: int | None, viewer_guest: str | No
             comment_id,
             parent_id,
             PLACEHOLDER_NAME,
-            _avatar(None, PLACEHOLDER_NAME),
+            avatar_path(None, PLACEHOLDER_NAME),
             None,
             PLACEHOLDER_HTML,
             created_at,
@@ -268,12 +265,11 @@ def _node(values: Sequence[Any], viewer_user: int | None, viewer_guest: str | No
     )
     if user_id is not None:
         name = user_name
-        # SSO readers: the avatar (https) and badge of their publisher's latest token.
-        avatar = sso_avatar or _avatar(user_id, None, user_avatar)
+        avatar = sso_avatar or avatar_path(user_id, None, user_avatar)  # SSO: https, latest token
         badge = BADGES.get(user_role) or sso_badge
     else:
         name = guest_name or "Guest"
-        avatar = _avatar(None, name)
+        avatar = avatar_path(None, name)
         badge = None
     return CommentNode(
         comment_id,

@@ -21,10 +21,9 @@ from app.auth.throttle import throttled_signin
 from app.i18n import catalogue
 from app.services import reader_accounts
 from app.services.errors import DomainError
-from app.services.reader_accounts import Links
 from app.services.sites import get_site
 from app.sessions import ensure_guest_id
-from app.web.serializers import public_base_url
+from app.web.mail import account_links
 from app.widget import bp
 from app.widget.assets import asset
 from app.widget.frame import allowed_host, frame_response, read_options
@@ -70,10 +69,6 @@ def account_page(
     return response
 
 
-def links() -> Links:
-    return Links(public_base_url())
-
-
 @bp.route("/embed/account/signin", methods=["GET", "POST"])
 @throttled_signin
 def sign_in() -> Response:
@@ -104,7 +99,7 @@ def sign_up() -> Response:
     form = request.form
     email, name = form.get("email", ""), form.get("name", "")
     try:
-        user = reader_accounts.sign_up(name, email, form.get("password", ""), links())
+        user = reader_accounts.sign_up(name, email, form.get("password", ""), account_links())
     except DomainError as error:
         return account_page("signup", error=error.message, status=400, email=email, name=name)
     begin_session(user)
@@ -116,7 +111,7 @@ def reset_password() -> Response:
     ensure_guest_id()
     if request.method == "GET":
         return account_page("reset")
-    reader_accounts.request_password_reset(request.form.get("email", ""), links())
+    reader_accounts.request_password_reset(request.form.get("email", ""), account_links())
     return account_page("reset", notice=catalogue(read_options().lang)("reset_sent"))
 
 

@@ -57,8 +57,12 @@ SCHEMAS = {
                 ),
             },
             "badge": {
-                "enum": ["moderator", "staff", None],
-                "description": "`moderator` for moderators, `staff` for admins, else null.",
+                "type": ["string", "null"],
+                "maxLength": 20,
+                "description": (
+                    "`moderator` for moderators, `staff` for admins, a publisher's SSO badge "
+                    "(e.g. `subscriber`) for its signed-in readers, else null."
+                ),
             },
         },
     },

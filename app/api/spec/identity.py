@@ -298,3 +298,12 @@ PATHS = {
         }
     },
 }
+
+EXTENDS = {
+    "Viewer": {
+        "kind": {
+            "enum": ["guest", "account", "sso"],
+            "description": "A guest, a Parley account, or a publisher's single sign-on reader.",
+        }
+    }
+}

@@ -257,6 +257,8 @@ SCHEMAS: dict[str, Schema] = {
             "report_threshold": {"type": "integer", "minimum": 1, "maximum": 1000},
             "reject_reasons": {"type": "array", "items": {"type": "string", "maxLength": 500}},
             "close_after_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 36500},
+            "require_staff_totp": {"type": "boolean"},
+            "deleted_account_comments": {"enum": ["keep", "remove"]},
             "premod": {"type": "boolean"},
             "allow_guests": {"type": "boolean"},
         },
