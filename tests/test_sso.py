@@ -280,3 +280,16 @@ def test_moderators_see_an_sso_author_and_staff_badges_stay_with_staff(app, clie
     moderator = bearer(make_token(app, "mod@example.org"))
     queue = client.get("/api/v1/moderation/queues/pending?site=news", headers=moderator)
     assert queue.get_json()["comments"][0]["author"]["kind"] == "sso"
+
+
+def test_the_sso_header_wins_over_cookies_and_needs_no_csrf_token(app, sso_site):
+    reader = FrameReader(app)
+    reader.sign_up()  # a signed-in frame session in the same client
+    body = {"site": "news", "article": "a1", "body": "As the publisher's reader"}
+    answer = reader.client.post(
+        "/api/v1/comments", json=body, headers={"X-Parley-Frame": "1", "X-Parley-SSO": hs256()}
+    )
+    assert answer.status_code == 201
+    assert answer.get_json()["author"]["name"] == "Sam Subscriber"
+    forged = reader.client.post("/api/v1/comments", json=body, headers={"X-Parley-Frame": "1"})
+    assert forged.status_code == 403  # the cookie alone still needs its CSRF token

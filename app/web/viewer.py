@@ -54,13 +54,16 @@ def signed_in_user() -> User | None:
 
 def require_csrf_for_cookie_writes() -> None:
     """before_request: a state-changing request that carries a session cookie (and no bearer
-    token, which ignores cookies) must carry the CSRF token. Raises Forbidden(csrf_failed).
+    token or SSO header, which ignore cookies) must carry the CSRF token. Raises
+    Forbidden(csrf_failed).
 
     Registered once, on the API blueprint, so no endpoint can miss it; every other blueprint
     (the frame's /embed/ routes included) is under Flask-WTF's app-wide check, which asks every
     state-changing request for the token. tests/test_csrf_coverage.py walks the URL map.
     """
     if request.method in SAFE_METHODS or "Authorization" in request.headers:
+        return
+    if SSO_HEADER in request.headers:  # like a bearer token: the header, not a cookie, decides
         return
     if not has_session_cookie():
         return
