@@ -54,6 +54,7 @@ def test_reader_creates_an_account_posts_reloads_and_signs_out(page, widget, wat
     page.goto(widget.page(site, "accounts"))
     frame = page.frame_locator(FRAME)
     frame.get_by_role("button", name="Create account").click()
+    expect(frame.get_by_role("heading", name="Create an account")).to_be_visible()
     frame.get_by_label("Name", exact=True).fill("Ada Reader")
     frame.get_by_label("Email", exact=True).fill(email)
     frame.get_by_label("Password", exact=True).fill(STRONG)
@@ -77,6 +78,7 @@ def test_reader_creates_an_account_posts_reloads_and_signs_out(page, widget, wat
 
     frame = page.frame_locator(FRAME)
     frame.get_by_role("button", name="Sign in").click()
+    expect(frame.get_by_role("heading", name="Sign in to comment")).to_be_visible()
     frame.get_by_label("Email", exact=True).fill(email)
     frame.get_by_label("Password", exact=True).fill("not-my-password-at-all")
     frame.get_by_role("button", name="Sign in").click()
@@ -145,6 +147,7 @@ def test_profile_previews_and_uploads_an_avatar(page, widget, watch, tmp_path):
     page.goto(widget.page(site, "profile"))
     frame = page.frame_locator(FRAME)
     frame.get_by_role("button", name="Create account").click()
+    expect(frame.get_by_role("heading", name="Create an account")).to_be_visible()
     frame.get_by_label("Name", exact=True).fill("Pic Reader")
     frame.get_by_label("Email", exact=True).fill(f"pic-{uuid.uuid4().hex[:8]}@example.org")
     frame.get_by_label("Password", exact=True).fill(STRONG)

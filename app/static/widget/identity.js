@@ -7,24 +7,8 @@
   "use strict";
   const d = document;
   const C = JSON.parse(d.getElementById("parley-config").textContent);
-  const S = C.strings;
-  const csrf = d.querySelector("meta[name=csrf-token]").content;
+  const call = window.parleyApi; // frame.js: JSON, the frame's cookie and its CSRF token
   const box = d.getElementById("sso-msg");
-
-  async function call(method, path, body) {
-    const response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-Parley-Frame": "1", "X-CSRFToken": csrf },
-      body: body ? JSON.stringify(body) : undefined
-    });
-    const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = (data && data.error) || {};
-      throw new Error(S["err_" + error.code] || error.message || S.error);
-    }
-    return data;
-  }
 
   async function signInWith(token) {
     try {
