@@ -49,10 +49,12 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import database
+    from app.services.avatars import use_secret_key
     from app.services.toxicity import configure_scoring
     from app.sessions import ParleySessionInterface
 
     app.session_interface = ParleySessionInterface()
+    use_secret_key(app.config["SECRET_KEY"])  # keys the generated avatars' tokens
     db.init_app(app)
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -18,6 +18,7 @@ from app.services import sites as site_service
 from app.services import users as user_service
 from app.services.comments import rerender_all
 from app.services.errors import DomainError
+from app.services.user_sessions import revoke_api_tokens
 
 sites_cli = AppGroup("sites", help="Manage sites (publishers).")
 users_cli = AppGroup("users", help="Manage accounts and API tokens.")
@@ -70,12 +71,16 @@ def create_user(email: str, name: str, password: str, role: str, sites: tuple[st
 
 @users_cli.command("token")
 @click.argument("email")
-def create_token(email: str):
-    """Print a new API token for EMAIL (alone on the last line)."""
+@click.option("--revoke", is_flag=True, help="Revoke every API token of EMAIL instead.")
+def create_token(email: str, revoke: bool):
+    """Print a new API token for EMAIL (alone on the last line), or revoke its tokens."""
     try:
         user = user_service.get_user_by_email(email)
     except DomainError as error:
         fail(error)
+    if revoke:
+        click.echo(f"Revoked {revoke_api_tokens(user)} API token(s) of {user.email}")
+        return
     token = user_service.issue_token(user)
     click.echo(token)
 
@@ -159,6 +164,8 @@ def demo_setup(port: int):
 
 
 def register_cli(app: Flask) -> None:
+    from app import identity_cli  # noqa: F401  (adds commands to the groups above)
+
     for group in (sites_cli, users_cli, comments_cli, demo_cli):
         app.cli.add_command(group)
     register_portability_cli(app)

@@ -109,6 +109,9 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "PARLEY_TOXICITY": env_flag("PARLEY_TOXICITY", True),
         "PARLEY_TOXICITY_TIMEOUT_MS": env_int("PARLEY_TOXICITY_TIMEOUT_MS", 2000),
         "PARLEY_PUBLIC_URL": os.environ.get("PARLEY_PUBLIC_URL") or None,
+        # Outgoing mail (app.services.mail): without an SMTP URL, .eml files in instance/outbox.
+        "PARLEY_SMTP_URL": os.environ.get("PARLEY_SMTP_URL") or None,
+        "PARLEY_MAIL_FROM": os.environ.get("PARLEY_MAIL_FROM") or None,
         # Uploaded avatars go to PARLEY_MEDIA_DIR/avatars (default: instance/avatars).
         "PARLEY_MEDIA_DIR": os.environ.get("PARLEY_MEDIA_DIR") or None,
         # How many reverse proxies in front of Parley set X-Forwarded-For/-Proto (0: none).

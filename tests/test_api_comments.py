@@ -193,8 +193,9 @@ def test_banned_users_and_ips_are_refused(app, client):
         db.session.get(User, user_id).status = UserStatus.BANNED
         db.session.commit()
     post_ok(client)  # the IP ban is lifted
+    # A banned account's token no longer identifies anyone (docs/identity.md).
     response = post_comment(client, headers=bearer(token))
-    assert response.status_code == 403 and error_code(response) == "banned"
+    assert response.status_code == 401 and error_code(response) == "invalid_token"
 
 
 def test_body_that_is_not_json_is_415_and_non_object_is_400(app, client):

@@ -16,7 +16,6 @@ from app.models import (
     CommentStatus,
     Site,
     User,
-    UserStatus,
     utcnow,
 )
 from app.services.identity import hash_guest_id
@@ -216,7 +215,8 @@ def test_closed_thread_and_banned_author_cannot_edit(app, client, author):
     assert closed.get_json()["error"]["code"] == "thread_closed"
     update_article(app, closed=False)
     with app.app_context():
-        db.session.scalar(select(User)).status = UserStatus.BANNED
+        # A ban row (a banned *status* ends the account's tokens: docs/identity.md).
+        db.session.add(Ban(user_id=db.session.scalar(select(User)).id, reason="test"))
         db.session.commit()
     banned = edit(client, created["id"], "After", headers=author)
     assert banned.status_code == 403

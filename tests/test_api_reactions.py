@@ -112,6 +112,7 @@ def test_cookie_less_reader_is_not_told_what_others_on_its_address_chose(app, cl
         "avatar_url": viewer["avatar_url"],
         "badge": None,
         "signed_in": False,
+        "kind": "guest",
         "reaction": None,
         "votes": {},
     }

@@ -72,8 +72,14 @@ def test_global_ban_is_for_admins_and_covers_every_site(world, client):
             None,
             reader_id,
         )
+    # Banned everywhere: the account's API tokens (and sessions) end with the ban, and a token
+    # issued afterwards still meets the ban on every site.
     for slug in ("news", "sport"):
-        assert post_comment(client, site=slug, headers=token).status_code == 403
+        refused = post_comment(client, site=slug, headers=token)
+        assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
+    fresh = bearer(make_token(world, "reader@example.org"))
+    for slug in ("news", "sport"):
+        assert post_comment(client, site=slug, headers=fresh).status_code == 403
 
 
 def test_suspension_ends_after_its_days(world, client):

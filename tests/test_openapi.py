@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from types import SimpleNamespace
 from typing import Any
 
+import jwt
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import OpenAPIV31SpecValidator
@@ -14,9 +16,11 @@ from sqlalchemy import select
 from app import create_app
 from app.api import spec as spec_package
 from app.extensions import db
-from app.models import Article, Comment, CommentStatus, User, UserStatus
+from app.models import Article, Ban, Comment, CommentStatus, Site, User
 from app.services.comments import change_status
 from app.services.site_settings import apply_site_settings
+from app.services.sites import get_site
+from app.services.sso import configure as configure_sso
 from tests.conftest import base_config
 from tests.factories import (
     FRAME_ORIGIN,
@@ -192,6 +196,15 @@ def test_successful_answers_fit_their_documented_schemas(app, client):
     assert counts.get_json() == {"counts": {"a1": 3, "never": 0}}
 
 
+SSO_SECRET = "a-shared-secret-of-at-least-32-characters"
+SSO_HEADER = "X-Parley-SSO"
+
+
+def sso_token(site: str, expires_in: int = 600) -> str:
+    claims = {"sub": "r1", "name": "Subscriber", "aud": site, "exp": int(time.time()) + expires_in}
+    return jwt.encode(claims, SSO_SECRET, algorithm="HS256")
+
+
 def _error_cases(app, client, banned_token: str) -> list[tuple[str, str, Any]]:
     """(method, OpenAPI path, response) for one request per error code the core can return."""
     limit = app.config["MAX_CONTENT_LENGTH"]
@@ -267,6 +280,14 @@ def _error_cases(app, client, banned_token: str) -> list[tuple[str, str, Any]]:
         get_counts("site=news&article=" + "x" * 40_000),
         ("post", "/api/v1/comments", client.post(f"{API_PREFIX}/comments?x=%00", json={})),
         ("post", "/api/v1/comments", client.post(f"{API_PREFIX}/comments?{'x' * 40_000}")),
+        post_json({"author_name": "Mod  Pеrson (staff)"}),  # a Cyrillic "е"
+        post_json({}, headers={SSO_HEADER: "not.a.jwt"}),
+        post_json({}, headers={SSO_HEADER: sso_token("members", expires_in=-3600)}),
+        post_json({}, headers={SSO_HEADER: sso_token("members")}),  # another site's reader
+        get_thread(site="news", article="a1", headers={SSO_HEADER: "not.a.jwt"}),
+        get_thread(
+            site="news", article="a1", headers={SSO_HEADER: sso_token("members", expires_in=-60)}
+        ),
     ]
     client.set_cookie("parley_session", "a-session-without-csrf-token")
     cases.append(post_json({"author_name": "G"}))
@@ -284,10 +305,13 @@ def test_every_error_the_core_returns_is_documented_on_its_operation(app, client
     with app.app_context():
         apply_site_settings("news", {"toxicity_nudge": 0.6}, None)
         db.session.scalar(select(Article).where(Article.key == "closed")).closed = True
-        db.session.scalar(
-            select(User).where(User.email == "banned@example.org")
-        ).status = UserStatus.BANNED
+        banned = db.session.scalar(select(User).where(User.email == "banned@example.org"))
+        news = db.session.scalar(select(Site).where(Site.slug == "news"))
+        db.session.add(Ban(user_id=banned.id, site_id=news.id, reason="test"))
         db.session.commit()
+    make_user(app, "mod@example.org", "Mod Person", role="moderator")
+    with app.app_context():
+        configure_sso(get_site("members"), secret=SSO_SECRET)
 
     seen: dict[tuple[str, str], set[str]] = {}
     for method, path, response in _error_cases(app, client, banned_token):

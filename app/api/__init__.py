@@ -10,6 +10,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(require_csrf_for_cookie_writes)
 
 from app.api import (  # noqa: E402,F401  (routes register on bp)
+    account,
     comments,
     counts,
     editing,

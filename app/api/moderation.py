@@ -82,6 +82,7 @@ def item_json(item: items.QueueItem, base: str) -> dict[str, Any]:
             "badge": author.badge,
             "user_id": author.user_id,
             "guest": author.is_guest,
+            "kind": author.kind,
             "trusted": author.trusted,
             "history": history_json(author.history),
         },

@@ -5,30 +5,21 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.extensions import db, limiter, login_manager
-from app.models import User, UserStatus
-from app.services.accounts import may_sign_in
-from app.services.users import authenticate
+from app.auth.signing import begin_session, finish_session
+from app.auth.throttle import throttled_signin
+from app.extensions import login_manager
+from app.models import User
+from app.services.errors import Unauthorized
+from app.services.reader_accounts import sign_in
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to continue."
 DASHBOARD = "/moderation/"  # the contract: a moderator who signs in lands here
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
-        return None
-    if user is None or user.status == UserStatus.BANNED:
-        return None
-    return user
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -52,7 +43,7 @@ def landing_page(user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
+@throttled_signin
 def login() -> Response | str | tuple[str, int]:
     """The sign-in form; a successful sign-in lands on the dashboard (or a local ``next``).
 
@@ -63,22 +54,27 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), landing_page(current_user)))
     error = None
+    need_code = False
     email = ""
     if request.method == "POST":
-        email = request.form.get("email", "")[:254]
-        password = request.form.get("password", "")[:1024]
-        user = authenticate(email, password)
-        if user is not None and may_sign_in(user):
-            login_user(user, remember=bool(request.form.get("remember")))
+        form = request.form
+        email = form.get("email", "")[:254]
+        try:
+            user = sign_in(email, form.get("password", ""), form.get("code"))
+        except Unauthorized as failure:  # one message whether the account exists or not
+            error, need_code = failure.message, failure.code == "code_required"
+        else:
+            begin_session(user, remember=bool(form.get("remember")))
             return redirect(safe_next(request.args.get("next"), landing_page(user)))
-        # One message whether the account exists or not.
-        error = "That email and password do not match an account."
-    page = render_template("auth/login.html", error=error, email=email)
+    page = render_template("auth/login.html", error=error, email=email, need_code=need_code)
     return (page, 401) if error else page
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    logout_user()
+    finish_session()
     return redirect(url_for("auth.login"))
+
+
+from app.auth import email_links, totp  # noqa: E402,F401  (routes register on bp)

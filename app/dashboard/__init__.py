@@ -10,11 +10,12 @@ active app-wide), so no link can change anything.
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from app.extensions import login_manager
 from app.models import User
+from app.services import totp
 from app.services.errors import NotFound
 from app.services.permissions import require_staff
 from app.services.sites import SLUG_RE
@@ -36,6 +37,8 @@ def admit_staff_only() -> Response | None:
     if user is None:
         return login_manager.unauthorized()
     g.staff_member = require_staff(user)
+    if not totp.enabled(user) and totp.required_for(user):
+        return redirect(url_for("auth.totp_settings"))  # a site requires one-time passwords
     slug = (request.view_args or {}).get("site_slug")
     if slug is not None and not SLUG_RE.match(slug):
         raise NotFound(f"no site with slug {slug[:64]!r}", "unknown_site")

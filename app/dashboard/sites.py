@@ -107,6 +107,8 @@ def _settings_form() -> dict[str, Any]:
             changes[name] = request.form.get(name) == "on"
             continue
         value = form_text(name, SETTING_TEXT_MAX)
+        if value is None and name in SETTINGS and SETTINGS[name].choices:
+            continue  # a form from before this setting existed: keep the stored value
         if name in LIST_SETTINGS:
             changes[name] = value.splitlines() if value else []
         else:

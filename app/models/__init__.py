@@ -15,7 +15,7 @@ from app.models.types import (
     is_record_id,
     utcnow,
 )
-from app.models.user import ApiToken, User, moderator_sites, site_trusted_authors
+from app.models.user import ApiToken, User, UserSession, moderator_sites, site_trusted_authors
 
 __all__ = [
     "ARTICLE_KEY_MAX",
@@ -38,6 +38,7 @@ __all__ = [
     "Role",
     "Site",
     "User",
+    "UserSession",
     "UserStatus",
     "Vote",
     "is_record_id",

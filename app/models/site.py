@@ -27,6 +27,10 @@ class Site(db.Model):
     allow_guests: Mapped[bool] = mapped_column(Boolean, default=True)
     # Moderation rules and other per-site settings; see app.services.rules.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Publisher single sign-on (app.services.sso): shared HS256 secrets, each with an optional
+    # key id, [{"kid": str | None, "secret": str}], and/or the URL of the publisher's JWKS.
+    sso_secrets: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    sso_jwks_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     articles: Mapped[list[Article]] = relationship(back_populates="site")

@@ -62,6 +62,9 @@ class Role(enum.StrEnum):
 class UserStatus(enum.StrEnum):
     ACTIVE = "active"
     BANNED = "banned"
+    # The reader deleted their account: the row stays, anonymized, so their kept comments read
+    # "[deleted user]" and the id is never given to anyone else (app.services.reader_data).
+    DELETED = "deleted"
 
 
 class CommentStatus(enum.StrEnum):

@@ -14,7 +14,7 @@ from app.models import Ban, User, UserStatus
 
 
 def may_sign_in(user: User) -> bool:
-    if user.status == UserStatus.BANNED:
+    if user.status != UserStatus.ACTIVE:
         return False
     banned_everywhere = db.session.scalar(
         select(Ban.id)

@@ -49,6 +49,7 @@ from app.services.permissions import (
 )
 from app.services.sites import get_site
 from app.services.trust import grant_trust, is_trusted, withdraw_trust
+from app.services.user_sessions import revoke_credentials
 
 SUSPEND_DAYS_MAX = 365
 BAN_SCOPES = ("site", "everywhere")  # the ban's site (the comment's, or site_slug), or all
@@ -186,6 +187,10 @@ def _ban(
     else:
         action, note = "suspend", f"suspended {where} for {days} day(s)"
     _record(action, author, moderator, note + (f": {reason}" if reason else ""), site_id)
+    if author.user is not None and site_id is None and days is None:
+        # Banned everywhere: the account may not sign in (accounts.may_sign_in), so its
+        # sessions and API tokens end now, in the same transaction.
+        revoke_credentials(author.user.id)
     db.session.commit()
     return _status(author, moderator)
 

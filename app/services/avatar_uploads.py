@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.extensions import db
 from app.models import User
+from app.services.avatars import keyed_token
 from app.services.errors import DomainError, ValidationError
 from app.services.image_modes import to_rgba
 
@@ -27,7 +28,9 @@ AVATAR_MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4096
 OUTPUT_SIDE = 128
 ALLOWED_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
-UPLOADED_NAME = re.compile(r"^[0-9]+-[0-9a-f]{16}\.webp$")
+# Names are a keyed hash of the account and the content (no account id in the URL); names of
+# the older form "<user id>-<hash>.webp" are still served.
+UPLOADED_NAME = re.compile(r"^(?:[0-9]+-[0-9a-f]{16}|[0-9a-f]{32})\.webp$")
 
 
 class ImageTooLarge(DomainError):
@@ -97,7 +100,7 @@ def set_avatar(user: User, data: bytes, folder: Path) -> str:
     On any refusal nothing is stored and the previous avatar stays.
     """
     content = render_avatar(data)
-    name = f"{user.id}-{hashlib.sha256(content).hexdigest()[:16]}.webp"
+    name = keyed_token(f"upload:{user.id}:{hashlib.sha256(content).hexdigest()}", 32) + ".webp"
     target = _write_atomically(folder, name, content)
     previous = user.avatar_path
     user.avatar_path = f"u/{name}"

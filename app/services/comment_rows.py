@@ -88,6 +88,8 @@ COMMENT_COLUMNS = (
     _U.c.name.label("user_name"),
     _U.c.role.label("user_role"),
     _U.c.avatar_path.label("user_avatar"),
+    _U.c.sso_avatar_url.label("sso_avatar"),
+    _U.c.sso_badge.label("sso_badge"),
 )
 COMMENT_FROM = COMMENTS.outerjoin(_U, _U.c.id == COMMENTS.c.user_id)
 REMOVED = sorted(REMOVED_STATUSES)
@@ -129,6 +131,8 @@ def node_from_row(
         user_name,
         user_role,
         user_avatar,
+        sso_avatar,
+        sso_badge,
     ) = values
     if status in REMOVED_STATUSES:
         return CommentNode(
@@ -148,8 +152,8 @@ def node_from_row(
     )
     if user_id is not None:
         name = user_name
-        avatar = _avatar(user_id, None, user_avatar)
-        badge = BADGES.get(user_role)
+        avatar = sso_avatar or _avatar(user_id, None, user_avatar)  # SSO: https, latest token
+        badge = BADGES.get(user_role) or sso_badge
     else:
         name = guest_name or "Guest"
         avatar = _avatar(None, name)
@@ -190,6 +194,8 @@ def node_for_comment(
         user.name if user else None,
         user.role if user else None,
         user.avatar_path if user else None,
+        user.sso_avatar_url if user else None,
+        user.sso_badge if user else None,
     )
     return node_from_row(values, viewer.user.id if viewer.user else None, viewer.guest_key)
 

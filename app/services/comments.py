@@ -32,6 +32,7 @@ from app.services.articles import clean_article_key
 from app.services.bans import check_not_banned
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
+from app.services.reserved_names import check_not_reserved
 from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
 from app.services.sites import get_site
@@ -154,9 +155,10 @@ def post_comment(
     """Post a comment (creating the article on first post, where ``origin`` may: see
     app.services.article_source) and commit.
 
-    Raises NotFound(unknown_site, unknown_article), ValidationError(invalid_*),
-    Forbidden(thread_closed, guests_not_allowed, banned), ToxicityNudge (unless ``confirm`` is
-    True). The returned comment is approved or pending, as the site's rules decide; pending
+    Raises NotFound(unknown_site, unknown_article), ValidationError(invalid_*, reserved_name),
+    Forbidden(thread_closed, guests_not_allowed, banned, forbidden: an SSO reader of another
+    site), ToxicityNudge (unless ``confirm`` is True). The returned comment is approved or
+    pending, as the site's rules decide; pending
     comments are visible only to their author.
     """
     if not isinstance(site_slug, str) or not site_slug:
@@ -166,7 +168,11 @@ def post_comment(
     is_guest = viewer.user is None
     if is_guest and not site.allow_guests:
         raise Forbidden("sign in to comment on this site", "guests_not_allowed")
+    if viewer.user is not None and viewer.user.sso_site_id not in (None, site.id):
+        raise Forbidden("you are signed in through another site's accounts", "forbidden")
     name = clean_author_name(author_name) if is_guest else None
+    if name is not None:
+        check_not_reserved(name, site)
     email = clean_email(author_email) if is_guest else None
     source = clean_body(body)
     title = clean_optional_text(article_title, "article_title", TITLE_MAX)

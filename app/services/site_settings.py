@@ -47,6 +47,11 @@ class Setting:
     clean: Callable[[str, Any], Any]
     help: str
 
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The allowed values of a one-of-several setting (forms show them), else None."""
+        return getattr(self.clean, "choices", None)
+
 
 def _int_between(low: int, high: int, *, nullable: bool = False) -> Callable[[str, Any], Any]:
     def clean(name: str, value: Any) -> int | None:
@@ -80,6 +85,7 @@ def _choice(*choices: str) -> Callable[[str, Any], str]:
             )
         return value
 
+    clean.choices = choices  # type: ignore[attr-defined]
     return clean
 
 
@@ -187,6 +193,17 @@ SETTINGS: dict[str, Setting] = {
     ),
     "guidelines_url": Setting(
         "", http_url("no link"), "A link to your full community guidelines (empty: none)."
+    ),
+    "require_staff_totp": Setting(
+        False,
+        _boolean,
+        "Moderators and admins of this site must use one-time passwords (TOTP) to sign in.",
+    ),
+    "deleted_account_comments": Setting(
+        "keep",
+        _choice("keep", "remove"),
+        'When a reader deletes their account: keep their comments as "[deleted user]" (keep), '
+        "or remove them (remove).",
     ),
     "close_after_days": Setting(
         None,

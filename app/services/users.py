@@ -8,20 +8,22 @@ import re
 import secrets
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models import AUTHOR_NAME_MAX, ApiToken, Role, Site, User
+from app.models import AUTHOR_NAME_MAX, ApiToken, Role, Site, User, UserStatus, utcnow
 from app.sanitize import normalize_name, renders_as_nothing
 from app.services.errors import Conflict, NotFound, Unauthorized, ValidationError
+from app.services.passwords import hash_password, password_matches
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "pk_"  # noqa: S105 - a public prefix, not a secret
 # Checked against when the email is unknown, so sign-in takes as long either way.
-_DUMMY_HASH = generate_password_hash("parley-timing-equalizer")
+_DUMMY_HASH = hash_password("parley-timing-equalizer")
 
 
-def normalize_email(email: str) -> str:
+def normalize_email(email: object) -> str:
+    if not isinstance(email, str):
+        raise ValidationError("email must be a string", "invalid_email")
     email = email.strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
         raise ValidationError(f"{email!r} is not a valid email address", "invalid_email")
@@ -57,8 +59,10 @@ def create_user(
     user = User(
         email=email,
         name=name,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role,
+        # Made by an operator (``flask users create``): the address counts as verified.
+        email_verified_at=utcnow(),
         moderated_sites=sites,
     )
     db.session.add(user)
@@ -70,7 +74,7 @@ def set_password(user: User, password: str) -> None:
     """Replace ``user``'s password and commit."""
     if not password:
         raise ValidationError("password must not be empty", "invalid_password")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     db.session.commit()
 
 
@@ -85,9 +89,9 @@ def authenticate(email: str, password: str) -> User | None:
     """The user with these credentials, or None. Same work whether or not the email exists."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        password_matches(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if password_matches(user.password_hash, password) else None
 
 
 def _token_hash(token: str) -> str:
@@ -110,5 +114,7 @@ def user_for_token(token: str) -> User:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     # The lookup is by hash; compare again in constant time as a belt-and-braces check.
     if row is None or not hmac.compare_digest(row.token_hash, digest):
+        raise Unauthorized("the bearer token is not valid", "invalid_token")
+    if row.user.status != UserStatus.ACTIVE:
         raise Unauthorized("the bearer token is not valid", "invalid_token")
     return row.user

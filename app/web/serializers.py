@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from app.services.avatars import avatar_path
+from app.services.avatars import absolute_avatar, avatar_path, avatar_url
 from app.services.comment_rows import BADGES, CommentNode
 from app.services.editing import editable_until
 from app.services.identity import Viewer
@@ -47,7 +47,7 @@ def comment_json(node: CommentNode, base: str) -> dict[str, Any]:
         "parent_id": node.parent_id,
         "author": {
             "name": node.author_name,
-            "avatar_url": base + node.avatar_path,
+            "avatar_url": absolute_avatar(base, node.avatar_path),
             "badge": node.badge,
         },
         "html": node.html,
@@ -72,10 +72,10 @@ def viewer_json(viewer: Viewer, state: ViewerState, base: str) -> dict[str, Any]
     user = viewer.user
     return {
         "name": user.name if user else None,
-        "avatar_url": base
-        + (avatar_path(user.id, None, user.avatar_path) if user else avatar_path(None, None)),
-        "badge": BADGES.get(user.role) if user else None,
+        "avatar_url": avatar_url(base, user) if user else base + avatar_path(None, None),
+        "badge": (BADGES.get(user.role) or user.sso_badge) if user else None,
         "signed_in": user is not None,
+        "kind": user.kind if user else "guest",
         "reaction": state.reaction.value if state.reaction else None,
         "votes": {str(comment_id): value for comment_id, value in state.votes.items()},
     }

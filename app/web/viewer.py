@@ -1,6 +1,9 @@
 """Who is asking, and the one CSRF check for state-changing requests that carry a cookie.
 
 * ``Authorization: Bearer <token>``: that user; cookies are ignored, no CSRF token needed.
+* ``X-Parley-SSO: <publisher's JWT>``: that site's SSO reader (app.services.sso); cookies are
+  ignored and no CSRF token is needed (a page on another site cannot send this header
+  without a CORS preflight, which Parley does not grant).
 * A Parley session cookie: the signed-in user or the guest's browser id from the session;
   state-changing requests must carry the CSRF token (``X-CSRFToken`` header).
 * Neither: an anonymous guest. The API never sets a cookie on such a client.
@@ -19,10 +22,12 @@ from app.extensions import csrf
 from app.models import User
 from app.services.errors import Forbidden, Unauthorized
 from app.services.identity import Viewer, hash_guest_id, hash_ip
+from app.services.sso import reader_for_token
 from app.services.users import user_for_token
 from app.sessions import GUEST_ID_KEY, session_cookie_name
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SSO_HEADER = "X-Parley-SSO"
 
 
 def bearer_token() -> str | None:
@@ -49,13 +54,16 @@ def signed_in_user() -> User | None:
 
 def require_csrf_for_cookie_writes() -> None:
     """before_request: a state-changing request that carries a session cookie (and no bearer
-    token, which ignores cookies) must carry the CSRF token. Raises Forbidden(csrf_failed).
+    token or SSO header, which ignore cookies) must carry the CSRF token. Raises
+    Forbidden(csrf_failed).
 
     Registered once, on the API blueprint, so no endpoint can miss it; every other blueprint
     (the frame's /embed/ routes included) is under Flask-WTF's app-wide check, which asks every
     state-changing request for the token. tests/test_csrf_coverage.py walks the URL map.
     """
     if request.method in SAFE_METHODS or "Authorization" in request.headers:
+        return
+    if SSO_HEADER in request.headers:  # like a bearer token: the header, not a cookie, decides
         return
     if not has_session_cookie():
         return
@@ -80,6 +88,9 @@ def _resolve_viewer() -> Viewer:
     token = bearer_token()
     if token is not None:
         return Viewer(user=user_for_token(token), ip=ip, ip_key=ip_key)
+    sso_token = request.headers.get(SSO_HEADER)
+    if sso_token is not None:
+        return Viewer(user=reader_for_token(sso_token), ip=ip, ip_key=ip_key)
     if not has_session_cookie():
         return Viewer(ip=ip, ip_key=ip_key)
     user = signed_in_user()

@@ -8,6 +8,7 @@ Security:
 * Content-Security-Policy: scripts only from Parley's origin (no inline script at all), one
   nonce'd inline ``<style>`` for the publisher's accent colour, and ``frame-ancestors`` limited
   to the site's registered origins plus Parley's own (the demo page is served from it too).
+  Images may also come from any https URL: publishers' SSO readers bring their own avatars.
 * The publisher's page origin arrives as ``origin``; it is used as the frame's postMessage target
   only when it is one of the site's origins, so nothing is ever posted to another page.
 * Query parameters that reach the page (title, url, accent, theme, lang) are validated or
@@ -171,7 +172,7 @@ def content_security_policy(site: Site, nonce: str) -> str:
     ancestors = " ".join([*site.origins, "'self'"])
     return (
         "default-src 'none'; script-src 'self'; "
-        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; "
+        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data: https:; connect-src 'self'; "
         f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
     )
 

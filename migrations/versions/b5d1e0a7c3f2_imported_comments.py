@@ -7,7 +7,7 @@ every existing comment) or HTML (imported from a source that stored HTML), so re
 uses the right sanitizer path.
 
 Revision ID: b5d1e0a7c3f2
-Revises: 7c1e2f9a4b3d
+Revises: d4e8a1c0b7f2
 Create Date: 2026-12-01 08:40:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b5d1e0a7c3f2"
-down_revision = "7c1e2f9a4b3d"
+down_revision = "d4e8a1c0b7f2"
 branch_labels = None
 depends_on = None
 

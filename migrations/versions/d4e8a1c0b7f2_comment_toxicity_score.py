@@ -5,7 +5,7 @@ not scored (comments from before this revision, other languages, a scorer that f
 Moderators sort the queues by it, most toxic first.
 
 Revision ID: d4e8a1c0b7f2
-Revises: 7c1e2f9a4b3d
+Revises: b8d41e7a2c90
 Create Date: 2026-12-01 09:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d4e8a1c0b7f2"
-down_revision = "7c1e2f9a4b3d"
+down_revision = "b8d41e7a2c90"
 branch_labels = None
 depends_on = None
 

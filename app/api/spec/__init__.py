@@ -8,6 +8,7 @@ adding endpoints never edit the same file:
 * ``moderation``: ``/api/v1/moderation/...``.
 * ``account``: the reader's own account (``/api/v1/me/...``).
 * ``replies``: the replies cap of a thread read, and the replies it left out.
+* ``identity``: SSO sessions, signing out, the reader's account (``/api/v1/me``, ...).
 
 A part defines ``PATHS`` (``{"/api/v1/...": {"get": {operation}}}``, full paths as in the URL
 map) and may define:
@@ -39,7 +40,7 @@ from typing import Any
 
 from app.api.spec.common import add_common_errors
 
-PARTS = ("core", "widget", "moderation", "account", "replies")
+PARTS = ("core", "widget", "moderation", "account", "replies", "identity")
 REQUIRED_PARTS = frozenset({"core"})
 
 DESCRIPTION = """\

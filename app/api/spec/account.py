@@ -38,7 +38,9 @@ PATHS = {
                         "required": ["avatar_url"],
                         "properties": {"avatar_url": {"type": "string", "format": "uri"}},
                     },
-                    {"avatar_url": "https://comments.example/avatars/u/12-3f2a9c0d1e2b4a5f.webp"},
+                    {
+                        "avatar_url": "https://comments.example/avatars/u/5b0e2c9d41f7a3e86c1d0b9a7f2e4c53.webp"
+                    },
                 ),
                 **errors(
                     (400, "invalid_image", "no file, not an image, damaged, or too many pixels"),

@@ -40,6 +40,12 @@ ERRORS: dict[str, tuple[int, str]] = {
         401,
         "the `Authorization` header is not `Bearer <token>`, or the token is unknown or revoked",
     ),
+    "invalid_sso_token": (
+        401,
+        "the `X-Parley-SSO` token has a bad signature, an unknown `kid`, a wrong `aud`, is "
+        "malformed, or names a site without single sign-on",
+    ),
+    "sso_token_expired": (401, "the `X-Parley-SSO` token has expired"),
     "csrf_failed": (
         403,
         "the request carries Parley's session cookie but no valid CSRF token "

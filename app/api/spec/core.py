@@ -63,8 +63,12 @@ SCHEMAS = {
                 ),
             },
             "badge": {
-                "enum": ["moderator", "staff", None],
-                "description": "`moderator` for moderators, `staff` for admins, else null.",
+                "type": ["string", "null"],
+                "maxLength": 20,
+                "description": (
+                    "`moderator` for moderators, `staff` for admins, a publisher's SSO badge "
+                    "(e.g. `subscriber`) for its signed-in readers, else null."
+                ),
             },
         },
     },
@@ -302,6 +306,8 @@ PATHS = {
                     ),
                     INVALID_REPLIES,
                     "invalid_token",
+                    "invalid_sso_token",
+                    "sso_token_expired",
                     "unknown_site",
                 ),
             },
@@ -372,10 +378,19 @@ PATHS = {
                         "`parent_id` is not an integer id of a comment in this article that "
                         "the caller can see",
                     ),
+                    (
+                        400,
+                        "reserved_name",
+                        "a guest's `author_name` is a moderator's or admin's display name, or "
+                        'looks like one (case, accents, look-alike letters, spaces, "(staff)")',
+                    ),
                     "invalid_token",
+                    "invalid_sso_token",
+                    "sso_token_expired",
                     "csrf_failed",
                     (403, "thread_closed", "comments on this article are closed"),
                     (403, "guests_not_allowed", "the site accepts comments only from accounts"),
+                    (403, "forbidden", "an SSO reader posts on a site other than their own"),
                     (403, "banned", "the account, browser or IP address is banned from the site"),
                     "unknown_site",
                     "unknown_article",

@@ -112,7 +112,7 @@ SCHEMAS = {
         "properties": {
             "name": {"type": ["string", "null"], "description": "Null for guests."},
             "avatar_url": {"type": "string", "format": "uri"},
-            "badge": {"enum": ["moderator", "staff", None]},
+            "badge": {"type": ["string", "null"], "maxLength": 20},
             "signed_in": {"type": "boolean"},
             "reaction": {"enum": [*REACTION_KINDS, None]},
             "votes": {

@@ -58,6 +58,7 @@ class QueueAuthor:
     is_guest: bool
     trusted: bool
     history: AuthorHistory | None  # None for a guest without a browser id
+    kind: str = "guest"  # "guest", "account" or "sso" (a publisher's single sign-on reader)
 
 
 @dataclass(slots=True)
@@ -125,6 +126,7 @@ _ITEM_COLUMNS = (
     User.name.label("user_name"),
     User.role.label("user_role"),
     User.avatar_path.label("user_avatar"),
+    User.sso_site_id.label("user_sso_site"),
     or_(User.trusted, trusted_on(Comment.user_id, Site.id)).label("user_trusted"),
     User.created_at.label("user_created_at"),
     _Parent.body_html.label("parent_html"),
@@ -210,6 +212,7 @@ def build_items(rows: Sequence[Any]) -> list[QueueItem]:
                 is_guest=False,
                 trusted=bool(row.user_trusted),
                 history=by_user[row.user_id],
+                kind="sso" if row.user_sso_site is not None else "account",
             )
         else:
             name = row.guest_name or "Guest"

@@ -19,6 +19,8 @@
     overflow: "hidden", visibility: "visible", opacity: "1", position: "static",
     transform: "none", filter: "none", float: "none", "color-scheme": "normal"
   };
+  // Parley.login's token (null after Parley.logout); each frame keeps its own in f.token.
+  let login;
   const commentId = () => (/^#parley-comment-(\d+)$/.exec(location.hash) || [])[1];
 
   function mount(el, options) {
@@ -39,6 +41,7 @@
       pin(el, { display: "block", visibility: "visible" });
       el.replaceChildren(f);
       frames.set(el, f);
+      f.token = login === undefined ? el.dataset.sso : login;
     }
     const id = commentId();
     f.src = origin + "/embed/thread?" + q + (id ? "#parley-comment-" + id : "");
@@ -55,6 +58,7 @@
     for (const f of frames.values()) {
       if (f.contentWindow !== e.source) continue;
       if (e.data.parley === "height") pin(f, { height: Math.ceil(+e.data.h) + "px" });
+      if (e.data.parley === "ready") deliver(f, (f.ready = true));
       if (e.data.parley === "scroll") {
         const top = f.getBoundingClientRect().top + scrollY + (+e.data.y) - 40;
         const calm = matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -67,8 +71,28 @@
     if (id) for (const f of frames.values()) f.contentWindow.postMessage({ parley: "show", id }, origin);
   });
 
+  // Hands a frame its SSO token once (the frame reloads itself after signing in).
+  const deliver = (f) => {
+    if (f.ready && f.token && f.sent !== f.token) {
+      f.contentWindow.postMessage({ parley: "sso", token: (f.sent = f.token) }, origin);
+    }
+  };
+
   w.Parley = {
     scan,
+    /* Publisher sign-on: sign the reader in with a token from the publisher's server. */
+    login(token) {
+      login = String(token);
+      for (const f of frames.values()) deliver(f, (f.token = login));
+    },
+    /* Sign the reader out of every Parley thread on this page. */
+    logout() {
+      login = null;
+      for (const f of frames.values()) {
+        f.token = f.sent = null;
+        if (f.ready) f.contentWindow.postMessage({ parley: "logout" }, origin);
+      }
+    },
     /* Single-page sites: show another article's thread, e.g. Parley.load({article: "k2"}). */
     load(options) {
       const el = options.element || d.querySelector("#parley-thread,[data-parley-thread]");

@@ -64,6 +64,8 @@
     }
     return data;
   }
+  // Shared with identity.js (publisher sign-on), which loads after this file.
+  window.parleyApi = api;
 
   /* --- Showing comments --- */
   const localTimes = (scope) => {

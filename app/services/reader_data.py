@@ -1,0 +1,181 @@
+"""A reader's own data: download it all, or delete the account.
+
+Deleting keeps the ``users`` row, anonymized (no name, address, password, SSO subject or
+avatar; status ``deleted``), so the id is never reused and foreign keys (audit log, bans) stay
+intact. Each comment follows its site's ``deleted_account_comments`` setting: ``keep`` shows
+it under "[deleted user]", ``remove`` removes it like an author's own delete (replies keep a
+placeholder). Votes, reactions and reports are deleted (votes leave the comments' scores).
+Every session and API token ends, and the audit log of each site the reader commented on
+records the deletion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from app.extensions import db
+from app.models import (
+    REMOVED_STATUSES,
+    Article,
+    Comment,
+    CommentStatus,
+    Reaction,
+    Report,
+    Site,
+    User,
+    UserStatus,
+    Vote,
+)
+from app.services import audit
+from app.services.comments import change_status
+from app.services.errors import Unauthorized
+from app.services.passwords import password_matches
+from app.services.site_settings import effective_settings
+from app.services.user_sessions import revoke_credentials
+
+DELETED_NAME = "[deleted user]"
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def export_reader_data(user: User) -> dict[str, Any]:
+    """Everything Parley holds about ``user``, as one JSON document."""
+    actor = f"u:{user.id}"
+    comments = db.session.execute(
+        select(Comment, Article.key, Article.title, Site.slug)
+        .join(Article, Article.id == Comment.article_id)
+        .join(Site, Site.id == Article.site_id)
+        .where(Comment.user_id == user.id)
+        .order_by(Comment.id)
+    ).all()
+    votes = db.session.scalars(select(Vote).where(Vote.voter == actor).order_by(Vote.id)).all()
+    reactions = db.session.execute(
+        select(Reaction, Article.key, Site.slug)
+        .join(Article, Article.id == Reaction.article_id)
+        .join(Site, Site.id == Article.site_id)
+        .where(Reaction.reactor == actor)
+        .order_by(Reaction.id)
+    ).all()
+    reports = db.session.scalars(
+        select(Report).where(Report.reporter == actor).order_by(Report.id)
+    ).all()
+    return {
+        "account": {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "email_verified": user.email_verified_at is not None,
+            "kind": user.kind,
+            "role": user.role.value,
+            "created_at": _iso(user.created_at),
+            "reply_notifications": user.reply_notifications,
+        },
+        "comments": [
+            {
+                "id": c.id,
+                "site": slug,
+                "article": {"key": key, "title": title},
+                "parent_id": c.parent_id,
+                "body": c.body_source,
+                "status": c.status.value,
+                "created_at": _iso(c.created_at),
+                "edited_at": _iso(c.edited_at),
+            }
+            for c, key, title, slug in comments
+        ],
+        "votes": [
+            {"comment_id": v.comment_id, "value": v.value, "created_at": _iso(v.created_at)}
+            for v in votes
+        ],
+        "reactions": [
+            {"site": slug, "article": key, "kind": r.kind.value, "created_at": _iso(r.created_at)}
+            for r, key, slug in reactions
+        ],
+        "reports": [
+            {
+                "comment_id": r.comment_id,
+                "reason": r.reason.value,
+                "note": r.note,
+                "created_at": _iso(r.created_at),
+            }
+            for r in reports
+        ],
+    }
+
+
+def delete_account(user: User, password: object) -> None:
+    """Delete ``user``'s account as the module docstring says; commit.
+
+    Accounts with a password must confirm it: Unauthorized(wrong_password) otherwise.
+    """
+    if user.password_hash and (
+        not isinstance(password, str) or not password_matches(user.password_hash, password)
+    ):
+        raise Unauthorized("confirm with your current password", "wrong_password")
+    actor = f"u:{user.id}"
+    rows = db.session.execute(
+        select(Comment, Site)
+        .join(Article, Article.id == Comment.article_id)
+        .join(Site, Site.id == Article.site_id)
+        .where(Comment.user_id == user.id)
+    ).all()
+    sites: dict[int, Site] = {}
+    for comment, site in rows:
+        sites[site.id] = site
+        comment.author_ip = None
+        setting = effective_settings(site)["deleted_account_comments"]
+        if setting == "remove" and comment.status not in REMOVED_STATUSES:
+            change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=user.id)
+    for vote in db.session.scalars(select(Vote).where(Vote.voter == actor)).all():
+        db.session.execute(
+            update(Comment)
+            .where(Comment.id == vote.comment_id)
+            .values(score=Comment.score - vote.value)
+        )
+    for report in db.session.scalars(select(Report).where(Report.reporter == actor)).all():
+        db.session.execute(
+            update(Comment)
+            .where(Comment.id == report.comment_id, Comment.report_count > 0)
+            .values(report_count=Comment.report_count - 1)
+        )
+    db.session.execute(delete(Vote).where(Vote.voter == actor))
+    db.session.execute(delete(Reaction).where(Reaction.reactor == actor))
+    db.session.execute(delete(Report).where(Report.reporter == actor))
+    revoke_credentials(user.id)
+    user.name = DELETED_NAME
+    user.email = None
+    user.email_verified_at = None
+    user.password_hash = None
+    user.sso_subject = None
+    user.sso_avatar_url = None
+    user.sso_badge = None
+    user.avatar_path = None
+    user.status = UserStatus.DELETED
+    for site_id in sites or {None: None}:
+        audit.record("account_deleted", site_id=site_id, target_user_id=user.id)
+    db.session.commit()
+
+
+def recent_comments(user: User, limit: int = 20) -> list[dict[str, Any]]:
+    """The reader's latest comments, for their profile page (newest first)."""
+    rows = db.session.execute(
+        select(Comment.id, Comment.body_source, Comment.status, Comment.created_at, Article.title)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.user_id == user.id, Comment.status.not_in(REMOVED_STATUSES))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": row.id,
+            "excerpt": row.body_source[:140],
+            "status": row.status.value,
+            "created_at": row.created_at,
+            "article": row.title,
+        }
+        for row in rows
+    ]

@@ -1,0 +1,206 @@
+"""E-mail through a real SMTP server started by the test (aiosmtpd), and the outbox fallback:
+address verification and password reset, end to end."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+import time
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.models import User
+from app.services.email_links import password_fingerprint
+from tests.conftest import base_config
+from tests.dashboard_support import PASSWORD, csrf_token
+from tests.factories import make_site, make_user
+from tests.identity_support import STRONG, FrameReader
+from tests.widget_support import install_guest_pages
+
+LINK = re.compile(r"http://localhost/auth/(?:verify|reset)/[\w.\-]+")
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def last(self, to: str) -> Message:
+        found = [m for m in self.messages if m["To"] == to]
+        assert found, f"no message to {to}: {[m['To'] for m in self.messages]}"
+        return found[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp) -> Iterator[Flask]:
+    """The test app's database, with mail going to the SMTP server above."""
+    _, port = smtp
+    mailing = create_app(
+        {
+            **base_config(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path),
+            "PARLEY_SMTP_URL": f"smtp://127.0.0.1:{port}",
+            "PARLEY_MAIL_FROM": "Parley <comments@news.example>",
+            "PARLEY_PUBLIC_URL": "http://localhost",
+        }
+    )
+    mailing.instance_path = app.instance_path
+    install_guest_pages(mailing)
+    yield mailing
+    with mailing.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def parts(message: Message) -> tuple[str, str]:
+    text = html = ""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            text = part.get_payload(decode=True).decode()
+        elif part.get_content_type() == "text/html":
+            html = part.get_payload(decode=True).decode()
+    return text, html
+
+
+def link_in(message: Message) -> str:
+    text, _ = parts(message)
+    match = LINK.search(text)
+    assert match, text
+    return match.group(0).removeprefix("http://localhost")
+
+
+def reset_with(client, path: str, password: str):
+    return client.post(path, data={"password": password, "csrf_token": csrf_token(client, path)})
+
+
+def test_password_reset_end_to_end_through_smtp_and_the_link_works_once(mail_app, smtp):
+    inbox, _ = smtp
+    make_site(mail_app)
+    make_user(mail_app, "reader@example.org", "Reader")
+    FrameReader(mail_app).submit("reset", email="reader@example.org")
+    message = inbox.last("reader@example.org")
+    assert message["Subject"] == "Reset your Parley password"
+    assert message["From"] == "Parley <comments@news.example>"
+    path = link_in(message)
+    client = mail_app.test_client()
+    assert client.get(path).status_code == 200
+    weak = reset_with(client, path, "password123")
+    assert weak.status_code == 400
+    done = reset_with(client, path, "brand-new-kettle-9")
+    assert done.status_code == 200 and "Password changed" in done.get_data(as_text=True)
+    assert FrameReader(mail_app).sign_in("reader@example.org", PASSWORD).status_code == 401
+    assert (
+        FrameReader(mail_app).sign_in("reader@example.org", "brand-new-kettle-9").status_code == 303
+    )
+    used = mail_app.test_client().get(path)
+    assert used.status_code == 400 and "already used" in used.get_data(as_text=True)
+
+
+def test_an_expired_reset_link_is_refused(mail_app):
+    make_user(mail_app, "reader@example.org", "Reader")
+
+    class HourAndAHalfAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 5400
+
+    with mail_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "reader@example.org"))
+        old = URLSafeTimedSerializer(
+            mail_app.secret_key, salt="parley-reset", signer=HourAndAHalfAgo
+        ).dumps({"u": user.id, "p": password_fingerprint(user)})
+    response = mail_app.test_client().get(f"/auth/reset/{old}")
+    assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+    forged = mail_app.test_client().get(f"/auth/reset/{old[:-2]}xx")
+    assert forged.status_code == 400
+
+
+def test_sign_up_sends_only_a_verification_until_the_address_is_confirmed(mail_app, smtp):
+    inbox, _ = smtp
+    make_site(mail_app)
+    reader = FrameReader(mail_app)
+    reader.sign_up(name="Ada <b>Lovelace</b>", email="ada@example.org")
+    verification = inbox.last("ada@example.org")
+    assert verification["Subject"] == "Confirm your e-mail address"
+    text, html = parts(verification)
+    assert "Ada <b>Lovelace</b>" in text  # plain text stays as typed
+    assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in html and "<b>Lovelace" not in html
+    # A reset asked for an unconfirmed address sends the verification again, nothing else.
+    FrameReader(mail_app).submit("reset", email="ada@example.org")
+    assert [m["Subject"] for m in inbox.messages] == ["Confirm your e-mail address"] * 2
+    confirmed = mail_app.test_client().get(link_in(verification))
+    assert confirmed.status_code == 200 and "confirmed" in confirmed.get_data(as_text=True)
+    FrameReader(mail_app).submit("reset", email="ada@example.org")
+    assert inbox.last("ada@example.org")["Subject"] == "Reset your Parley password"
+
+
+def test_signing_up_with_a_taken_address_mails_its_owner_not_the_newcomer(mail_app, smtp):
+    inbox, _ = smtp
+    make_site(mail_app)
+    make_user(mail_app, "owner@example.org", "Owner")
+    FrameReader(mail_app).sign_up(name="Newcomer", email="owner@example.org")
+    message = inbox.last("owner@example.org")
+    assert message["Subject"] == "Someone tried to sign up with your address"
+    assert len(inbox.messages) == 1
+
+
+def test_without_smtp_messages_are_written_to_the_outbox(app):
+    make_site(app)
+    make_user(app, "reader@example.org", "Reader")
+    FrameReader(app).submit("reset", email="reader@example.org")
+    outbox = list((Path(app.instance_path) / "outbox").glob("*.eml"))
+    assert len(outbox) == 1
+    message = email.message_from_bytes(outbox[0].read_bytes())
+    assert message["To"] == "reader@example.org"
+    assert "/auth/reset/" in parts(message)[0]
+
+
+def test_changing_the_address_takes_effect_when_the_new_mailbox_confirms(mail_app, smtp):
+    inbox, _ = smtp
+    make_site(mail_app)
+    make_user(mail_app, "taken@example.org", "Owner")
+    reader = FrameReader(mail_app)
+    reader.sign_up(email="old@example.org")
+    wrong = reader.api("POST", "/api/v1/me/email", json={"password": "x", "email": "n@example.org"})
+    assert wrong.status_code == 401
+    change = {"password": STRONG, "email": "new@example.org"}
+    assert reader.api("POST", "/api/v1/me/email", json=change).status_code == 202
+    taken = reader.api("POST", "/api/v1/me/email", json={**change, "email": "taken@example.org"})
+    assert taken.status_code == 202 and taken.get_json() == {"status": "verification_sent"}
+    assert (
+        inbox.last("taken@example.org")["Subject"] == "Someone tried to sign up with your address"
+    )
+    assert reader.me().get_json()["email"] == "old@example.org"  # nothing changes yet
+    confirmed = mail_app.test_client().get(link_in(inbox.last("new@example.org")))
+    assert confirmed.status_code == 200
+    account = reader.me().get_json()
+    assert account["email"] == "new@example.org" and account["email_verified"] is True
