@@ -43,19 +43,30 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import database
+    from app.broker import init_broker
+    from app.compression import init_compression
+    from app.redis_store import init_redis
+    from app.services.freshness import install_session_hooks
     from app.sessions import ParleySessionInterface
+    from app.shared_cache import init_shared_cache
 
     app.session_interface = ParleySessionInterface()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
+    install_session_hooks()
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_redis(app)
+    init_broker(app)
+    init_shared_cache(app)
+    init_compression(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import api, auth, dashboard, demo, widget
+    from app import api, auth, dashboard, demo, health, widget
 
     csrf.exempt(api.bp)  # its own before_request checks cookie-authenticated calls only
     app.register_blueprint(api.bp)
@@ -63,12 +74,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(health.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
     from app.errors import register_error_handlers as register
+    from app.outages import register_outage_handlers
 
     register(app)
+    register_outage_handlers(app)
 
 
 def register_commands(app: Flask) -> None:

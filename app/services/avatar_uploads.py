@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from app.extensions import db
 from app.models import User
 from app.services.errors import DomainError, ValidationError
+from app.services.freshness import touch_articles_of
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4096
@@ -96,6 +97,7 @@ def set_avatar(user: User, data: bytes, folder: Path) -> str:
     target = _write_atomically(folder, name, content)
     previous = user.avatar_path
     user.avatar_path = f"u/{name}"
+    touch_articles_of(user_id=user.id)
     try:
         db.session.commit()
     except Exception:

@@ -21,6 +21,7 @@ from app.services import audit
 from app.services.articles import clean_article_key, get_or_create_article
 from app.services.bans import check_not_banned
 from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.freshness import status_event, touch_article
 from app.services.identity import Viewer
 from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
@@ -190,6 +191,7 @@ def post_comment(
             reason=", ".join(decision.reasons) or None,
             after=decision.status.value,
         )
+    touch_article(article.id, status_event(None, decision.status), comment)
     db.session.commit()
     return comment
 
@@ -209,6 +211,7 @@ def change_status(
     before = comment.status
     comment.status = status
     adjust_comment_count(comment.article_id, count_delta(before, status))
+    touch_article(comment.article_id, status_event(before, status), comment)
     audit.record(
         action,
         comment=comment,
@@ -240,6 +243,7 @@ def rerender_all(batch_size: int = 500) -> int:
             return done
         for comment in rows:
             comment.body_html = render_markdown(comment.body_source)
+            touch_article(comment.article_id)
         last_id = rows[-1].id
         done += len(rows)
         db.session.commit()

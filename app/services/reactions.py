@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Reaction, ReactionKind
 from app.services.articles import clean_article_key, get_or_create_article
 from app.services.errors import ValidationError
+from app.services.freshness import touch_article
 from app.services.identity import Viewer, require_actor_key
 from app.services.sites import get_site
 
@@ -88,6 +89,7 @@ def react(*, site_slug: Any, article_key: Any, kind: Any, viewer: Viewer) -> Rea
         existing.kind = chosen
     db.session.flush()
     counts = reaction_counts(article.id)
+    touch_article(article.id)
     db.session.commit()
     return ReactionState(counts, mine)
 

@@ -34,7 +34,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from app.extensions import db
 from app.models import (
     REMOVED_STATUSES,
-    Article,
     Comment,
     CommentStatus,
     Site,
@@ -55,6 +54,7 @@ from app.services.paging import (
 from app.services.permissions import BADGES
 from app.services.reactions import reaction_counts
 from app.services.site_settings import comments_closed
+from app.services.thread_stamps import site_and_article_statement
 
 SORTS = ("oldest", "newest", "top")
 MAX_LIMIT = 500
@@ -207,17 +207,6 @@ def _replies_statement(dialect: str) -> Select[Any]:
     )
 
 
-@cache
-def _site_and_article_statement() -> Select[Any]:
-    return (
-        select(Site, Article)
-        .outerjoin(
-            Article, and_(Article.site_id == Site.id, Article.key == bindparam("article_key"))
-        )
-        .where(Site.slug == bindparam("site_slug"))
-    )
-
-
 def _cursor_for(sort: str, row: Any) -> str:
     return encode_cursor(sort, row.score if sort == "top" else row.created_at, row.id)
 
@@ -352,7 +341,7 @@ def load_thread(
     after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
 
     found = db.session.execute(
-        _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
+        site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
     ).first()
     if found is None:
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Comment, CommentStatus, Vote
 from app.services.comments import get_comment, is_own
 from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.freshness import touch_article
 from app.services.identity import Viewer, require_actor_key
 
 
@@ -63,6 +64,8 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
             .values(score=Comment.score + (wanted - before))
         )
     score = db.session.scalar(select(Comment.score).where(Comment.id == comment.id))
+    if wanted != before:
+        touch_article(comment.article_id)
     db.session.commit()
     return VoteResult(score=score, mine=wanted)
 

@@ -20,6 +20,7 @@ from app.sanitize import normalize_text
 from app.services import audit
 from app.services.comments import change_status, get_comment
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.services.freshness import touch_article
 from app.services.permissions import (
     can_feature,
     moderated_site_ids,
@@ -72,6 +73,7 @@ def _apply(comment: Comment, action: str, moderator: User, reason: str | None) -
                 "invalid_action",
             )
         comment.featured = action == "feature"
+        touch_article(comment.article_id)
         status = comment.status.value
         audit.record(
             action,

@@ -1,0 +1,54 @@
+"""What identifies the current state of a thread, for caches and ETags: one small query.
+
+A thread page changes only when its article's ``version`` does (app.services.freshness), or
+when it closes by age (``close_after_days``), which no write announces: both are in the stamp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, select
+
+from app.extensions import db
+from app.models import Article, Site
+from app.services.errors import NotFound
+from app.services.site_settings import comments_closed
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadStamp:
+    site_id: int
+    article_id: int | None  # None: never commented on or reacted to
+    version: int
+    closed: bool
+
+    def tag(self) -> str:
+        return f"{self.site_id}.{self.article_id or 0}.{self.version}.{int(self.closed)}"
+
+
+@cache
+def site_and_article_statement() -> Select[Any]:
+    """The site by slug, outer-joined to its article by key (None when there is none)."""
+    return (
+        select(Site, Article)
+        .outerjoin(
+            Article, and_(Article.site_id == Site.id, Article.key == bindparam("article_key"))
+        )
+        .where(Site.slug == bindparam("site_slug"))
+    )
+
+
+def thread_stamp(site_slug: str, article_key: str) -> ThreadStamp:
+    """The thread's stamp. Raises NotFound(unknown_site)."""
+    found = db.session.execute(
+        site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
+    ).first()
+    if found is None:
+        raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
+    site, article = found
+    if article is None:
+        return ThreadStamp(site.id, None, 0, False)
+    return ThreadStamp(site.id, article.id, article.version, comments_closed(site, article))
