@@ -99,12 +99,11 @@ def test_frame_csp_allows_no_inline_script_and_only_the_sites_origins_as_ancesto
     html = response.get_data(as_text=True)
     nonce = re.search(r"'nonce-([^']+)'", directives["style-src"]).group(1)
     assert f'<style nonce="{nonce}">:root{{--accent:#c00;--on-accent:#fff}}</style>' in html
-    # The only <script> elements: the frame's file and a JSON data block (never executed).
+    # The only <script> elements: the frame's files and a JSON data block (never executed).
     scripts = re.findall(r"<script[^>]*>", html)
-    assert scripts == [
-        scripts[0],
-        '<script type="application/json" id="parley-config">',
-    ] and scripts[0].startswith('<script src="/embed/frame.js?v=')
+    assert scripts[2:] == ['<script type="application/json" id="parley-config">']
+    assert scripts[0].startswith('<script src="/embed/frame.js?v=')
+    assert scripts[1].startswith('<script src="/embed/live.js?v=')
 
 
 def test_frame_sets_the_partitioned_guest_cookie(client, site):

@@ -41,14 +41,19 @@ def site_and_article_statement() -> Select[Any]:
     )
 
 
-def thread_stamp(site_slug: str, article_key: str) -> ThreadStamp:
-    """The thread's stamp. Raises NotFound(unknown_site)."""
+def find_site_and_article(site_slug: str, article_key: str) -> tuple[Site, Article | None]:
+    """The site and its article (None if it has none by that key). Raises NotFound(unknown_site)."""
     found = db.session.execute(
         site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
     ).first()
     if found is None:
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
-    site, article = found
+    return found[0], found[1]
+
+
+def thread_stamp(site_slug: str, article_key: str) -> ThreadStamp:
+    """The thread's stamp. Raises NotFound(unknown_site)."""
+    site, article = find_site_and_article(site_slug, article_key)
     if article is None:
         return ThreadStamp(site.id, None, 0, False)
     return ThreadStamp(site.id, article.id, article.version, comments_closed(site, article))

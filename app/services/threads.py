@@ -40,7 +40,7 @@ from app.models import (
     User,
 )
 from app.services.avatars import avatar_path
-from app.services.errors import NotFound, ValidationError
+from app.services.errors import ValidationError
 from app.services.identity import Viewer
 from app.services.paging import (
     KeyType,
@@ -54,7 +54,7 @@ from app.services.paging import (
 from app.services.permissions import BADGES
 from app.services.reactions import reaction_counts
 from app.services.site_settings import comments_closed
-from app.services.thread_stamps import site_and_article_statement
+from app.services.thread_stamps import find_site_and_article
 
 SORTS = ("oldest", "newest", "top")
 MAX_LIMIT = 500
@@ -340,12 +340,7 @@ def load_thread(
     limit = clean_limit(limit, MAX_LIMIT)
     after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
 
-    found = db.session.execute(
-        site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
-    ).first()
-    if found is None:
-        raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
-    site, article = found
+    site, article = find_site_and_article(site_slug, article_key)
     if article is None:
         info = ArticleInfo(article_key, None, None, 0, False, reaction_counts(None))
         return ThreadPage(site, info, [], None)

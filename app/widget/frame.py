@@ -68,6 +68,7 @@ SCRIPT_STRINGS = (
     "permalink",
     "edited",
     "reply_to",
+    "new_comments",
 )
 
 
