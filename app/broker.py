@@ -12,7 +12,6 @@ import json
 import logging
 import queue
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,6 +95,9 @@ class LocalBroker:
                     if not streams:
                         del self.streams[key]
 
+    def close(self) -> None:
+        """Nothing to release for the in-process broker."""
+
     def stream_count(self) -> int:
         with self.lock:
             return sum(len(s) for s in self.streams.values())
@@ -110,6 +112,7 @@ class RedisBroker(LocalBroker):
         self.channel = f"{redis_namespace(client)}:events"
         self.listener: threading.Thread | None = None
         self.connected = threading.Event()
+        self.closing = threading.Event()
 
     def publish(self, event: LiveEvent) -> None:
         self.client.publish(self.channel, event.encode())
@@ -130,13 +133,13 @@ class RedisBroker(LocalBroker):
     def listen(self) -> None:
         """Receive events forever, reconnecting with back-off while Redis is away."""
         delay = 0.2
-        while True:
+        while not self.closing.is_set():
             pubsub = self.client.pubsub(ignore_subscribe_messages=True)
             try:
                 pubsub.subscribe(self.channel)
                 self.connected.set()
                 delay = 0.2
-                while True:
+                while not self.closing.is_set():
                     message = pubsub.get_message(timeout=5.0)
                     if message is not None and message["type"] == "message":
                         self.deliver(LiveEvent.decode(message["data"]))
@@ -150,8 +153,12 @@ class RedisBroker(LocalBroker):
                     pubsub.close()
                 except RedisUnavailable:
                     pass
-            time.sleep(delay)
+            self.closing.wait(delay)
             delay = min(delay * 2, 5.0)
+
+    def close(self) -> None:
+        """Stop listening (the listener ends within a few seconds)."""
+        self.closing.set()
 
 
 def init_broker(app: Flask) -> None:

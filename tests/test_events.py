@@ -17,6 +17,8 @@ def site(app):
 
 @pytest.fixture(params=["in-process", "redis"])
 def broker_kind(request, app):
+    from app.broker import broker
+
     if request.param == "redis":
         if not REDIS_URL:
             require_or_skip(
@@ -28,7 +30,8 @@ def broker_kind(request, app):
         app.config["PARLEY_REDIS_URL"] = REDIS_URL
         init_redis(app)
         init_broker(app)
-    return request.param
+    yield request.param
+    broker(app).close()
 
 
 def test_unknown_site_is_a_json_404_not_a_stream(client):
