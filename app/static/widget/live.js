@@ -8,7 +8,7 @@
   const C = JSON.parse(d.getElementById("parley-config").textContent);
   const list = d.getElementById("comments"), counter = d.getElementById("count");
   const plural = new Intl.PluralRules(C.lang);
-  const QUIET_MS = 30 * 60 * 1000, POLL_MS = 60 * 1000, MAX_FAILURES = 5;
+  const GRACE_MS = 1500, QUIET_MS = 30 * 60 * 1000, POLL_MS = 60 * 1000, MAX_FAILURES = 5;
   const query = new URLSearchParams({ site: C.site, article: C.article });
   const fresh = new Set(), parents = new Map(); // announced, not yet shown; their parents
   let stream = null, failures = 0, quiet = 0, poller = 0, polledCount = null;
@@ -32,11 +32,16 @@
     bar.hidden = false;
   };
 
+  // Comments this frame posted arrive as events too, perhaps before the frame shows them:
+  // only those still absent after a short grace are announced.
+  const unseen = () => {
+    for (const id of fresh) if (d.getElementById("c" + id)) fresh.delete(id);
+    if (fresh.size) offer(fresh.size); else bar.hidden = true;
+  };
   function announced(data) {
     setCount(data.comment_count);
-    if (d.getElementById("c" + data.id)) return; // posted from this frame: already shown
     fresh.add(data.id);
-    offer(fresh.size);
+    setTimeout(unseen, GRACE_MS);
   }
 
   function removed(data) {
@@ -73,6 +78,7 @@
   }
 
   async function showFresh() {
+    unseen();
     const ids = [...fresh].sort((a, b) => a - b);
     fresh.clear();
     bar.hidden = true;
