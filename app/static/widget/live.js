@@ -17,37 +17,42 @@
     const s = C.strings[key];
     return (s[plural.select(n)] || s.other).replace("{n}", n);
   };
+  // The "N new comments" button, added to the page when first needed.
   const bar = d.createElement("button");
   bar.type = "button";
   bar.className = "btn alt fresh";
   bar.hidden = true;
-  list.before(bar);
 
   const setCount = (n) => {
     counter.dataset.n = n;
     counter.textContent = say("comment_count", n);
   };
   const offer = (n) => {
+    if (!bar.isConnected) list.before(bar);
     bar.textContent = say("new_comments", n);
     bar.hidden = false;
   };
 
   // Comments this frame posted arrive as events too, perhaps before the frame shows them:
   // only those still absent after a short grace are announced.
+  // The count too: the frame counts its own posts and deletions as it makes them, so the
+  // server's figure is applied once those have shown.
+  let latest = null;
   const unseen = () => {
+    if (latest !== null) setCount(latest);
     for (const id of fresh) if (d.getElementById("c" + id)) fresh.delete(id);
     if (fresh.size) offer(fresh.size); else bar.hidden = true;
   };
   function announced(data) {
-    setCount(data.comment_count);
+    latest = data.comment_count;
     fresh.add(data.id);
     setTimeout(unseen, GRACE_MS);
   }
 
   function removed(data) {
-    setCount(data.comment_count);
+    latest = data.comment_count;
     fresh.delete(data.id);
-    if (fresh.size) offer(fresh.size); else bar.hidden = true;
+    setTimeout(unseen, GRACE_MS);
     const li = d.getElementById("c" + data.id);
     if (!li) return;
     if (li.querySelector(":scope > ol.cs > li")) {
