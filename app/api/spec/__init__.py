@@ -35,7 +35,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-PARTS = ("core", "widget", "moderation", "account")
+PARTS = ("core", "widget", "moderation", "account", "live")
 REQUIRED_PARTS = frozenset({"core"})
 
 DESCRIPTION = """\
