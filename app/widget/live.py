@@ -7,8 +7,8 @@ import secrets
 
 from flask import Response, render_template
 
-from app.api.auth import current_viewer
 from app.services.live_comments import load_announced_comment
+from app.web.viewer import current_viewer
 from app.widget import bp
 from app.widget.frame import MAX_INDENT, frame_response, read_options, template_context
 

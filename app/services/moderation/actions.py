@@ -4,8 +4,8 @@ Actions (``ACTIONS``) go through ``app.services.comments.change_status``, which 
 article's visible count right and writes the audit entry with the status before and after;
 feature/unfeature keep the status and are audited too. Approving or restoring a reported
 comment dismisses its reports (``report_count`` back to 0, the Report rows kept), so it leaves
-the Reported queue. Readers see the change on their next request: threads and counts are read
-from the database, nothing caches them.
+the Reported queue. Readers see the change on their next request: every action bumps the
+article's version (app.services.freshness), which keys every cached copy of its thread.
 """
 
 from __future__ import annotations
