@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     from app import database
     from app.broker import init_broker
     from app.compression import init_compression
+    from app.jobs import init_jobs
     from app.redis_store import init_redis
     from app.services.freshness import install_session_hooks
     from app.sessions import ParleySessionInterface
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     init_broker(app)
     init_shared_cache(app)
     init_compression(app)
+    init_jobs(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -87,5 +89,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.cli import register_cli
+    from app.jobs_cli import register_jobs_cli
 
     register_cli(app)
+    register_jobs_cli(app)
