@@ -47,12 +47,16 @@ def register_extensions(app: Flask) -> None:
     from app.compression import init_compression
     from app.jobs import init_jobs
     from app.redis_store import init_redis
+    from app.replicas import replica_binds
     from app.services.freshness import install_session_hooks
     from app.sessions import ParleySessionInterface
     from app.shared_cache import init_shared_cache
 
     app.session_interface = ParleySessionInterface()
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
+    app.config["SQLALCHEMY_BINDS"] = replica_binds(
+        app.config, app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     db.init_app(app)
     install_session_hooks()
     database.configure_engines(app)

@@ -78,6 +78,8 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         # Engine options per backend (pre-ping, timeouts): app.database.engine_options.
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "PARLEY_REDIS_URL": redis_url,
+        # A read replica of the database for anonymous thread reads and counts (app.replicas).
+        "PARLEY_DATABASE_REPLICA_URL": os.environ.get("PARLEY_DATABASE_REPLICA_URL") or None,
         # Outages (docs/deploy.md): how long a request may wait on PostgreSQL or Redis before
         # it answers 503 service_unavailable. Connect, pool and statement waits add up to < 5 s.
         "PARLEY_DB_CONNECT_TIMEOUT": env_int("PARLEY_DB_CONNECT_TIMEOUT", 2),

@@ -3,6 +3,8 @@ from flask import current_app, request
 
 from app.api import bp
 from app.api.caching import is_anonymous, make_tag, private, public_answer
+from app.extensions import db
+from app.replicas import read_from_replica
 from app.services.articles import clean_article_key
 from app.services.identity import Viewer
 from app.services.thread_stamps import thread_stamp
@@ -24,6 +26,7 @@ def get_thread():
     limit = query_int("limit", current_app.config["PARLEY_PAGE_SIZE"])
     cursor = request.args.get("cursor") or None
     if is_anonymous():
+        read_from_replica(db.session)
         base = public_base_url()
         tag = make_tag("thread", thread_stamp(site, article).tag(), sort, limit, cursor, base)
 
