@@ -2,6 +2,7 @@
 process (no Redis: one process on SQLite). Keys carry the article's version, so an entry is
 never invalidated, only no longer asked for; entries expire after ``TTL_SECONDS``.
 
+With Redis, each process also keeps the entries it used last in memory (they never go stale).
 A Redis outage makes every lookup a miss (the answer is built from the database), not an error.
 """
 
@@ -59,18 +60,30 @@ class MemoryCache:
 
 
 class RedisCache:
+    """Redis, shared by every process, behind a small in-process copy: keys name immutable
+    content (they carry the version), so a local copy can never be stale, and a hit costs
+    no round trip."""
+
     def __init__(self, app: Flask) -> None:
         self.client = redis_client(app)
         self.prefix = f"{redis_namespace(self.client)}:cache:"
+        self.local = MemoryCache(app.config["PARLEY_CACHE_MEMORY_MB"] << 20)
 
     def get(self, key: str) -> bytes | None:
+        found = self.local.get(key)
+        if found is not None:
+            return found
         try:
-            return self.client.get(self.prefix + key)
+            found = self.client.get(self.prefix + key)
         except RedisUnavailable as exc:
             log.warning("shared cache unavailable, reading from the database: %s", exc)
             return None
+        if found is not None:
+            self.local.set(key, found)
+        return found
 
     def set(self, key: str, value: bytes) -> None:
+        self.local.set(key, value)
         try:
             self.client.set(self.prefix + key, value, ex=TTL_SECONDS)
         except RedisUnavailable as exc:

@@ -32,6 +32,7 @@ BENCHMARKS = [
     "api",
     "widget",
     "dashboard",
+    "cached_reads",
 ]
 
 
