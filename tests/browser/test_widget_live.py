@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from app.services.comments import get_comment
-from app.services.moderation import moderate_comment
+from app.services.moderation.actions import moderate_comment
 from app.services.users import create_user
 from tests.browser.test_widget_thread import frame_of, post
 
