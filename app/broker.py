@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from redis import Redis
 
 from app.redis_store import RedisUnavailable, redis_client, redis_namespace
@@ -168,3 +168,15 @@ def init_broker(app: Flask) -> None:
 
 def broker(app: Flask | None = None) -> LocalBroker:
     return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def publish_committed(events: list[LiveEvent]) -> None:
+    """Announce committed changes; Redis being away loses the announcement, never data."""
+    if not events or not has_app_context():
+        return
+    target = broker()
+    for live_event in events:
+        try:
+            target.publish(live_event)
+        except RedisUnavailable as exc:
+            log.warning("live event not published (Redis unavailable: %s)", exc)

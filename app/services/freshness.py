@@ -15,14 +15,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from flask import current_app, has_app_context
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from app.broker import LiveEvent, broker
+from app.broker import LiveEvent, publish_committed
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Site
-from app.redis_store import RedisUnavailable
 
 log = logging.getLogger(__name__)
 INFO_KEY = "parley_touched"
@@ -119,15 +117,7 @@ def _publish_events(session: Session) -> None:
     """after_commit: announce the committed changes; a failure here loses no data."""
     if session.in_nested_transaction():
         return
-    events: list[LiveEvent] = session.info.pop(PUBLISH_KEY, None) or []
-    if not events or not has_app_context():
-        return
-    target = broker(current_app)
-    for live_event in events:
-        try:
-            target.publish(live_event)
-        except RedisUnavailable as exc:
-            log.warning("live event not published (Redis unavailable: %s)", exc)
+    publish_committed(session.info.pop(PUBLISH_KEY, None) or [])
 
 
 def _forget(session: Session) -> None:
