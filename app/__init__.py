@@ -49,13 +49,25 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import database
+    from app.broker import init_broker
+    from app.compression import init_compression
+    from app.jobs import init_jobs
+    from app.redis_store import init_redis
+    from app.replicas import replica_binds
     from app.services.avatars import use_secret_key
+    from app.services.freshness import install_session_hooks
     from app.services.toxicity import configure_scoring
     from app.sessions import ParleySessionInterface
+    from app.shared_cache import init_shared_cache
 
     app.session_interface = ParleySessionInterface()
     use_secret_key(app.config["SECRET_KEY"])  # keys the generated avatars' tokens
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
+    app.config["SQLALCHEMY_BINDS"] = replica_binds(
+        app.config, app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     db.init_app(app)
+    install_session_hooks()
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -67,10 +79,15 @@ def register_extensions(app: Flask) -> None:
         app.config["PARLEY_TOXICITY_TIMEOUT_MS"],
         preload=not os.environ.get("FLASK_RUN_FROM_CLI"),
     )
+    init_redis(app)
+    init_broker(app)
+    init_shared_cache(app)
+    init_compression(app)
+    init_jobs(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import api, auth, dashboard, demo, widget
+    from app import api, auth, dashboard, demo, health, widget
 
     csrf.exempt(api.bp)  # its own before_request checks cookie-authenticated calls only
     app.register_blueprint(api.bp)
@@ -78,15 +95,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(health.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
     from app.errors import register_error_handlers as register
+    from app.outages import register_outage_handlers
 
     register(app)
+    register_outage_handlers(app)
 
 
 def register_commands(app: Flask) -> None:
     from app.cli import register_cli
+    from app.jobs_cli import register_jobs_cli
 
     register_cli(app)
+    register_jobs_cli(app)

@@ -79,14 +79,32 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
     return {
         "SECRET_KEY": secret_key or load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server database may drop idle connections: test each one as it leaves the pool.
-        # A SQLite file cannot, so it skips that round trip.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # Engine options per backend (pre-ping, timeouts): app.database.engine_options.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "PARLEY_REDIS_URL": redis_url,
+        # A read replica of the database for anonymous thread reads and counts (app.replicas).
+        "PARLEY_DATABASE_REPLICA_URL": os.environ.get("PARLEY_DATABASE_REPLICA_URL") or None,
+        # Outages (docs/deploy.md): how long a request may wait on PostgreSQL or Redis before
+        # it answers 503 service_unavailable. Connect, pool and statement waits add up to < 5 s.
+        "PARLEY_DB_CONNECT_TIMEOUT": env_int("PARLEY_DB_CONNECT_TIMEOUT", 2),
+        "PARLEY_DB_STATEMENT_TIMEOUT_MS": env_int("PARLEY_DB_STATEMENT_TIMEOUT_MS", 2500),
+        "PARLEY_REDIS_TIMEOUT": env_int("PARLEY_REDIS_TIMEOUT_MS", 1000) / 1000,
+        # Caching and compression (docs/deploy.md "Caching").
+        "PARLEY_CACHE_MAX_AGE": env_int("PARLEY_CACHE_MAX_AGE", 5),
+        "PARLEY_CACHE_STALE_SECONDS": env_int("PARLEY_CACHE_STALE_SECONDS", 60),
+        "PARLEY_CACHE_MEMORY_MB": env_int("PARLEY_CACHE_MEMORY_MB", 64),
+        # off when a proxy in front compresses answers itself.
+        "PARLEY_COMPRESSION": env_flag("PARLEY_COMPRESSION", True),
+        # Live updates: a comment line at least this often; streams end (and clients
+        # reconnect, perhaps to another process) after PARLEY_EVENTS_MAX_SECONDS.
+        "PARLEY_EVENTS_HEARTBEAT_SECONDS": env_int("PARLEY_EVENTS_HEARTBEAT_SECONDS", 15),
+        "PARLEY_EVENTS_MAX_SECONDS": env_int("PARLEY_EVENTS_MAX_SECONDS", 600),
         # Rate limiting (Flask-Limiter). Redis shares counters across workers.
         "RATELIMIT_ENABLED": rate_limits == "on",
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: limits fall back to per-process counters instead of failing requests.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_HEADERS_ENABLED": True,
         "PARLEY_POST_RATE": os.environ.get("PARLEY_POST_RATE", "10/minute;200/hour"),
         "PARLEY_REACTION_RATE": os.environ.get("PARLEY_REACTION_RATE", "30/minute;300/hour"),

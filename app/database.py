@@ -37,3 +37,26 @@ def include_in_schema_comparison(
 ) -> bool:
     """Alembic ``include_object`` hook: compare everything but the PostgreSQL-only indexes."""
     return not (type_ == "index" and (name or "").startswith(POSTGRES_ONLY_INDEX_PREFIX))
+
+
+def engine_options(config: dict[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options for the configured database, over SQLALCHEMY_ENGINE_OPTIONS.
+
+    PostgreSQL: each pooled connection is tested as it leaves the pool (a restarted server
+    leaves dead ones behind), a connection attempt gives up after PARLEY_DB_CONNECT_TIMEOUT
+    seconds, a statement after PARLEY_DB_STATEMENT_TIMEOUT_MS, and a request waits at most one
+    second for a free pooled connection: an unreachable database costs a request a 503 within
+    5 s, never a hang. SQLite is a local file and needs none of it.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        return options
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_timeout", 1)
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("connect_timeout", config["PARLEY_DB_CONNECT_TIMEOUT"])
+    connect_args.setdefault(
+        "options", f"-c statement_timeout={config['PARLEY_DB_STATEMENT_TIMEOUT_MS']}"
+    )
+    options["connect_args"] = connect_args
+    return options

@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.replicas import RoutingSession
+
 # Named constraints keep Alembic migrations deterministic (and SQLite batch mode working).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,7 +28,9 @@ class Base(DeclarativeBase):
 # Services commit once, at the end of a call, and the view then serializes what they return:
 # keeping loaded attributes after the commit spares a SELECT per object for that. Each request
 # has its own session (removed at teardown), so nothing stale outlives the request.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+db = SQLAlchemy(
+    model_class=Base, session_options={"expire_on_commit": False, "class_": RoutingSession}
+)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -34,6 +34,7 @@ BENCHMARKS = [
     "dashboard",
     "portability",
     "toxicity",
+    "cached_reads",
 ]
 
 

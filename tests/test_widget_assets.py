@@ -110,17 +110,19 @@ def test_frame_csp_allows_no_inline_script_and_only_the_sites_origins_as_ancesto
     nonce = re.search(r"'nonce-([^']+)'", directives["style-src"]).group(1)
     assert f'<style nonce="{nonce}">:root{{--accent:#c00;--on-accent:#fff}}</style>' in html
     # The only <script> elements: the frame's files (the thread, publisher sign-on, the
-    # toxicity nudge) and a JSON data block (never executed).
+    # toxicity nudge, live updates) and a JSON data block (never executed).
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts == [
         scripts[0],
         scripts[1],
         scripts[2],
+        scripts[3],
         '<script type="application/json" id="parley-config">',
     ]
     assert scripts[0].startswith('<script src="/embed/frame.js?v=')
     assert scripts[1].startswith('<script src="/embed/identity.js?v=')
     assert scripts[2].startswith('<script src="/embed/nudge.js?v=')
+    assert scripts[3].startswith('<script src="/embed/live.js?v=')
 
 
 def test_frame_sets_the_partitioned_guest_cookie(client, site):

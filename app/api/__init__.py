@@ -14,6 +14,7 @@ from app.api import (  # noqa: E402,F401  (routes register on bp)
     comments,
     counts,
     editing,
+    events,
     me,
     moderation,
     openapi,

@@ -1,33 +1,55 @@
+import orjson
 from flask import current_app, request
 
 from app.api import bp
+from app.api.caching import is_anonymous, make_tag, private, public_answer
+from app.extensions import db
+from app.replicas import read_from_replica
 from app.services.articles import clean_article_key
+from app.services.identity import Viewer
 from app.services.reply_pages import load_replies
+from app.services.thread_stamps import thread_stamp
 from app.services.threads import load_thread
-from app.services.viewer_state import load_viewer_state, node_ids
+from app.services.viewer_state import ViewerState, load_viewer_state, node_ids
 from app.web.parsing import optional_query_int, query_int, required_arg
-from app.web.serializers import json_response, replies_json, thread_json
+from app.web.serializers import json_response, public_base_url, replies_json, thread_json
 from app.web.viewer import current_viewer
+
+ANYONE = Viewer()  # the anonymous reader: no account, no guest id
 
 
 @bp.get("/threads")
 def get_thread():
-    """One page of an article's thread (see docs/api.md)."""
+    """One page of an article's thread (see docs/api.md); anonymous pages are cached."""
     site = required_arg("site", "invalid_site")
     article = clean_article_key(request.args.get("article"))
-    viewer = current_viewer()
+    sort = request.args.get("sort") or "oldest"
+    limit = query_int("limit", current_app.config["PARLEY_PAGE_SIZE"])
+    cursor = request.args.get("cursor") or None
     replies = optional_query_int("replies")
+    if is_anonymous():
+        read_from_replica(db.session)
+        base = public_base_url()
+        tag = make_tag(
+            "thread", thread_stamp(site, article).tag(), sort, limit, cursor, replies, base
+        )
+
+        def build() -> bytes:
+            page = load_thread(
+                site, article, ANYONE, sort=sort, limit=limit, cursor=cursor, replies=replies
+            )
+            capped = replies is not None
+            return orjson.dumps(thread_json(page, ANYONE, ViewerState(), replies_capped=capped))
+
+        return public_answer(tag, build)
+    viewer = current_viewer()
     page = load_thread(
-        site,
-        article,
-        viewer,
-        sort=request.args.get("sort") or "oldest",
-        limit=query_int("limit", current_app.config["PARLEY_PAGE_SIZE"]),
-        cursor=request.args.get("cursor") or None,
-        replies=replies,
+        site, article, viewer, sort=sort, limit=limit, cursor=cursor, replies=replies
     )
     state = load_viewer_state(page.article.id, node_ids(page.comments), viewer)
-    return json_response(thread_json(page, viewer, state, replies_capped=replies is not None))
+    return private(
+        json_response(thread_json(page, viewer, state, replies_capped=replies is not None))
+    )
 
 
 @bp.get("/threads/replies")
@@ -45,4 +67,4 @@ def get_replies():
         limit=query_int("limit", current_app.config["PARLEY_PAGE_SIZE"]),
     )
     state = load_viewer_state(page.article_id, node_ids(page.comments), viewer)
-    return json_response(replies_json(page, viewer, state))
+    return private(json_response(replies_json(page, viewer, state)))

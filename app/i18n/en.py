@@ -11,6 +11,8 @@ STRINGS = {
     # Host page (embed.js, count.js)
     "frame_title": "Comments",
     "comment_count": {"one": "{n} comment", "other": "{n} comments"},
+    # Live updates (live.js)
+    "new_comments": {"one": "{n} new comment", "other": "{n} new comments"},
     # Reactions
     "reactions_heading": "What's your reaction?",
     "reaction_like": "Like",

@@ -53,6 +53,9 @@ class Article(db.Model):
     premod: Mapped[bool | None] = mapped_column(Boolean)
     # Denormalized number of approved comments, kept by app.services.comments.
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped in the same transaction as every change readers can see (app.services.freshness):
+    # caches and ETags of the article's thread are keyed by it.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When its first comment was posted: the site's close_after_days counts from here.
     first_comment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

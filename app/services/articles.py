@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import ARTICLE_KEY_MAX, Article, Comment, CommentStatus, User
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
+from app.services.freshness import touch_article
 from app.services.paging import newest_first_by_id
 from app.services.permissions import moderated_site
 from app.services.shapes import shape
@@ -198,5 +199,6 @@ def update_article(
         _set_closed(article, moderator, changes["closed"])
     if "premod" in changes:
         _set_premod(article, moderator, changes["premod"])
+    touch_article(article.id)
     db.session.commit()
     return article

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import User
 from app.services.avatars import keyed_token
 from app.services.errors import DomainError, ValidationError
+from app.services.freshness import touch_articles_of
 from app.services.image_modes import to_rgba
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
@@ -104,6 +105,7 @@ def set_avatar(user: User, data: bytes, folder: Path) -> str:
     target = _write_atomically(folder, name, content)
     previous = user.avatar_path
     user.avatar_path = f"u/{name}"
+    touch_articles_of(user_id=user.id)
     try:
         db.session.commit()
     except Exception:

@@ -31,6 +31,7 @@ from app.services.article_source import RequestSource, article_for_post
 from app.services.articles import clean_article_key
 from app.services.bans import check_not_banned
 from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.freshness import status_event, touch_article
 from app.services.identity import Viewer
 from app.services.reserved_names import check_not_reserved
 from app.services.rules import decide_status
@@ -224,6 +225,7 @@ def post_comment(
         )
     if screening.confirmed:
         record_confirmed(comment, site, screening.toxicity)
+    touch_article(article.id, status_event(None, decision.status), comment)
     db.session.commit()
     return comment
 
@@ -243,6 +245,7 @@ def change_status(
     before = comment.status
     comment.status = status
     adjust_comment_count(comment.article_id, count_delta(before, status))
+    touch_article(comment.article_id, status_event(before, status), comment)
     audit.record(
         action,
         comment=comment,
@@ -281,6 +284,7 @@ def rerender_all(batch_size: int = 500) -> int:
             return done
         for comment in rows:
             comment.body_html = render_source(comment.body_source, comment.body_format)
+            touch_article(comment.article_id)
         last_id = rows[-1].id
         done += len(rows)
         db.session.commit()

@@ -18,6 +18,7 @@ from app.sanitize import render_markdown
 from app.services.bans import check_not_banned
 from app.services.comments import change_status, clean_body, get_comment, is_own
 from app.services.errors import Forbidden, NotFound
+from app.services.freshness import touch_article
 from app.services.identity import Viewer
 from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
@@ -113,6 +114,7 @@ def edit_comment(
         )
     if screening.confirmed:
         record_confirmed(comment, article.site, screening.toxicity)
+    touch_article(comment.article_id)
     db.session.commit()
     return comment
 

@@ -15,6 +15,7 @@ from app.models import Reaction, ReactionKind
 from app.services.article_source import RequestSource, article_for_post
 from app.services.articles import clean_article_key
 from app.services.errors import ValidationError
+from app.services.freshness import touch_article
 from app.services.identity import Viewer, require_actor_key
 from app.services.sites import get_site
 
@@ -97,6 +98,7 @@ def react(
         existing.kind = chosen
     db.session.flush()
     counts = reaction_counts(article.id)
+    touch_article(article.id)
     db.session.commit()
     return ReactionState(counts, mine)
 

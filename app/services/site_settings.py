@@ -25,6 +25,7 @@ from app.models import Article, Site, User, utcnow
 from app.sanitize import normalize_text
 from app.services import audit
 from app.services.errors import ValidationError
+from app.services.freshness import touch_articles_of
 from app.services.permissions import moderated_site, require_admin
 from app.services.sites import get_site
 from app.services.toxicity_settings import (
@@ -307,6 +308,7 @@ def apply_site_settings(site_slug: str, changes: Any, actor_id: int | None) -> d
             actor_id=actor_id,
             reason="changed " + ", ".join(sorted(changed)),
         )
+        touch_articles_of(site_id=site.id)
     db.session.commit()
     return all_settings(site)
 

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Role, Site, User
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
+from app.services.freshness import touch_articles_of
 from app.services.permissions import moderated_site_ids, require_admin
 from app.services.users import get_user_by_email, normalize_email
 
@@ -113,5 +114,6 @@ def set_staff_role(
         target_user_id=user.id,
         reason=f"{before} -> {after}".replace(" ()", ""),
     )
+    touch_articles_of(user_id=user.id)  # their badge in threads
     db.session.commit()
     return _member(user)

@@ -30,7 +30,6 @@ from sqlalchemy import (
 from app.extensions import db
 from app.models import (
     REMOVED_STATUSES,
-    Article,
     Site,
 )
 from app.services.comment_rows import (
@@ -45,7 +44,7 @@ from app.services.comment_rows import (
     shown_clause,
     viewer_params,
 )
-from app.services.errors import NotFound, ValidationError
+from app.services.errors import ValidationError
 from app.services.identity import Viewer
 from app.services.paging import (
     KeyType,
@@ -60,6 +59,7 @@ from app.services.reactions import reaction_counts
 from app.services.reply_pages import attach_capped_replies, clean_cap
 from app.services.reply_tree import attach_replies
 from app.services.site_settings import comments_closed
+from app.services.thread_stamps import find_site_and_article
 
 SORTS = ("oldest", "newest", "top")
 MAX_LIMIT = 500
@@ -137,17 +137,6 @@ def _replies_statement(dialect: str) -> Select[Any]:
     )
 
 
-@cache
-def _site_and_article_statement() -> Select[Any]:
-    return (
-        select(Site, Article)
-        .outerjoin(
-            Article, and_(Article.site_id == Site.id, Article.key == bindparam("article_key"))
-        )
-        .where(Site.slug == bindparam("site_slug"))
-    )
-
-
 def _cursor_for(sort: str, row: Any) -> str:
     if sort == "top":
         return encode_cursor(sort, 0 if row.status in REMOVED_STATUSES else row.score, row.id)
@@ -177,12 +166,7 @@ def load_thread(
     if replies is not None:
         clean_cap(replies)
 
-    found = db.session.execute(
-        _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
-    ).first()
-    if found is None:
-        raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
-    site, article = found
+    site, article = find_site_and_article(site_slug, article_key)
     if article is None:
         info = ArticleInfo(article_key, None, None, 0, False, reaction_counts(None))
         return ThreadPage(site, info, [], None)

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Comment, CommentStatus, Vote
 from app.services.comments import get_comment, is_own
 from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.freshness import touch_article
 from app.services.identity import Viewer, require_actor_key
 
 
@@ -74,6 +75,8 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
         db.session.execute(update(Comment).where(Comment.id == comment.id).values(score=score))
     else:
         score = db.session.scalar(select(Comment.score).where(Comment.id == comment.id))
+    if wanted != before:
+        touch_article(comment.article_id)
     db.session.commit()
     return VoteResult(score=score, mine=wanted)
 

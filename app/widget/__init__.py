@@ -21,4 +21,4 @@ def default_avatar(token: str) -> Response:
     return response
 
 
-from app.widget import account, frame, profile, replies, scripts, uploads  # noqa: E402,F401  (routes register on bp)
+from app.widget import account, frame, live, profile, replies, scripts, uploads  # noqa: E402,F401  (routes register on bp)

@@ -28,12 +28,13 @@ from flask import Response, current_app, render_template, request
 from app.i18n import Catalogue, catalogue
 from app.models import ReactionKind, ReportReason, Site, utcnow
 from app.services.articles import clean_article_key, fit_article_key, shorten_title
+from app.services.comment_rows import CommentNode
 from app.services.comments import TITLE_MAX, URL_MAX
 from app.services.editing import editable_until
 from app.services.errors import ValidationError
 from app.services.identity import Viewer
 from app.services.reply_pages import ReplyPage
-from app.services.threads import SORTS, CommentNode, ThreadPage, load_thread
+from app.services.threads import SORTS, ThreadPage, load_thread
 from app.services.viewer_state import load_viewer_state, node_ids
 from app.sessions import ensure_guest_id
 from app.web.serializers import iso, public_base_url, viewer_json
@@ -76,6 +77,7 @@ SCRIPT_STRINGS = (
     "permalink",
     "edited",
     "reply_to",
+    "new_comments",
 )
 
 

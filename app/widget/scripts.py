@@ -7,7 +7,7 @@ from flask import Response, abort, request
 from app.widget import bp
 from app.widget.assets import HOUR, YEAR, asset, asset_response
 
-FRAME_FILES = {"frame.css", "frame.js", "nudge.js", "account.js", "identity.js"}
+FRAME_FILES = {"frame.css", "frame.js", "nudge.js", "account.js", "identity.js", "live.js"}
 
 
 def host_script(name: str) -> Response:

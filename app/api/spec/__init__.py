@@ -40,7 +40,7 @@ from typing import Any
 
 from app.api.spec.common import add_common_errors
 
-PARTS = ("core", "widget", "moderation", "account", "replies", "identity")
+PARTS = ("core", "widget", "moderation", "account", "replies", "identity", "live")
 REQUIRED_PARTS = frozenset({"core"})
 
 DESCRIPTION = """\

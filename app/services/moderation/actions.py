@@ -4,8 +4,8 @@ Actions (``ACTIONS``) go through ``app.services.comments.change_status``, which 
 article's visible count right and writes the audit entry with the status before and after;
 feature/unfeature keep the status and are audited too. Approving or restoring a reported
 comment dismisses its reports (``report_count`` back to 0, the Report rows kept), so it leaves
-the Reported queue. Readers see the change on their next request: threads and counts are read
-from the database, nothing caches them.
+the Reported queue. Readers see the change on their next request: every action bumps the
+article's version (app.services.freshness), which keys every cached copy of its thread.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from app.sanitize import normalize_text
 from app.services import audit
 from app.services.comments import change_status, get_comment
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.services.freshness import touch_article
 from app.services.permissions import (
     can_feature,
     moderated_site_ids,
@@ -72,6 +73,7 @@ def _apply(comment: Comment, action: str, moderator: User, reason: str | None) -
                 "invalid_action",
             )
         comment.featured = action == "feature"
+        touch_article(comment.article_id)
         status = comment.status.value
         audit.record(
             action,

@@ -1,0 +1,35 @@
+"""gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+Command-line options (``--bind``, ``--workers``, ...) override these. Why gevent: an open event
+stream (/api/v1/events) holds its connection for minutes; with gevent it costs a greenlet and
+a few kilobytes, so one worker holds thousands of streams and still answers ordinary reads,
+where a thread per stream (gthread) would exhaust the thread pool (docs/deploy.md). The
+database driver (psycopg 3) and redis-py cooperate with gevent's patched sockets.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("PARLEY_BIND", "127.0.0.1:8000")
+# CPU-bound work happens in one worker per core; waiting (streams, I/O) happens in greenlets.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = os.environ.get("PARLEY_WORKER_CLASS", "gevent")
+worker_connections = int(os.environ.get("PARLEY_WORKER_CONNECTIONS", "4000"))
+# gthread only (PARLEY_WORKER_CLASS=gthread): threads per worker.
+threads = int(os.environ.get("PARLEY_THREADS", "8"))
+timeout = 30  # a worker silent this long is restarted (streams keep it talking)
+graceful_timeout = 30  # on SIGHUP/SIGTERM, requests in flight get this long to finish
+keepalive = 5
+# Recycle workers now and then (with jitter, never all at once) to bound memory growth.
+max_requests = 20000
+max_requests_jitter = 2000
+
+accesslog = os.environ.get("PARLEY_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("PARLEY_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+# Several masters may run on one host (blue/green, tests): none opens the control socket.
+control_socket_disable = True
+# SIGHUP reloads this file and the application code with new workers, one set at a time.
+preload_app = False

@@ -1,0 +1,157 @@
+"""Acceptance: two separate gunicorn masters (gunicorn.conf.py) sharing one PostgreSQL and one
+Redis. A change made through one is served by the other at once with a new ETag; 304 on a
+matching If-None-Match; private answers for identified readers; an event posted through one
+reaches a stream held by the other."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_skip
+from tests.factories import make_site, make_token, make_user
+from tests.live_server import EventReader
+from tests.private_servers import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+THREAD = "/api/v1/threads?site=news&article=a1"
+
+
+@pytest.fixture
+def shared(postgres_url, tmp_path):
+    """The shared PostgreSQL (emptied) and Redis database, with a site and a reader's token."""
+    if not REDIS_URL:
+        require_or_skip("this test needs PARLEY_TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15")
+    redis.Redis.from_url(REDIS_URL).flushdb()  # the test's own Redis database
+    app = create_app(base_config(postgres_url, tmp_path))
+    with app.app_context():
+        _truncate_all(app)
+    make_site(app, "news")
+    make_user(app, "reader@example.org", "Reader")
+    token = make_token(app, "reader@example.org")
+    with app.app_context():
+        db.engine.dispose()
+    return postgres_url, token
+
+
+@contextmanager
+def gunicorn_master(database_url: str, workdir: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PARLEY_DATABASE_URL": database_url,
+        "PARLEY_REDIS_URL": REDIS_URL,
+        "PARLEY_SECRET_KEY": "multiprocess-test-secret",
+        "PARLEY_RATE_LIMITS": "off",
+        # Behind one load balancer every process links to the same public address.
+        "PARLEY_PUBLIC_URL": "http://comments.test",
+        "PARLEY_ACCESS_LOG": str(workdir / f"access-{port}.log"),
+    }
+    log = workdir / f"gunicorn-{port}.log"
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "-c",
+        "gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--error-logfile",
+        str(log),
+        "wsgi:app",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if process.poll() is not None:
+                pytest.fail(f"gunicorn exited:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/readyz", timeout=5):  # noqa: S310 - local
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"gunicorn did not become ready:\n{log.read_text()}")
+        yield base
+    finally:
+        process.send_signal(signal.SIGQUIT)  # quick shutdown: open streams need no grace here
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def call(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data, headers or {}, method=method)  # noqa: S310
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def post(base: str, body: str) -> dict:
+    payload = {"site": "news", "article": "a1", "body": body, "author_name": "Ann"}
+    status, _headers, content = call(base + "/api/v1/comments", "POST", payload)
+    assert status == 201, content
+    return json.loads(content)
+
+
+def test_two_gunicorn_masters_share_changes_caches_and_events(shared, tmp_path):
+    database_url, token = shared
+    with (
+        gunicorn_master(database_url, tmp_path) as one,
+        gunicorn_master(database_url, tmp_path) as two,
+    ):
+        status, headers, _ = call(two + THREAD)
+        assert status == 200
+        first_tag = headers["ETag"]
+        assert headers["Cache-Control"].startswith("public")
+
+        posted = post(one, "Through the first process")
+        status, headers, content = call(two + THREAD, headers={"If-None-Match": first_tag})
+        assert status == 200, "the second process served the old page"
+        assert [c["id"] for c in json.loads(content)["comments"]] == [posted["id"]]
+        second_tag = headers["ETag"]
+        assert second_tag != first_tag
+
+        for base in (one, two):
+            status, _headers, content = call(base + THREAD, headers={"If-None-Match": second_tag})
+            assert (status, content) == (304, b"")
+
+        status, headers, _ = call(two + THREAD, headers={"Authorization": f"Bearer {token}"})
+        assert status == 200
+        assert headers["Cache-Control"] == "private, no-store"
+        assert "ETag" not in headers
+
+        port = int(two.rsplit(":", 1)[1])
+        stream = EventReader(port, "news", "a1")
+        try:
+            stream.next_block()
+            live = post(one, "Announced across processes")
+            assert stream.next_event("comment") == {
+                "id": live["id"],
+                "parent_id": None,
+                "comment_count": 2,
+            }
+        finally:
+            stream.close()
