@@ -293,3 +293,16 @@ def test_the_sso_header_wins_over_cookies_and_needs_no_csrf_token(app, sso_site)
     assert answer.get_json()["author"]["name"] == "Sam Subscriber"
     forged = reader.client.post("/api/v1/comments", json=body, headers={"X-Parley-Frame": "1"})
     assert forged.status_code == 403  # the cookie alone still needs its CSRF token
+
+
+def test_an_sso_readers_thread_read_is_private_and_bypasses_the_shared_cache(app, client, sso_site):
+    token = hs256()
+    post_ok(client, headers={"X-Parley-SSO": token}, body="Mine", article="a-sso")
+    url = "/api/v1/threads?site=news&article=a-sso"
+    public = client.get(url)
+    assert public.headers["Cache-Control"].startswith("public")
+    tag = public.headers["ETag"]
+    mine = client.get(url, headers={"X-Parley-SSO": token, "If-None-Match": tag})
+    assert mine.status_code == 200  # never a 304 from the shared answer
+    assert mine.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in mine.headers
