@@ -146,6 +146,7 @@ PATHS = {
                 "204": {"description": "Deleted."},
                 **errors(
                     "invalid_json",
+                    "unsupported_media_type",
                     SIGNED_IN,
                     (401, "wrong_password", "the password confirmation is missing or wrong"),
                     "invalid_token",
@@ -173,6 +174,7 @@ PATHS = {
                 "200": json_response("The account.", ACCOUNT, ACCOUNT_EXAMPLE),
                 **errors(
                     "invalid_json",
+                    "unsupported_media_type",
                     (
                         400,
                         "invalid_name",
@@ -233,6 +235,7 @@ PATHS = {
                 "200": json_response("Changed.", ENDED, {"sessions_ended": 2}),
                 **errors(
                     "invalid_json",
+                    "unsupported_media_type",
                     (400, "weak_password", "too short, too common, or made of the name/address"),
                     SIGNED_IN,
                     (401, "wrong_password", "`current_password` is not right"),
@@ -275,6 +278,7 @@ PATHS = {
                 ),
                 **errors(
                     "invalid_json",
+                    "unsupported_media_type",
                     (400, "invalid_email", "not an e-mail address"),
                     SIGNED_IN,
                     (401, "wrong_password", "the password is missing or wrong"),
