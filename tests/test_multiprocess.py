@@ -111,7 +111,9 @@ def call(url: str, method: str = "GET", body: dict | None = None, headers: dict 
 
 def post(base: str, body: str) -> dict:
     payload = {"site": "news", "article": "a1", "body": body, "author_name": "Ann"}
-    status, _headers, content = call(base + "/api/v1/comments", "POST", payload)
+    # From the publisher's page (a registered origin), as only such requests create articles.
+    headers = {"Origin": "https://news.example"}
+    status, _headers, content = call(base + "/api/v1/comments", "POST", payload, headers)
     assert status == 201, content
     return json.loads(content)
 

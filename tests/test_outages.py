@@ -71,7 +71,10 @@ class Timed:
 
     def post(self, n: int):
         body = {"site": "news", "article": "a1", "body": f"Comment {n}", "author_name": "Al"}
-        return self("POST", "/api/v1/comments", json=body)
+        # From the publisher's page (a registered origin), as only such requests create articles.
+        return self(
+            "POST", "/api/v1/comments", json=body, headers={"Origin": "https://news.example"}
+        )
 
     def ready_again(self) -> None:
         for _ in range(20):

@@ -43,9 +43,10 @@ def test_bodies_keep_the_invisible_characters_their_writers_need(app, client, si
 
 
 def test_a_leading_byte_order_mark_and_control_characters_still_go(app, client, site):
-    created = post_ok(client, body="\ufeffbell\x07 and nul\x00 gone")
+    # NUL is refused outright by the JSON layer (tests/test_bad_input.py); others are dropped.
+    created = post_ok(client, body="\ufeffbell\x07 and escape\x1b gone")
     with app.app_context():
-        assert db.session.get(Comment, created["id"]).body_source == "bell and nul gone"
+        assert db.session.get(Comment, created["id"]).body_source == "bell and escape gone"
 
 
 @pytest.mark.parametrize("body", ["\u200b", "\u200e\u200f \u00ad", "\ufeff\u2800", "\u3164"])

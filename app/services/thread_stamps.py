@@ -63,7 +63,7 @@ def _stamp_statement() -> Select[Any]:
             articles.c.id,
             articles.c.version,
             articles.c.closed,
-            articles.c.created_at,
+            articles.c.first_comment_at,
         )
         .select_from(
             sites.outerjoin(
@@ -82,12 +82,12 @@ def thread_stamp(site_slug: str, article_key: str) -> ThreadStamp:
     ).first()
     if found is None:
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
-    site_id, settings, article_id, version, closed, created_at = found
+    site_id, settings, article_id, version, closed, first_comment_at = found
     if article_id is None:
         return ThreadStamp(site_id, None, 0, False)
     # comments_closed reads only these attributes of the site and the article.
     closed_now = comments_closed(
         SimpleNamespace(settings=settings),  # type: ignore[arg-type]
-        SimpleNamespace(closed=closed, created_at=created_at),  # type: ignore[arg-type]
+        SimpleNamespace(closed=closed, first_comment_at=first_comment_at),  # type: ignore[arg-type]
     )
     return ThreadStamp(site_id, article_id, version, closed_now)

@@ -13,7 +13,7 @@ from app.widget import bp
 from app.widget.frame import MAX_INDENT, frame_response, read_options, template_context
 
 
-@bp.get("/embed/thread/comment/<int:comment_id>")
+@bp.get("/embed/thread/comment/<id:comment_id>")
 def show_announced_comment(comment_id: int) -> Response:
     options = read_options()
     viewer = current_viewer()

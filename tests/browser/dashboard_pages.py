@@ -28,7 +28,9 @@ def admin_dashboard(page, widget) -> Dashboard:
     site = widget.site(premod=True)
     email = f"admin-{uuid.uuid4().hex[:8]}@example.org"
     with live.app.app_context():
-        create_user(email, "Una Admin", PASSWORD, Role.ADMIN)  # no guest in these tests is called Una
+        create_user(
+            email, "Una Admin", PASSWORD, Role.ADMIN
+        )  # no guest in these tests is called Una
         reader = create_user(f"r-{email}", "Rob Reader", PASSWORD, Role.READER)
         post_comment(
             site_slug=site,
