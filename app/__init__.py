@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     from app.redis_store import init_redis
     from app.replicas import replica_binds
     from app.services.avatars import use_secret_key
+    from app.services.comment_events import install_session_hooks as install_comment_event_hooks
     from app.services.freshness import install_session_hooks
     from app.services.toxicity import configure_scoring
     from app.sessions import ParleySessionInterface
@@ -68,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     )
     db.init_app(app)
     install_session_hooks()
+    install_comment_event_hooks()
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

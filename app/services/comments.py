@@ -26,7 +26,7 @@ from app.sanitize import (
     renders_as_nothing,
     sanitize_html,
 )
-from app.services import audit
+from app.services import audit, comment_events
 from app.services.article_source import RequestSource, article_for_post
 from app.services.articles import clean_article_key
 from app.services.bans import check_not_banned
@@ -226,6 +226,7 @@ def post_comment(
     if screening.confirmed:
         record_confirmed(comment, site, screening.toxicity)
     touch_article(article.id, status_event(None, decision.status), comment)
+    comment_events.record("comment.created", comment)
     db.session.commit()
     return comment
 
@@ -246,6 +247,7 @@ def change_status(
     comment.status = status
     adjust_comment_count(comment.article_id, count_delta(before, status))
     touch_article(comment.article_id, status_event(before, status), comment)
+    comment_events.record_status(before, status, comment)
     audit.record(
         action,
         comment=comment,

@@ -15,6 +15,7 @@ from typing import Any
 from app.extensions import db
 from app.models import REMOVED_STATUSES, Comment, CommentStatus, utcnow
 from app.sanitize import render_markdown
+from app.services import comment_events
 from app.services.bans import check_not_banned
 from app.services.comments import change_status, clean_body, get_comment, is_own
 from app.services.errors import Forbidden, NotFound
@@ -115,6 +116,7 @@ def edit_comment(
     if screening.confirmed:
         record_confirmed(comment, article.site, screening.toxicity)
     touch_article(comment.article_id)
+    comment_events.record("comment.edited", comment)
     db.session.commit()
     return comment
 

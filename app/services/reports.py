@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Comment, CommentStatus, Report, ReportReason
 from app.sanitize import normalize_text
+from app.services import comment_events
 from app.services.comments import change_status, get_comment, is_own
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer, require_actor_key
@@ -104,6 +105,7 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
                 action="rule_reports",
                 reason=f"reported by {reporters} readers (threshold {threshold})",
             )
+    comment_events.record("comment.reported", comment)
     db.session.commit()
     return ReportResult(report, created=True)
 

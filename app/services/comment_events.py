@@ -1,0 +1,109 @@
+"""What happened to a comment, handed to notifications and webhooks once it is committed.
+
+Services call ``record(name, comment)`` inside the transaction that made the change
+(``change_status`` does it for every status change). Just before that transaction commits, the
+comments' ids are taken; after it commits, every listener registered with ``listen`` is called
+once per event with ``(name, comment_id)``. Listeners only enqueue background jobs (app.jobs),
+which load what they need themselves. An event that was rolled back is never announced; one
+that was committed is announced even if a listener fails (logged; the change itself stays).
+
+Event names are the webhook contract's: ``comment.created``, ``comment.approved``,
+``comment.rejected``, ``comment.spam``, ``comment.edited``, ``comment.deleted``,
+``comment.reported``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.extensions import db
+from app.models import Comment, CommentStatus
+
+log = logging.getLogger(__name__)
+EVENTS = (
+    "comment.created",
+    "comment.approved",
+    "comment.rejected",
+    "comment.spam",
+    "comment.edited",
+    "comment.deleted",
+    "comment.reported",
+)
+STATUS_EVENTS = {
+    CommentStatus.APPROVED: "comment.approved",
+    CommentStatus.REJECTED: "comment.rejected",
+    CommentStatus.SPAM: "comment.spam",
+    CommentStatus.DELETED: "comment.deleted",
+}
+PENDING_KEY = "parley_comment_events"
+READY_KEY = "parley_comment_events_ready"
+Listener = Callable[[str, int], None]
+_listeners: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    """Call ``listener(name, comment_id)`` after each commit that recorded an event (once)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def record(name: str, comment: Comment) -> None:
+    """Announce ``name`` about ``comment`` once the current transaction commits."""
+    if name not in EVENTS:
+        raise ValueError(f"unknown comment event {name!r}")
+    db.session().info.setdefault(PENDING_KEY, []).append((name, comment))
+
+
+def record_status(before: CommentStatus | None, after: CommentStatus, comment: Comment) -> None:
+    """The event of a status change, if it has one (a hold back to pending has none)."""
+    name = STATUS_EVENTS.get(after)
+    if name is not None and before != after:
+        record(name, comment)
+
+
+def _take_ids(session: Session) -> None:
+    """before_commit: new comments get their ids while the transaction is still open."""
+    if session.in_nested_transaction():
+        return
+    pending = session.info.pop(PENDING_KEY, None)
+    if not pending:
+        return
+    if any(comment.id is None for _, comment in pending):
+        session.flush()
+    session.info[READY_KEY] = [(name, c.id) for name, c in pending if c.id is not None]
+
+
+def _announce(session: Session) -> None:
+    """after_commit: hand each event to the listeners; a failing listener loses no data."""
+    if session.in_nested_transaction():
+        return
+    for name, comment_id in session.info.pop(READY_KEY, None) or []:
+        for listener in list(_listeners):
+            try:
+                listener(name, comment_id)
+            except Exception:
+                log.exception("listener %r failed on %s for comment %s", listener, name, comment_id)
+
+
+def _forget(session: Session, previous: SessionTransaction) -> None:
+    """after_soft_rollback (fires even when no connection was used): drop what was recorded."""
+    if previous.nested or previous.parent is not None:
+        return
+    session.info.pop(PENDING_KEY, None)
+    session.info.pop(READY_KEY, None)
+
+
+def install_session_hooks() -> None:
+    """Hook the events into every commit (once per process)."""
+    session_class = db.session.session_factory.class_  # type: ignore[attr-defined]
+    for name, hook in (
+        ("before_commit", _take_ids),
+        ("after_commit", _announce),
+        ("after_soft_rollback", _forget),
+    ):
+        if not event.contains(session_class, name, hook):
+            event.listen(session_class, name, hook)
