@@ -122,13 +122,15 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def world(app):
+def world(app, request):
     """The shared world: sites news (pre-moderated) and other; an admin, a moderator of each
     site, a reader, and an author whose fresh pending comments ``world.fresh_comment()`` makes
-    (tests/dashboard_support.py). Modules that need another cast define their own ``world``."""
+    (tests/dashboard_support.py). A module or test varies it with the ``world`` marker, e.g.
+    ``pytest.mark.world(premod=False, sport=True)`` (the options of ``make_world``)."""
     from tests.dashboard_support import make_world
 
-    return make_world(app)
+    marker = request.node.get_closest_marker("world")
+    return make_world(app, **(marker.kwargs if marker else {}))
 
 
 @pytest.fixture

@@ -157,16 +157,38 @@ def make_account(app: Flask, email: str, name: str, role: Role, sites: tuple[str
         return user.id
 
 
-def make_world(app: Flask) -> World:
-    """Sites news (premod) and other; an admin, a moderator of each, a reader, an author."""
-    make_site(app, "news", premod=True)
+def make_world(app: Flask, *, premod: bool = True, sport: bool = False) -> World:
+    """Sites news and other; an admin, a moderator of each, a reader, an author.
+
+    ``premod``: whether news holds every new comment for a moderator (the dashboard tests
+    want a queue; the author and article tests want posts to go live). ``sport``: also a
+    site sport, with a moderator of news only (newsmod@), one of sport only (sportmod@) and
+    one of every site (allmod@), for the tests of who may act on which site. Test modules
+    choose with ``pytestmark = pytest.mark.world(premod=..., sport=...)``.
+    """
+    make_site(app, "news", premod=premod)
     make_site(app, "other", origins=["https://other.example"])
     make_account(app, "admin@example.org", "Admin", Role.ADMIN)
     make_account(app, "mod@example.org", "News Mod", Role.MODERATOR, ("news",))
     make_account(app, "othermod@example.org", "Other Mod", Role.MODERATOR, ("other",))
     make_account(app, "reader@example.org", "Reader", Role.READER)
     author_id = make_account(app, "author@example.org", "Author", Role.READER)
+    if sport:
+        make_site(app, "sport")
+        make_account(app, "newsmod@example.org", "News Mod", Role.MODERATOR, ("news",))
+        make_account(app, "sportmod@example.org", "Sport Mod", Role.MODERATOR, ("sport",))
+        make_account(app, "allmod@example.org", "All Mod", Role.MODERATOR)
     return World(app, author_id, count(1))
+
+
+def user(email: str) -> User:
+    """The account with this email (inside an app context)."""
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def site(slug: str) -> Site:
+    """The site with this slug (inside an app context)."""
+    return db.session.scalar(select(Site).where(Site.slug == slug))
 
 
 def snapshot(app: Flask) -> tuple:

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Comment, Site
 from app.services import authors
-from tests.dashboard_support import make_world, signed_in
+from tests.dashboard_support import signed_in, user
 from tests.factories import bearer, make_site, make_token, make_user, post_comment, post_ok
-from tests.moderation_support import user
 from tests.test_api_avatar import image_bytes, upload
 from tests.test_openapi import assert_matches_documented_response
 from tests.widget_support import (
@@ -78,8 +77,7 @@ def test_the_address_part_of_a_guest_ban_stops_guests_only(app):
     assert Browser(app).comment("elsewhere")["status"] == "approved"
 
 
-def test_the_ban_form_says_how_far_an_address_ban_reaches(app):
-    world = make_world(app)
+def test_the_ban_form_says_how_far_an_address_ban_reaches(app, world):
     guest_comment = post_ok(app.test_client(), body="guest", author_name="Guest G")
     page = signed_in(app, "admin@example.org").get(f"/moderation/comments/{guest_comment['id']}")
     text = page.get_data(as_text=True)

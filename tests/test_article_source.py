@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Article, utcnow
 from app.services.site_settings import update_site_settings
+from tests.dashboard_support import user
 from tests.factories import FRAME_ORIGIN, bearer, make_site, make_token, make_user
-from tests.moderation_support import user
 
 SITE_ORIGIN = "https://news.example"  # make_site's default registered origin
 

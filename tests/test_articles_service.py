@@ -13,20 +13,18 @@ from app.services import articles
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.moderation.actions import moderate_comment
 from app.services.site_settings import update_site_settings
+from tests.dashboard_support import user
 from tests.factories import post_comment, post_ok
-from tests.moderation_support import two_sites_and_staff, user
 
-
-@pytest.fixture
-def world(app):
-    return two_sites_and_staff(app)
+# The shared world, with news posting straight away and a second site (sport) of its own.
+pytestmark = pytest.mark.world(premod=False, sport=True)
 
 
 def test_article_list_has_counts_newest_first_and_pages(world, client):
     post_ok(client, article="old", article_title="Old story")
     post_ok(client, article="old", body="SHOUTING ABOUT THE OLD STORY")  # held: caps
     post_ok(client, article="new")
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         page = articles.list_articles(moderator, "news", limit=1)
         assert [a.key for a in page.items] == ["new"]
@@ -47,7 +45,7 @@ def test_article_list_has_counts_newest_first_and_pages(world, client):
 
 def test_closing_an_article_refuses_posts_and_reopening_allows_them(world, client):
     post_ok(client, article="story")
-    with world.app_context():
+    with world.app.app_context():
         article = articles.set_article_closed(user("newsmod@example.org"), "news", "story", True)
         assert article.closed
         entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
@@ -56,18 +54,18 @@ def test_closing_an_article_refuses_posts_and_reopening_allows_them(world, clien
     assert (refused.status_code, refused.get_json()["error"]["code"]) == (403, "thread_closed")
     thread = client.get("/api/v1/threads?site=news&article=story").get_json()
     assert thread["article"]["closed"] is True
-    with world.app_context():
+    with world.app.app_context():
         articles.set_article_closed(user("newsmod@example.org"), "news", "story", False)
     post_ok(client, article="story")
 
 
 def test_article_premod_can_be_forced_on_off_or_follow_the_site(world, client):
     post_ok(client, article="story")
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         assert articles.set_article_premod(moderator, "news", "story", True).premod is True
     assert post_ok(client, article="story", body="held?")["status"] == "pending"
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         articles.set_article_premod(moderator, "news", "story", None)
         entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
@@ -82,7 +80,7 @@ def test_article_premod_can_be_forced_on_off_or_follow_the_site(world, client):
 def test_close_after_days_closes_old_articles_only(world, client):
     post_ok(client, article="old")
     post_ok(client, article="fresh")
-    with world.app_context():
+    with world.app.app_context():
         old = db.session.scalar(select(Article).where(Article.key == "old"))
         old.created_at = old.first_comment_at = utcnow() - timedelta(days=8)
         db.session.commit()
@@ -99,7 +97,7 @@ def test_close_after_days_closes_old_articles_only(world, client):
 
 
 def test_site_settings_are_admin_only_validated_and_audited(world):
-    with world.app_context():
+    with world.app.app_context():
         admin = user("admin@example.org")
         with pytest.raises(Forbidden):
             update_site_settings(user("newsmod@example.org"), "news", {"max_links": 1})
@@ -132,7 +130,7 @@ def test_counts_drop_when_a_comment_is_rejected(world, client):
     assert client.get("/api/v1/counts?site=news&article=story").get_json() == {
         "counts": {"story": 2}
     }
-    with world.app_context():
+    with world.app.app_context():
         moderate_comment(removed["id"], "reject", user("newsmod@example.org"))
     assert client.get("/api/v1/counts?site=news&article=story").get_json() == {
         "counts": {"story": 1}
@@ -150,7 +148,7 @@ def test_settings_command_shows_and_changes_a_sites_settings(world, runner):
     )
     assert changed.exit_code == 0, changed.output
     assert "max_links = 2" in changed.output and 'banned_words = ["x y"]' in changed.output
-    with world.app_context():
+    with world.app.app_context():
         entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert (entry.action, entry.actor_id) == ("settings_update", None)
     refused = runner.invoke(args=["sites", "settings", "news", "--set", "max_links=-1"])

@@ -11,13 +11,11 @@ from app.extensions import db
 from app.models import AuditEntry, Ban, Site, utcnow
 from app.services import authors
 from app.services.errors import Forbidden, ValidationError
+from tests.dashboard_support import user
 from tests.factories import bearer, make_token, post_comment, post_ok
-from tests.moderation_support import two_sites_and_staff, user
 
-
-@pytest.fixture
-def world(app):
-    return two_sites_and_staff(app)
+# The shared world, with news posting straight away and a second site (sport) of its own.
+pytestmark = pytest.mark.world(premod=False, sport=True)
 
 
 def last_audit() -> AuditEntry:
@@ -25,9 +23,9 @@ def last_audit() -> AuditEntry:
 
 
 def test_site_ban_of_an_account_refuses_its_next_post_on_that_site_only(world, client):
-    token = bearer(make_token(world, "reader@example.org"))
+    token = bearer(make_token(world.app, "reader@example.org"))
     created = post_ok(client, body="first", headers=token)
-    with world.app_context():
+    with world.app.app_context():
         status = authors.ban_author(created["id"], user("newsmod@example.org"), "site", "Abusive")
         assert status.banned and status.bans[0].site_slug == "news"
         entry = last_audit()
@@ -46,7 +44,7 @@ def test_site_ban_of_an_account_refuses_its_next_post_on_that_site_only(world, c
 
 def test_guest_is_banned_by_browser_id_and_ip(world, client):
     created = post_ok(client, body="guest words")
-    with world.app_context():
+    with world.app.app_context():
         authors.ban_author(created["id"], user("newsmod@example.org"), "site", None)
         ban = db.session.scalar(select(Ban))
         assert (ban.user_id, ban.ip, ban.site_id is not None) == (None, "127.0.0.1", True)
@@ -56,8 +54,8 @@ def test_guest_is_banned_by_browser_id_and_ip(world, client):
 
 
 def test_global_ban_is_for_admins_and_covers_every_site(world, client):
-    token = bearer(make_token(world, "reader@example.org"))
-    with world.app_context():
+    token = bearer(make_token(world.app, "reader@example.org"))
+    with world.app.app_context():
         reader_id = user("reader@example.org").id
         with pytest.raises(Forbidden):
             authors.ban_author(
@@ -77,15 +75,15 @@ def test_global_ban_is_for_admins_and_covers_every_site(world, client):
     for slug in ("news", "sport"):
         refused = post_comment(client, site=slug, headers=token)
         assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
-    fresh = bearer(make_token(world, "reader@example.org"))
+    fresh = bearer(make_token(world.app, "reader@example.org"))
     for slug in ("news", "sport"):
         assert post_comment(client, site=slug, headers=fresh).status_code == 403
 
 
 def test_suspension_ends_after_its_days(world, client):
-    token = bearer(make_token(world, "reader@example.org"))
+    token = bearer(make_token(world.app, "reader@example.org"))
     created = post_ok(client, headers=token)
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         with pytest.raises(ValidationError):
             authors.suspend_author(created["id"], moderator, "site", None, 0)
@@ -94,20 +92,20 @@ def test_suspension_ends_after_its_days(world, client):
         assert last_audit().reason == "suspended on news for 3 day(s): cool off"
     refused = post_comment(client, headers=token)
     assert refused.status_code == 403 and "until" in refused.get_json()["error"]["message"]
-    with world.app_context():
+    with world.app.app_context():
         db.session.scalar(select(Ban)).expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     post_ok(client, body="back", headers=token)
 
 
 def test_trust_skips_premod_and_reset_takes_it_back_and_lifts_bans(world, client):
-    token = bearer(make_token(world, "reader@example.org"))
-    with world.app_context():
+    token = bearer(make_token(world.app, "reader@example.org"))
+    with world.app.app_context():
         db.session.scalar(select(Site).where(Site.slug == "news")).premod = True
         db.session.commit()
     held = post_ok(client, body="held", headers=token)
     assert held["status"] == "pending"
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         assert authors.trust_author(held["id"], moderator, "regular, civil").trusted
         entry = last_audit()
@@ -118,7 +116,7 @@ def test_trust_skips_premod_and_reset_takes_it_back_and_lifts_bans(world, client
         )
         assert entry.target_user_id == user("reader@example.org").id
     assert post_ok(client, body="trusted now", headers=token)["status"] == "approved"
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         authors.ban_author(held["id"], moderator, "site", None)
         status = authors.reset_author(held["id"], moderator, "second chance")
@@ -128,9 +126,9 @@ def test_trust_skips_premod_and_reset_takes_it_back_and_lifts_bans(world, client
 
 
 def test_site_moderator_reset_leaves_a_global_ban_in_place(world, client):
-    token = bearer(make_token(world, "reader@example.org"))
+    token = bearer(make_token(world.app, "reader@example.org"))
     created = post_ok(client, headers=token)
-    with world.app_context():
+    with world.app.app_context():
         authors.ban_author(created["id"], user("admin@example.org"), "everywhere", None)
         status = authors.reset_author(created["id"], user("newsmod@example.org"))
         assert [b.site_slug for b in status.bans] == [None]
@@ -140,10 +138,12 @@ def test_site_moderator_reset_leaves_a_global_ban_in_place(world, client):
 def test_guests_cannot_be_trusted_and_staff_are_protected(world, client):
     guest = post_ok(client, body="guest")
     admin_post = post_ok(
-        client, body="admin", headers=bearer(make_token(world, "admin@example.org"))
+        client, body="admin", headers=bearer(make_token(world.app, "admin@example.org"))
     )
-    mod_post = post_ok(client, body="mod", headers=bearer(make_token(world, "newsmod@example.org")))
-    with world.app_context():
+    mod_post = post_ok(
+        client, body="mod", headers=bearer(make_token(world.app, "newsmod@example.org"))
+    )
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         with pytest.raises(ValidationError, match="guests"):
             authors.trust_author(guest["id"], moderator)
@@ -161,7 +161,7 @@ def test_guests_cannot_be_trusted_and_staff_are_protected(world, client):
 
 def test_moderator_of_another_site_cannot_act_on_its_authors(world, client):
     created = post_ok(client, site="sport", body="sport")
-    with world.app_context():
+    with world.app.app_context():
         with pytest.raises(Forbidden):
             authors.ban_author(created["id"], user("newsmod@example.org"), "site", None)
         with pytest.raises(Forbidden):
@@ -176,10 +176,10 @@ def test_moderator_of_another_site_cannot_act_on_its_authors(world, client):
 
 
 def test_author_status_shows_history_of_an_account(world, client):
-    token = bearer(make_token(world, "reader@example.org"))
+    token = bearer(make_token(world.app, "reader@example.org"))
     post_ok(client, body="one", headers=token)
     post_ok(client, body="two", headers=token)
-    with world.app_context():
+    with world.app.app_context():
         status = authors.author_status(
             None, user("admin@example.org"), user_id=user("reader@example.org").id
         )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import RECORD_ID_MAX, Comment, CommentStatus
-from tests.dashboard_support import make_world, signed_in
+from tests.dashboard_support import signed_in
 from tests.factories import FRAME_ORIGIN, bearer, make_site, make_token, make_user, post_ok
 
 BEYOND = [RECORD_ID_MAX + 1, 2**63, 10**30, 0]
@@ -154,8 +154,7 @@ def test_a_site_slug_in_a_path_that_cannot_be_a_slug_is_an_unknown_site(app, adm
         assert response.status_code == 404 and error_code(response) == "unknown_site"
 
 
-def test_a_nul_in_a_form_field_is_refused(app):
-    make_world(app)
+def test_a_nul_in_a_form_field_is_refused(app, world):
     client = app.test_client()
     response = client.post("/auth/login", data={"email": "admin@example.org\x00", "password": "x"})
     assert response.status_code == 400
@@ -166,8 +165,7 @@ NAMELESS_PART = b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n"
 MULTIPART = "multipart/form-data; boundary=b"
 
 
-def test_a_multipart_part_without_a_name_is_ignored_not_a_crash(app):
-    world = make_world(app)
+def test_a_multipart_part_without_a_name_is_ignored_not_a_crash(app, world):
     anonymous = app.test_client()
     response = anonymous.post("/auth/login", data=NAMELESS_PART, content_type=MULTIPART)
     assert response.status_code == 403  # the CSRF token is missing: that, and only that
@@ -188,8 +186,7 @@ def test_a_multipart_part_without_a_name_is_ignored_not_a_crash(app):
     assert response.status_code == 400 and error_code(response) == "invalid_image"
 
 
-def test_cr_lf_in_next_falls_back_to_the_default_page(app):
-    world = make_world(app)
+def test_cr_lf_in_next_falls_back_to_the_default_page(app, world):
     client = signed_in(app, "admin@example.org")
     response = client.get("/auth/login?next=/moderation/%0d%0aSet-Cookie:x=1")
     assert response.status_code == 302

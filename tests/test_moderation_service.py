@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Article, AuditEntry, Comment, CommentStatus, Role, Site, User, utcnow
+from app.models import Article, AuditEntry, Comment, CommentStatus, utcnow
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.services.identity import Viewer
 from app.services.moderation.actions import bulk_moderate, moderate_comment
@@ -18,37 +18,20 @@ from app.services.moderation.search import search_comments
 from app.services.paging import encode_cursor
 from app.services.permissions import can_moderate, require_moderator
 from app.services.reports import report_comment
-from tests.dashboard_support import make_account
-from tests.factories import bearer, make_site, make_token, post_ok
+from tests.dashboard_support import site, user
+from tests.factories import bearer, make_token, post_ok
 
-
-def user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))
-
-
-def site(slug: str) -> Site:
-    return db.session.scalar(select(Site).where(Site.slug == slug))
-
-
-@pytest.fixture
-def world(app, client):
-    """Two sites (news is pre-moderated), staff of every kind, and a few comments."""
-    make_site(app, "news", premod=True)
-    make_site(app, "sport")
-    make_account(app, "admin@example.org", "Admin", Role.ADMIN)
-    make_account(app, "mod@example.org", "Mod", Role.MODERATOR)  # every site
-    make_account(app, "newsmod@example.org", "News Mod", Role.MODERATOR, ("news",))
-    make_account(app, "sportmod@example.org", "Sport Mod", Role.MODERATOR, ("sport",))
-    make_account(app, "reader@example.org", "Reader", Role.READER)
-    return app
+# The shared world (news pre-moderated) with a second site, sport, and a moderator of news
+# only (newsmod@), one of sport only (sportmod@) and one of every site (allmod@).
+pytestmark = pytest.mark.world(sport=True)
 
 
 def test_who_may_moderate_which_site(world):
-    with world.app_context():
+    with world.app.app_context():
         news, sport = site("news"), site("sport")
         assert can_moderate(user("admin@example.org"), sport)
-        assert can_moderate(user("mod@example.org"), news)
-        assert can_moderate(user("mod@example.org"), sport)
+        assert can_moderate(user("allmod@example.org"), news)
+        assert can_moderate(user("allmod@example.org"), sport)
         assert can_moderate(user("newsmod@example.org"), news)
         assert not can_moderate(user("newsmod@example.org"), sport)
         assert not can_moderate(user("reader@example.org"), news)
@@ -58,14 +41,14 @@ def test_who_may_moderate_which_site(world):
 
 
 def test_pending_queue_shows_reasons_context_history_and_reader_html(world, client):
-    token = make_token(world, "reader@example.org")
+    token = make_token(world.app, "reader@example.org")
     parent = post_ok(client, body="The *parent* says hello", author_name="Pam")
-    with world.app_context():
+    with world.app.app_context():
         moderate_comment(parent["id"], "approve", user("admin@example.org"))
     reply = post_ok(
         client, body="A **reply** to Pam", parent_id=parent["id"], headers=bearer(token)
     )
-    with world.app_context():
+    with world.app.app_context():
         page = list_queue("pending", user("newsmod@example.org"), "news")
         assert [item.id for item in page.items] == [reply["id"]]
         item = page.items[0]
@@ -82,7 +65,7 @@ def test_pending_queue_shows_reasons_context_history_and_reader_html(world, clie
 
 
 def test_guest_history_counts_their_comments_by_browser_id(world, client):
-    with world.app_context():
+    with world.app.app_context():
         article_id = _article_id()
         comments = []
         for n, status in enumerate(["approved", "rejected", "spam", "pending"]):
@@ -117,7 +100,7 @@ def _article_id() -> int:
 def test_queue_pages_by_cursor_oldest_first_in_constant_queries(world, client, count_queries):
     for n in range(7):
         post_ok(client, body=f"comment number {n}", author_name=f"G{n}")
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         moderator.moderated_sites  # noqa: B018 - load the relationship outside the count
         with count_queries() as small:
@@ -135,9 +118,9 @@ def test_queue_pages_by_cursor_oldest_first_in_constant_queries(world, client, c
 def test_queue_across_sites_holds_only_the_moderators_sites(world, client):
     news_comment = post_ok(client, body="news comment")
     sport_comment = post_ok(client, site="sport", body="sport comment")
-    with world.app_context():
+    with world.app.app_context():
         moderate_comment(sport_comment["id"], "spam", user("admin@example.org"))
-        news_comment_held = list_queue("pending", user("mod@example.org")).items
+        news_comment_held = list_queue("pending", user("allmod@example.org")).items
         assert [i.id for i in news_comment_held] == [news_comment["id"]]
         assert list_queue("spam", user("newsmod@example.org")).items == []
         assert [i.id for i in list_queue("spam", user("sportmod@example.org")).items] == [
@@ -154,7 +137,7 @@ def test_queue_across_sites_holds_only_the_moderators_sites(world, client):
 def test_reported_queue_orders_by_reports_and_approving_dismisses_them(world, client):
     once = post_ok(client, site="sport", body="reported once")
     twice = post_ok(client, site="sport", body="reported twice")
-    with world.app_context():
+    with world.app.app_context():
         report_comment(once["id"], "spam", None, Viewer(guest_key="a" * 64))
         report_comment(twice["id"], "abuse", None, Viewer(guest_key="a" * 64))
         report_comment(twice["id"], "abuse", "rude", Viewer(guest_key="b" * 64))
@@ -173,7 +156,7 @@ def test_reported_queue_orders_by_reports_and_approving_dismisses_them(world, cl
 
 def test_comment_held_for_reports_is_in_the_reported_and_pending_queues(world, client):
     held = post_ok(client, site="sport", body="controversial")
-    with world.app_context():
+    with world.app.app_context():
         for key in "abc":
             report_comment(held["id"], "abuse", None, Viewer(guest_key=key * 64))
         moderator = user("sportmod@example.org")
@@ -190,7 +173,7 @@ def test_comment_held_for_reports_is_in_the_reported_and_pending_queues(world, c
 )
 def test_each_status_action_changes_status_count_and_audit(world, client, action, status):
     created = post_ok(client, body="held back")
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         comment = moderate_comment(created["id"], action, moderator, reason="Off topic")
         assert comment.status.value == status
@@ -204,7 +187,7 @@ def test_each_status_action_changes_status_count_and_audit(world, client, action
 
 def test_restore_brings_a_rejected_comment_back_and_counts_it(world, client):
     created = post_ok(client, site="sport", body="fine after all")
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("admin@example.org")
         assert moderate_comment(created["id"], "reject", moderator).article.comment_count == 0
         restored = moderate_comment(created["id"], "restore", moderator)
@@ -220,7 +203,7 @@ def test_restore_brings_a_rejected_comment_back_and_counts_it(world, client):
 
 def test_feature_and_unfeature_keep_the_status_and_are_audited(world, client):
     created = post_ok(client, site="sport", body="insightful")
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("sportmod@example.org")
         assert moderate_comment(created["id"], "feature", moderator).featured
         assert not moderate_comment(created["id"], "unfeature", moderator).featured
@@ -236,7 +219,7 @@ def test_feature_and_unfeature_keep_the_status_and_are_audited(world, client):
 
 def test_bad_actions_reasons_and_targets_are_refused(world, client):
     pending = post_ok(client, body="held")
-    with world.app_context():
+    with world.app.app_context():
         admin = user("admin@example.org")
         with pytest.raises(ValidationError, match="action must be one of"):
             moderate_comment(pending["id"], "delete", admin)
@@ -259,7 +242,7 @@ def test_bad_actions_reasons_and_targets_are_refused(world, client):
 
 def test_bulk_action_applies_to_all_in_one_transaction_each_audited(world, client):
     ids = [post_ok(client, body=f"bulk {n}")["id"] for n in range(5)]
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         done = bulk_moderate(ids, "approve", moderator)
         assert [c.status for c in done] == [CommentStatus.APPROVED] * 5
@@ -273,7 +256,7 @@ def test_bulk_action_applies_to_all_in_one_transaction_each_audited(world, clien
 def test_bulk_action_with_a_forbidden_or_missing_comment_changes_nothing(world, client):
     news_id = post_ok(client, body="news")["id"]
     sport_id = post_ok(client, site="sport", body="sport")["id"]
-    with world.app_context():
+    with world.app.app_context():
         with pytest.raises(Forbidden):
             bulk_moderate([news_id, sport_id], "reject", user("newsmod@example.org"))
         with pytest.raises(NotFound, match="999999"):
@@ -290,7 +273,7 @@ def test_bulk_action_with_a_forbidden_or_missing_comment_changes_nothing(world, 
 def test_bulk_failure_half_way_rolls_back_the_earlier_changes(world, client):
     first = post_ok(client, site="sport", body="approved one")["id"]
     second = post_ok(client, site="sport", body="to be deleted")["id"]
-    with world.app_context():
+    with world.app.app_context():
         db.session.get(Comment, second).status = CommentStatus.DELETED
         db.session.commit()
         with pytest.raises(Conflict):
@@ -301,11 +284,11 @@ def test_bulk_failure_half_way_rolls_back_the_earlier_changes(world, client):
 
 
 def test_search_filters_by_text_author_article_status_and_dates(world, client):
-    token = make_token(world, "reader@example.org")
+    token = make_token(world.app, "reader@example.org")
     post_ok(client, body="Budget talk 100%", author_name="Ann", article_title="Budget 2027")
     post_ok(client, body="Weather talk", headers=bearer(token), article="weather")
     post_ok(client, site="sport", body="Match talk", author_name="Bob", article="match")
-    with world.app_context():
+    with world.app.app_context():
         admin = user("admin@example.org")
 
         def found(**filters):
@@ -341,7 +324,7 @@ def test_search_filters_by_text_author_article_status_and_dates(world, client):
 def test_audit_log_filters_and_is_scoped_to_the_moderators_sites(world, client):
     news_id = post_ok(client, body="news")["id"]  # a rule hold on news (premod)
     sport_id = post_ok(client, site="sport", body="sport")["id"]
-    with world.app_context():
+    with world.app.app_context():
         admin = user("admin@example.org")
         moderate_comment(news_id, "approve", admin)
         moderate_comment(sport_id, "reject", admin, reason="Abusive")
@@ -375,7 +358,7 @@ def test_audit_log_filters_and_is_scoped_to_the_moderators_sites(world, client):
 
 def test_queue_counts_drop_after_moderation(world, client):
     ids = [post_ok(client, body=f"held {n}")["id"] for n in range(3)]
-    with world.app_context():
+    with world.app.app_context():
         moderator = user("newsmod@example.org")
         assert queue_counts(moderator) == {"pending": 3, "reported": 0, "spam": 0}
         moderate_comment(ids[0], "spam", moderator)
@@ -390,7 +373,7 @@ def test_queue_counts_drop_after_moderation(world, client):
 
 def test_reported_queue_pages_by_report_count_with_a_cursor(world, client):
     ids = [post_ok(client, site="sport", body=f"reported {n}")["id"] for n in range(3)]
-    with world.app_context():
+    with world.app.app_context():
         sport = site("sport")
         sport.settings = {"report_threshold": 100}
         for n, comment_id in enumerate(ids):  # 1, 2 and 3 reports

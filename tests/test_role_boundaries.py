@@ -7,17 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEntry, Role, Site
-from tests.dashboard_support import make_account, signed_in
+from app.models import AuditEntry, Site
+from tests.dashboard_support import signed_in, user
 from tests.factories import bearer, make_token, post_ok
-from tests.moderation_support import two_sites_and_staff, user
 
-
-@pytest.fixture
-def world(app):
-    two_sites_and_staff(app)
-    make_account(app, "allmod@example.org", "All Mod", Role.MODERATOR)
-    return app
+# The shared world, with news posting straight away, a second site (sport), a moderator of
+# news only (newsmod@) and one of every site (allmod@).
+pytestmark = pytest.mark.world(premod=False, sport=True)
 
 
 def tokens(app) -> dict[str, dict[str, str]]:
@@ -39,8 +35,8 @@ def set_premod(app, slug: str) -> None:
 
 
 def test_site_less_account_routes_are_for_admins_and_all_site_moderators(world, client):
-    auth = tokens(world)
-    account = f"/api/v1/moderation/users/{reader_id(world)}"
+    auth = tokens(world.app)
+    account = f"/api/v1/moderation/users/{reader_id(world.app)}"
     assert client.get(account, headers=auth["newsmod"]).status_code == 403
     trust = client.post(account, json={"action": "trust"}, headers=auth["newsmod"])
     assert trust.status_code == 403 and trust.get_json()["error"]["code"] == "forbidden"
@@ -48,13 +44,13 @@ def test_site_less_account_routes_are_for_admins_and_all_site_moderators(world, 
     assert client.get(f"{account}?site=news", headers=auth["newsmod"]).status_code == 200
     for everywhere in ("admin", "allmod"):
         assert client.get(account, headers=auth[everywhere]).status_code == 200
-    with world.app_context():
+    with world.app.app_context():
         assert not user("reader@example.org").trusted
 
 
 def test_the_dashboard_account_page_and_form_need_a_site_for_a_limited_moderator(world):
-    mod = signed_in(world, "newsmod@example.org")
-    page = f"/moderation/users/{reader_id(world)}"
+    mod = signed_in(world.app, "newsmod@example.org")
+    page = f"/moderation/users/{reader_id(world.app)}"
     assert mod.get(page).status_code == 403
     assert mod.get(f"{page}?site=sport").status_code == 403
     assert mod.get(f"{page}?site=news").status_code == 200
@@ -62,12 +58,12 @@ def test_the_dashboard_account_page_and_form_need_a_site_for_a_limited_moderator
     assert refused.status_code == 403
     done = mod.post(page, data={"action": "trust", "site": "news", "csrf_token": mod.csrf})
     assert done.status_code == 303 and "site=news" in done.headers["Location"]
-    assert signed_in(world, "allmod@example.org").get(page).status_code == 200
+    assert signed_in(world.app, "allmod@example.org").get(page).status_code == 200
 
 
 def test_a_limited_moderator_sees_only_bans_that_apply_on_their_sites(world, client):
-    auth = tokens(world)
-    rid = reader_id(world)
+    auth = tokens(world.app)
+    rid = reader_id(world.app)
     account = f"/api/v1/moderation/users/{rid}"
     for site, reason in (("sport", "sport-only private reason"), ("news", "news reason")):
         body = {"action": "ban", "site": site, "reason": reason}
@@ -80,9 +76,9 @@ def test_a_limited_moderator_sees_only_bans_that_apply_on_their_sites(world, cli
 
 
 def test_trust_from_a_limited_moderator_does_not_reach_other_sites(world, client):
-    set_premod(world, "news")
-    set_premod(world, "sport")
-    auth = tokens(world)
+    set_premod(world.app, "news")
+    set_premod(world.app, "sport")
+    auth = tokens(world.app)
     held = post_ok(client, body="held on news", headers=auth["reader"])
     assert held["status"] == "pending"
     author = f"/api/v1/moderation/comments/{held['id']}/author"
@@ -91,7 +87,7 @@ def test_trust_from_a_limited_moderator_does_not_reach_other_sites(world, client
     assert post_ok(client, body="news again", headers=auth["reader"])["status"] == "approved"
     elsewhere = post_ok(client, body="on sport", site="sport", headers=auth["reader"])
     assert elsewhere["status"] == "pending"
-    with world.app_context():
+    with world.app.app_context():
         assert user("reader@example.org").trusted is False
     # An all-site moderator's trust reaches every site.
     client.post(author, json={"action": "trust"}, headers=auth["allmod"])
@@ -101,10 +97,10 @@ def test_trust_from_a_limited_moderator_does_not_reach_other_sites(world, client
 
 
 def test_every_audit_entry_of_a_limited_moderator_names_the_site_it_touched(world, client):
-    auth = tokens(world)
+    auth = tokens(world.app)
     held = post_ok(client, body="on news", headers=auth["reader"])
     author = f"/api/v1/moderation/comments/{held['id']}/author"
-    account = f"/api/v1/moderation/users/{reader_id(world)}"
+    account = f"/api/v1/moderation/users/{reader_id(world.app)}"
     for body in ({"action": "trust"}, {"action": "suspend", "days": 2}, {"action": "reset"}):
         assert client.post(author, json=body, headers=auth["newsmod"]).status_code == 200
     assert (
@@ -116,7 +112,7 @@ def test_every_audit_entry_of_a_limited_moderator_names_the_site_it_touched(worl
     client.post(account, json={"action": "reset", "site": "news"}, headers=auth["newsmod"])
     refused = client.post(account, json={"action": "trust"}, headers=auth["newsmod"])
     assert refused.status_code == 403  # a site-less action would touch every site
-    with world.app_context():
+    with world.app.app_context():
         news_id = db.session.scalar(select(Site.id).where(Site.slug == "news"))
         mine = db.session.scalars(
             select(AuditEntry).where(AuditEntry.actor_id == user("newsmod@example.org").id)

@@ -6,23 +6,17 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, Comment, CommentStatus
 from app.services.comments import change_status
-from tests.dashboard_support import make_world, signed_in
+from tests.dashboard_support import signed_in
 from tests.factories import make_site, post_ok
 from tests.test_dashboard_audit import rows
 from tests.widget_support import Browser, guest_pages  # noqa: F401 - guest_pages: autouse fixture
 
 HOST = "https://news.example"
-
-
-@pytest.fixture
-def world(app):
-    return make_world(app)
 
 
 def test_moderators_read_what_reporters_wrote_in_the_queue_and_on_the_comment(app, world):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.dashboard_support import make_world, signed_in
+from tests.dashboard_support import signed_in
 from tests.factories import make_site
 
 
@@ -14,8 +14,7 @@ def assert_unframeable(response, what: str) -> None:
     assert headers.get("Referrer-Policy"), what
 
 
-def test_sign_in_error_pages_api_and_dashboard_refuse_framing(app):
-    make_world(app)
+def test_sign_in_error_pages_api_and_dashboard_refuse_framing(app, world):
     client = app.test_client()
     assert_unframeable(client.get("/auth/login"), "sign-in page")
     assert_unframeable(client.post("/auth/login", data={"email": "x"}), "sign-in refusal")
