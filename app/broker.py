@@ -98,10 +98,6 @@ class LocalBroker:
     def close(self) -> None:
         """Nothing to release for the in-process broker."""
 
-    def stream_count(self) -> int:
-        with self.lock:
-            return sum(len(s) for s in self.streams.values())
-
 
 class RedisBroker(LocalBroker):
     """Publishes through Redis; a listener thread delivers every process's events locally."""

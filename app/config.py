@@ -145,5 +145,4 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
-        "JSON_SORT_KEYS": False,
     }

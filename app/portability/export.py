@@ -30,7 +30,7 @@ def actor(key: str) -> dict[str, Any]:
     return {"key": key}
 
 
-def paged(statement: Select, id_column, on_row: Callable[[Any], None] | None = None) -> Iterator:
+def paged(statement: Select, id_column) -> Iterator:
     """Every row of ``statement`` in id order, ``BATCH`` at a time (keyset paging)."""
     last = 0
     while True:

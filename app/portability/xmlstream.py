@@ -23,10 +23,6 @@ def local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def namespace(tag: str) -> str:
-    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
-
-
 def records(
     handle: IO[bytes], name: str, depth: int, root_check
 ) -> Iterator[tuple[Element, dict[str, str]]]:
