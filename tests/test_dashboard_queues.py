@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Role, User
 from app.services.comments import post_comment
 from app.services.identity import Viewer
-from tests.dashboard_support import make_account, signed_in
+from tests.dashboard_support import SETTINGS_FORM, make_account, signed_in
 from tests.factories import bearer, make_token
 from tests.factories import post_comment as api_post
 
@@ -335,17 +335,12 @@ def test_admin_edits_site_rules_and_moderators_see_the_new_reasons(app, world, m
     page = admin.get("/moderation/sites/news/settings").get_data(as_text=True)
     assert 'name="banned_words"' in page and 'name="reject_reasons"' in page
     form = {
+        **SETTINGS_FORM,
         "premod": "on",
-        "allow_guests": "on",
         "banned_words": "v1agra\ncasino",
         "banned_words_action": "spam",
         "suspect_words": "",
         "max_links": "2",
-        "new_author_comments": "0",
-        "duplicate_window_minutes": "0",
-        "rate_limit_posts": "0",
-        "rate_limit_seconds": "60",
-        "report_threshold": "3",
         "reject_reasons": "Insulting\r\nOff topic",
         "close_after_days": "",
         "csrf_token": admin.csrf,
