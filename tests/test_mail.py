@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import re
-import socket
 import time
 from collections.abc import Iterator
 from email.message import Message
@@ -25,6 +24,7 @@ from tests.conftest import base_config
 from tests.dashboard_support import PASSWORD, csrf_token
 from tests.factories import make_site, make_user
 from tests.identity_support import STRONG, FrameReader
+from tests.private_servers import free_port
 from tests.widget_support import install_guest_pages
 
 LINK = re.compile(r"http://localhost/auth/(?:verify|reset)/[\w.\-]+")
@@ -44,12 +44,6 @@ class Inbox:
         found = [m for m in self.messages if m["To"] == to]
         assert found, f"no message to {to}: {[m['To'] for m in self.messages]}"
         return found[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

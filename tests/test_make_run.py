@@ -12,21 +12,16 @@ import pty
 import select
 import shutil
 import signal
-import socket
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.private_servers import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 LINKED = ("app", "templates", "migrations", "wsgi.py", "pyproject.toml", ".venv")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
