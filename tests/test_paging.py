@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.models import Role
 from app.services.errors import ValidationError
 from app.services.paging import (
     INT_MAX,
@@ -22,8 +21,11 @@ from app.services.paging import (
     decode_cursor,
     encode_cursor,
 )
-from tests.dashboard_support import make_account, signed_in
-from tests.factories import bearer, make_site, make_token, post_ok
+from tests.dashboard_support import signed_in
+from tests.factories import bearer, make_token, post_ok
+
+# The shared world, with news posting straight away.
+pytestmark = pytest.mark.world(premod=False)
 
 
 def raw_cursor(text: str) -> str:
@@ -86,10 +88,8 @@ def test_the_codec_reads_back_what_it_made():
 
 
 @pytest.fixture
-def staff(app, client):
-    """Site news with a few comments, a moderator's token and their signed-in browser."""
-    make_site(app, "news")
-    make_account(app, "mod@example.org", "News Mod", Role.MODERATOR, ("news",))
+def staff(app, client, world):
+    """The shared world with a few comments on news, and its moderator's token."""
     for n in range(3):
         post_ok(client, body=f"comment {n}", article="a1")
     return bearer(make_token(app, "mod@example.org"))
