@@ -1,7 +1,7 @@
 """How request input is read, for every route: strict JSON, named form fields, no NUL characters.
 
 Whatever a client sends, reading it either gives plain Python values that the database and the
-services can take, or a 400 that says what to fix. Three classes of input used to escape as 500s:
+services can take, or a 400 that says what to fix. The input that would otherwise end in a 500:
 
 * JSON nested deeper than the parser's recursion limit (``RecursionError``) and JSON strings
   holding a lone surrogate such as ``"\\ud800"`` (valid JSON, but not encodable as UTF-8, so every
@@ -11,8 +11,9 @@ services can take, or a 400 that says what to fix. Three classes of input used t
   ``invalid_json``, in a query parameter or a form field ``invalid_character``, on every backend
   alike. (Path segments are names: a site slug with a NUL names no site, see ``get_site``.)
 * A URL over ``URL_MAX`` characters: 414 ``uri_too_long``, in the error shape.
-* A multipart part without a ``name``: parsed as a field whose key is ``None``, it broke every
-  lookup that iterates the form (the CSRF check among them). Such parts name no field: dropped.
+* A multipart part without a ``name``: parsed as a field whose key is ``None``, it would break
+  every lookup that iterates the form (the CSRF check among them). Such parts name no field:
+  dropped.
 """
 
 from __future__ import annotations

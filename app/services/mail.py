@@ -113,7 +113,7 @@ class Mailer:
             client.send_message(message)
 
     def send(self, to: str, subject: str, template: str, **context: Any) -> None:
-        """Render and deliver one message now (there is no job queue yet)."""
+        """Render and deliver one message now, in the calling process."""
         self.deliver(self.build(to, subject, template, context))
 
     def send_to_user(self, user: User, subject: str, template: str, **context: Any) -> bool:
