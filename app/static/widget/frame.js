@@ -9,7 +9,7 @@
   const $$ = (sel, el = d) => [...el.querySelectorAll(sel)];
   const C = JSON.parse($("#parley-config").textContent);
   const S = C.strings;
-  const csrf = $("meta[name=csrf-token]").content;
+  let csrf = $("meta[name=csrf-token]").content; // on the shared page: from the reader's state
   const root = $("#parley"), list = $("#comments"), more = $("#more"), live = $("#live");
   const counter = $("#count");
   const plural = new Intl.PluralRules(C.lang);
@@ -49,7 +49,9 @@
   };
   new ResizeObserver(sendHeight).observe(d.body);
 
+  let ready = Promise.resolve(); // the reader's own state, before anything is sent
   async function api(method, path, body) {
+    if (method !== "GET") await ready;
     const response = await fetch(path, {
       method,
       credentials: "same-origin",
@@ -68,9 +70,23 @@
   window.parleyApi = api;
 
   /* --- Showing comments --- */
+  // "5 minutes ago" as the server words it (app/widget/frame.py relative_time), as of now: a
+  // shared page may have been rendered a while ago.
+  const ago = (when) => {
+    const s = (Date.now() - when) / 1000;
+    if (s < 60) return S.just_now;
+    if (s < 3600) return text("minutes_ago", { n: Math.floor(s / 60) });
+    if (s < 86400) return text("hours_ago", { n: Math.floor(s / 3600) });
+    if (s < 30 * 86400) return text("days_ago", { n: Math.floor(s / 86400) });
+    return when.toISOString().slice(0, 10);
+  };
   const localTimes = (scope) => {
     for (const t of $$("time", scope)) {
-      t.title = new Date(t.dateTime).toLocaleString(C.lang, { dateStyle: "long", timeStyle: "short" });
+      const when = new Date(t.dateTime);
+      if (isNaN(when)) continue;
+      t.title = when.toLocaleString(C.lang, { dateStyle: "long", timeStyle: "short" });
+      t.textContent = ago(when);
+      t.parentNode.setAttribute("aria-label", S.permalink + ": " + t.textContent);
     }
   };
   const setCount = (n) => {
@@ -560,6 +576,44 @@
   addEventListener("message", (e) => {
     if (e.origin === C.host && e.data && e.data.parley === "show") show(+e.data.id);
   });
+
+  /* --- The reader's own state on the page every guest shares (app/widget/reader_state.py) --- */
+  function applyState(s) {
+    csrf = s.csrf_token;
+    for (const b of $$(".rb")) b.setAttribute("aria-pressed", String(b.dataset.kind === s.reaction));
+    for (const [id, value] of Object.entries(s.votes)) {
+      const li = d.getElementById("c" + id);
+      if (li) showVote(li, +part(li, ".sc").textContent, value);
+    }
+    for (const id of s.reported) {
+      const li = d.getElementById("c" + id);
+      const button = li && part(li, ".rep");
+      if (button) button.remove();
+    }
+    const holder = d.createElement("template");
+    holder.innerHTML = s.own; // our own template's output: the reader's comments
+    const own = holder.content.firstElementChild;
+    for (const li of own ? [...own.children] : []) {
+      const shown = d.getElementById(li.id);
+      if (shown) { // theirs: their edit window, no vote or report buttons
+        $(":scope > .cm", shown).replaceWith($(":scope > .cm", li));
+        if (li.dataset.until) shown.dataset.until = li.dataset.until;
+        continue;
+      }
+      const parentLi = li.dataset.parent ? d.getElementById("c" + li.dataset.parent) : null;
+      if (li.dataset.parent && !parentLi) continue; // under a comment not on this page
+      const irt = part(li, ".irt");
+      if (irt && parentLi) inReplyTo(irt, parentLi.dataset.name);
+      insert(li, parentLi); // pending: shown to its author only
+    }
+    localTimes(list);
+  }
+
+  if (C.shared) {
+    const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang });
+    if (C.url) q.set("url", C.url);
+    ready = api("GET", "/embed/thread/state?" + q).then(applyState, (error) => say(error.message));
+  }
 
   /* --- Start --- */
   const guest = remembered();
