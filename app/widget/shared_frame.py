@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import orjson
 from flask import Response, request
+from flask_wtf.csrf import generate_csrf
 
 from app.api.caching import make_tag, not_modified
 from app.compression import pack, wanted_encoding
@@ -87,6 +88,10 @@ def show_thread() -> Response:
     the shared page, for a reader signed in to an account a page of their own."""
     options = read_options()
     ensure_guest_id()
+    # The session's CSRF secret goes in the cookie this page sets, though the token itself comes
+    # with the reader's state: the frame's other requests (its scripts, styles) return the
+    # cookie they were sent, and one answered after the state request must not drop the secret.
+    generate_csrf()
     viewer = current_viewer()
     if viewer.user is None:
         return shared_thread_page(options)
