@@ -253,3 +253,17 @@ def test_another_process_serves_the_page_one_rendered_from_redis(
     with other.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_frame_renders_a_readers_own_pending_comment_for_them_alone(app, site):
+    # frame.js inserts what it posts as the server renders it (one renderer for the frame).
+    reader = Browser(app)
+    held = reader.comment("Waiting for a moderator", site="pre")
+    path = f"/embed/thread/comment/{held['id']}?site=pre&article=a1&url={HOST}/a1"
+    mine = reader.get(path)
+    assert mine.status_code == 200
+    html = mine.get_data(as_text=True)
+    assert f'id="c{held["id"]}"' in html and "Waiting for a moderator" in html
+    assert '<p class="pend">' in html and 'data-act="edit"' in html
+    for other in (Browser(app), app.test_client()):
+        assert other.get(path).status_code == 404

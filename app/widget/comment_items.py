@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from flask import render_template
 
 from app.models import Comment
-from app.services.comment_rows import node_for_comment
+from app.services.comment_rows import node_for_author
 from app.services.identity import Viewer
 from app.services.threads import ThreadPage
-from app.services.viewer_state import ViewerState
+from app.services.viewer_state import ViewerState, load_viewer_state
 from app.widget.frame import MAX_INDENT, FrameOptions, template_context
 
 
@@ -25,15 +25,18 @@ def render_comment_items(
 ) -> str:
     """``<ol>`` of these comments as ``viewer`` sees them, without their replies: each ``<li>``
     at its level (``data-level``), under its parent (``data-parent``); past the indent cap,
-    flat and marked "in reply to NAME"."""
+    flat and marked "in reply to NAME". The viewer's own read as their author is answered: one
+    the rules removed is pending, with no text."""
     items = [
         {
-            "node": node_for_comment(comment, viewer),
+            "node": node_for_author(comment, viewer),
             "level": min(comment.depth, MAX_INDENT),
             "parent_name": parent_name(comment.parent) if comment.depth > MAX_INDENT else None,
         }
         for comment in comments
     ]
+    if state is None:
+        state = load_viewer_state(page.article.id, [comment.id for comment in comments], viewer)
     return render_template(
         "widget/comment_items.html", **template_context(options, page, viewer, state), items=items
     )

@@ -127,6 +127,27 @@
     return li;
   }
 
+  // The thread's query for the frame's own pages of comments.
+  const threadQuery = (extra = {}) => {
+    const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang, ...extra });
+    if (C.url) q.set("url", C.url);
+    return q;
+  };
+
+  // One comment as the server renders it (app/widget/comment_items.py: the frame's one
+  // renderer), or null when it cannot be fetched.
+  async function rendered(id) {
+    try {
+      const holder = d.createElement("template");
+      holder.innerHTML = await api("GET", `/embed/thread/comment/${id}?${threadQuery()}`); // our own template's output
+      const li = holder.content.querySelector("li");
+      if (li) localTimes(li);
+      return li;
+    } catch {
+      return null;
+    }
+  }
+
   function insert(li, parentLi) {
     if (!parentLi) {
       if (C.sort === "newest") list.prepend(li);
@@ -190,7 +211,8 @@
       if ("author_name" in fields) remember({ name: fields.author_name, email: fields.author_email });
       const flat = parentLi && +parentLi.dataset.level >= C.maxIndent;
       const level = parentLi ? +parentLi.dataset.level + (flat ? 0 : 1) : 0;
-      const li = build(c, level, flat ? parentLi.dataset.name : null);
+      // Rendered by the server like every comment; built here only if that fetch fails.
+      const li = (await rendered(c.id)) || build(c, level, flat ? parentLi.dataset.name : null);
       if (c.status === "pending" && !c.html) ownText(li, fields.body);
       insert(li, parentLi);
       $("textarea", form).value = "";
@@ -361,20 +383,28 @@
   }
 
   const windowClosed = (li, error) => {
-    if (/passed|window/.test(error.message)) for (const b of $$(":scope > .cm .own", li)) b.remove();
+    const code = error.data && error.data.code; // the API's code, whatever the language
+    if (code === "edit_window_closed") for (const b of $$(":scope > .cm .own", li)) b.remove();
   };
 
   function saveEdit(form, li) {
     return busy(form, async () => {
       try {
+        const typed = $("textarea", form).value;
         const c = await api("PATCH", `/api/v1/comments/${li.dataset.id}`,
-          { body: $("textarea", form).value, confirm: !!form.dataset.confirm || undefined });
-        const body = part(li, ".comment-body");
-        body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
-        body.hidden = false;
-        if (!part(li, ".ed")) part(li, ".meta").append(" ", el("span", "ed", "· " + S.edited));
-        if (c.status === "pending" && !part(li, ".pend")) part(li, ".meta").after(el("p", "pend", S.awaiting));
-        form.remove();
+          { body: typed, confirm: !!form.dataset.confirm || undefined });
+        const fresh = await rendered(c.id);
+        if (fresh) { // the server's rendering of the edited comment; its replies stay
+          if (c.status === "pending" && !c.html) ownText(fresh, typed);
+          $(":scope > .cm", li).replaceWith($(":scope > .cm", fresh));
+        } else {
+          const body = part(li, ".comment-body");
+          body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
+          body.hidden = false;
+          if (!part(li, ".ed")) part(li, ".meta").append(" ", el("span", "ed", "· " + S.edited));
+          if (c.status === "pending" && !part(li, ".pend")) part(li, ".meta").after(el("p", "pend", S.awaiting));
+          form.remove();
+        }
         say(c.status === "pending" ? S.awaiting : S.updated);
         part(li, "[data-act=edit]").focus();
       } catch (error) {
@@ -419,8 +449,7 @@
 
   /* --- Sorting, "Load more" and permalinks --- */
   async function fetchPage(cursor) {
-    const q = new URLSearchParams({ site: C.site, article: C.article, sort: C.sort, lang: C.lang });
-    if (C.url) q.set("url", C.url);
+    const q = threadQuery({ sort: C.sort });
     if (cursor) q.set("cursor", cursor);
     const holder = d.createElement("template");
     holder.innerHTML = await api("GET", "/embed/thread/comments?" + q); // our own templates' output
@@ -455,8 +484,7 @@
   // "Show N more replies": the next replies under one top-level comment, each put under its
   // parent (shown already, or earlier on the same page).
   async function moreReplies(button) {
-    const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang, cursor: button.dataset.cursor });
-    if (C.url) q.set("url", C.url);
+    const q = threadQuery({ cursor: button.dataset.cursor });
     const label = button.textContent;
     button.disabled = true;
     button.textContent = S.loading;
@@ -610,9 +638,7 @@
   }
 
   if (C.shared) {
-    const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang });
-    if (C.url) q.set("url", C.url);
-    ready = api("GET", "/embed/thread/state?" + q).then(applyState, (error) => say(error.message));
+    ready = api("GET", "/embed/thread/state?" + threadQuery()).then(applyState, (error) => say(error.message));
   }
 
   /* --- Start --- */
