@@ -42,6 +42,9 @@ from app.widget import bp
 from app.widget.assets import asset
 
 THEMES = ("auto", "light", "dark")
+# The thread page's scripts, in the order they run, and every file it loads.
+FRAME_SCRIPTS = ("frame.js", "identity.js", "nudge.js", "live.js")
+FRAME_ASSETS = ("frame.css", *FRAME_SCRIPTS)
 ACCENT_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")  # used with fullmatch
 TEXT_PARAM_MAX = 2048
 # Replies indent this many levels; deeper ones continue flat, marked "in reply to NAME".
@@ -279,6 +282,7 @@ def render_frame(options: FrameOptions, page: ThreadPage, viewer: Viewer) -> tup
         "widget/frame.html",
         **context,
         shared=shared,
+        scripts=FRAME_SCRIPTS,
         nonce=nonce,
         on_accent=on_accent(options.accent) if options.accent else None,
         config={

@@ -21,10 +21,15 @@ from Parley's origin only). The response stays ``no-store``: it sets the reader'
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
+
 import orjson
 from flask import Response, request
 from flask_wtf.csrf import generate_csrf
 
+from app import PROJECT_ROOT, i18n
 from app.api.caching import make_tag, not_modified
 from app.compression import pack, wanted_encoding
 from app.services.identity import Viewer
@@ -36,6 +41,7 @@ from app.web.viewer import current_viewer
 from app.widget import bp
 from app.widget.assets import asset
 from app.widget.frame import (
+    FRAME_ASSETS,
     FrameOptions,
     load_page,
     page_response,
@@ -43,10 +49,25 @@ from app.widget.frame import (
     render_frame,
 )
 
+I18N_DIR = Path(i18n.__file__).parent
 ANYONE = Viewer()  # no account, no guest id: what every guest shares
-FRAME_SCRIPTS = ("frame.js", "identity.js", "nudge.js", "live.js")
-FRAME_ASSETS = ("frame.css", *FRAME_SCRIPTS)
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "strict-origin-when-cross-origin"}
+
+
+@cache
+def code_version() -> str:
+    """A digest of what renders the page (the frame's templates, the string catalogues): a
+    deploy that changes them starts new entries, while processes still on the old code keep
+    their own."""
+    paths = [
+        *sorted((PROJECT_ROOT / "templates" / "widget").glob("*.html")),
+        PROJECT_ROOT / "templates" / "_macros.html",
+        *sorted(I18N_DIR.glob("*.py")),
+    ]
+    digest = hashlib.blake2b(digest_size=8)
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def frame_tag(options: FrameOptions) -> str:
@@ -54,7 +75,9 @@ def frame_tag(options: FrameOptions) -> str:
     stamp = thread_stamp(options.site, options.article)
     versions = [asset(name).version for name in FRAME_ASSETS]
     query = request.query_string.decode("utf-8", "replace")
-    return make_tag("frame", stamp.tag(), query, options, public_base_url(), *versions)
+    return make_tag(
+        "frame", stamp.tag(), query, options, public_base_url(), code_version(), *versions
+    )
 
 
 def shared_thread_page(options: FrameOptions) -> Response:
