@@ -2,7 +2,9 @@
 
 It is rendered on the server from the same service as the JSON API (``load_thread``), so a
 reader sees the thread before any script runs; ``frame.js`` then adds posting, replies, votes,
-reactions, reports, edits, sorting and "Load more" by calling the JSON API.
+reactions, reports, edits, sorting and "Load more" by calling the JSON API. Guests all get
+one page, cached (app.widget.shared_frame), and their own state in one private request
+(app.widget.reader_state); a reader signed in to an account gets a page rendered for them.
 
 Security:
 * Content-Security-Policy: scripts only from Parley's origin (no inline script at all), one
