@@ -39,6 +39,14 @@ def compress(data: bytes, encoding: str | None) -> bytes:
     return data
 
 
+def pack(data: bytes, encoding: str | None) -> tuple[str | None, bytes]:
+    """``data`` compressed with ``encoding`` if it is worth it, and the encoding used (None:
+    left as it was)."""
+    if encoding is None or len(data) < MIN_SIZE:
+        return None, data
+    return encoding, compress(data, encoding)
+
+
 def wanted_encoding() -> str | None:
     if not current_app.config["PARLEY_COMPRESSION"]:
         return None

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from flask import Flask, current_app
 
@@ -99,3 +100,13 @@ def init_shared_cache(app: Flask) -> None:
 
 def shared_cache() -> MemoryCache | RedisCache:
     return current_app.extensions[EXTENSION_KEY]
+
+
+def cached(key: str, build: Callable[[], bytes]) -> bytes:
+    """The entry under ``key``, built with ``build`` and stored when absent."""
+    cache = shared_cache()
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found)
+    return found

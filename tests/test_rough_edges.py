@@ -190,10 +190,15 @@ def test_report_buttons_stay_away_after_a_reload_on_comments_already_reported(ap
     first, second = (post_ok(client, body=f"comment {n}") for n in range(2))
     response = reader.post(f"/api/v1/comments/{first['id']}/reports", json={"reason": "spam"})
     assert response.status_code == 201
-    frame = f"/embed/thread?site=news&article=a1&origin={HOST}&url={HOST}/a1"
+    # The frame's page is the one every guest shares (app.widget.shared_frame); what the reader
+    # reported comes with their own state, which frame.js applies (it removes those buttons).
+    query = f"site=news&article=a1&origin={HOST}&url={HOST}/a1"
     buttons = ReportButtons()
-    buttons.feed(reader.get(frame).get_data(as_text=True))
-    assert buttons.with_report == {second["id"], 0}  # 0: the template frame.js clones
+    buttons.feed(reader.get(f"/embed/thread?{query}").get_data(as_text=True))
+    assert buttons.with_report == {first["id"], second["id"], 0}  # 0: the template frame.js clones
+    assert reader.get(f"/embed/thread/state?{query}").get_json()["reported"] == [first["id"]]
+    other = Browser(app)
     others = ReportButtons()
-    others.feed(Browser(app).get(frame).get_data(as_text=True))
+    others.feed(other.get(f"/embed/thread?{query}").get_data(as_text=True))
     assert others.with_report == {first["id"], second["id"], 0}
+    assert other.get(f"/embed/thread/state?{query}").get_json()["reported"] == []

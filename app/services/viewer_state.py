@@ -25,10 +25,10 @@ class ViewerState:
 
 
 def load_viewer_state(
-    article_id: int | None, comment_ids: Collection[int], viewer: Viewer
+    article_id: int | None, comment_ids: Collection[int] | None, viewer: Viewer
 ) -> ViewerState:
-    """The viewer's reaction to the article, votes on those comments (ids of any depth) and
-    which of them they reported.
+    """The viewer's reaction to the article, votes on those comments (ids of any depth; None:
+    every comment of the article) and which of them they reported.
 
     Empty for a viewer with no account, token or guest cookie: an IP address is no identity
     to report back (many readers may share it).
@@ -44,11 +44,11 @@ def load_viewer_state(
     state.reaction = db.session.scalar(
         select(Reaction.kind).where(Reaction.article_id == article_id, Reaction.reactor == actor)
     )
-    if comment_ids:
+    if comment_ids is None or comment_ids:
         # Joined by article rather than an IN list of every comment id: the SQL stays the same
         # size for a 5- or a 5,000-comment thread.
         # Votes and reports in one statement: a report is a row of kind "report".
-        wanted = set(comment_ids)
+        wanted = None if comment_ids is None else set(comment_ids)
         votes = (
             select(Vote.comment_id, Vote.value, literal("vote").label("kind"))
             .join(Comment, Comment.id == Vote.comment_id)
@@ -60,7 +60,7 @@ def load_viewer_state(
             .where(Comment.article_id == article_id, Report.reporter == actor)
         )
         for cid, value, kind in db.session.execute(union_all(votes, reports)):
-            if cid not in wanted:
+            if wanted is not None and cid not in wanted:
                 continue
             if kind == "report":
                 state.reported.add(cid)

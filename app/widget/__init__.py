@@ -21,4 +21,14 @@ def default_avatar(token: str) -> Response:
     return response
 
 
-from app.widget import account, frame, live, profile, replies, scripts, uploads  # noqa: E402,F401  (routes register on bp)
+from app.widget import (  # noqa: E402,F401  (routes register on bp)
+    account,
+    frame,
+    live,
+    profile,
+    reader_state,
+    replies,
+    scripts,
+    shared_frame,
+    uploads,
+)

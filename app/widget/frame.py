@@ -2,7 +2,9 @@
 
 It is rendered on the server from the same service as the JSON API (``load_thread``), so a
 reader sees the thread before any script runs; ``frame.js`` then adds posting, replies, votes,
-reactions, reports, edits, sorting and "Load more" by calling the JSON API.
+reactions, reports, edits, sorting and "Load more" by calling the JSON API. Guests all get
+one page, cached (app.widget.shared_frame), and their own state in one private request
+(app.widget.reader_state); a reader signed in to an account gets a page rendered for them.
 
 Security:
 * Content-Security-Policy: scripts only from Parley's origin (no inline script at all), one
@@ -35,14 +37,16 @@ from app.services.errors import ValidationError
 from app.services.identity import Viewer
 from app.services.reply_pages import ReplyPage
 from app.services.threads import SORTS, ThreadPage, load_thread
-from app.services.viewer_state import load_viewer_state, node_ids
-from app.sessions import ensure_guest_id
+from app.services.viewer_state import ViewerState, load_viewer_state, node_ids
 from app.web.serializers import iso, public_base_url, viewer_json
 from app.web.viewer import current_viewer
 from app.widget import bp
 from app.widget.assets import asset
 
 THEMES = ("auto", "light", "dark")
+# The thread page's scripts, in the order they run, and every file it loads.
+FRAME_SCRIPTS = ("frame.js", "identity.js", "nudge.js", "live.js")
+FRAME_ASSETS = ("frame.css", *FRAME_SCRIPTS)
 ACCENT_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")  # used with fullmatch
 TEXT_PARAM_MAX = 2048
 # Replies indent this many levels; deeper ones continue flat, marked "in reply to NAME".
@@ -78,6 +82,9 @@ SCRIPT_STRINGS = (
     "edited",
     "reply_to",
     "new_comments",
+    "minutes_ago",
+    "hours_ago",
+    "days_ago",
 )
 
 
@@ -180,8 +187,13 @@ def content_security_policy(site: Site, nonce: str) -> str:
 
 
 def frame_response(html: str, site: Site, nonce: str) -> Response:
+    return page_response(html, content_security_policy(site, nonce))
+
+
+def page_response(html: str, policy: str) -> Response:
+    """A page of the frame under its Content-Security-Policy."""
     response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = content_security_policy(site, nonce)
+    response.headers["Content-Security-Policy"] = policy
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     # Per reader (their pending comments, their votes, a CSRF token): never cached.
     response.headers["Cache-Control"] = "no-store"
@@ -189,12 +201,17 @@ def frame_response(html: str, site: Site, nonce: str) -> Response:
 
 
 def template_context(
-    options: FrameOptions, page: ThreadPage | ReplyPage, viewer: Viewer
+    options: FrameOptions,
+    page: ThreadPage | ReplyPage,
+    viewer: Viewer,
+    state: ViewerState | None = None,
 ) -> dict[str, Any]:
-    """What the frame's templates read: the page, the viewer's own state, strings and helpers."""
+    """What the frame's templates read: the page, the viewer's own state (loaded unless given),
+    strings and helpers."""
     t = catalogue(options.lang)
-    article_id = page.article.id if isinstance(page, ThreadPage) else page.article_id
-    state = load_viewer_state(article_id, node_ids(page.comments), viewer)
+    if state is None:
+        article_id = page.article.id if isinstance(page, ThreadPage) else page.article_id
+        state = load_viewer_state(article_id, node_ids(page.comments), viewer)
     window = current_app.config["PARLEY_EDIT_WINDOW_SECONDS"]
     base = options.url or ""
 
@@ -255,18 +272,19 @@ def load_page(options: FrameOptions, viewer: Viewer, cursor: str | None = None) 
     )
 
 
-@bp.get("/embed/thread")
-def show_thread() -> Response:
-    """The thread page inside the iframe (see the module docstring for its security)."""
-    options = read_options()
-    ensure_guest_id()
-    viewer = current_viewer()
-    page = load_page(options, viewer)
+def render_frame(options: FrameOptions, page: ThreadPage, viewer: Viewer) -> tuple[str, str]:
+    """The frame page as ``viewer`` sees it, and its Content-Security-Policy (naming the nonce
+    of its one inline style). For the anonymous viewer it is the page every guest shares
+    (app.widget.shared_frame): no CSRF token, and ``shared`` tells frame.js to fetch the
+    reader's own state."""
+    shared = viewer.user is None and viewer.guest_key is None
     nonce = secrets.token_urlsafe(16)
     context = template_context(options, page, viewer)
     html = render_template(
         "widget/frame.html",
         **context,
+        shared=shared,
+        scripts=FRAME_SCRIPTS,
         nonce=nonce,
         on_accent=on_accent(options.accent) if options.accent else None,
         config={
@@ -279,9 +297,10 @@ def show_thread() -> Response:
             "host": allowed_host(page.site, options.host_origin),
             "maxIndent": MAX_INDENT,
             "strings": script_strings(context["t"]),
+            "shared": shared,
         },
     )
-    return frame_response(html, page.site, nonce)
+    return html, content_security_policy(page.site, nonce)
 
 
 @bp.get("/embed/thread/comments")

@@ -9,7 +9,7 @@
   const $$ = (sel, el = d) => [...el.querySelectorAll(sel)];
   const C = JSON.parse($("#parley-config").textContent);
   const S = C.strings;
-  const csrf = $("meta[name=csrf-token]").content;
+  let csrf = $("meta[name=csrf-token]").content; // on the shared page: from the reader's state
   const root = $("#parley"), list = $("#comments"), more = $("#more"), live = $("#live");
   const counter = $("#count");
   const plural = new Intl.PluralRules(C.lang);
@@ -49,7 +49,9 @@
   };
   new ResizeObserver(sendHeight).observe(d.body);
 
+  let ready = Promise.resolve(); // the reader's own state, before anything is sent
   async function api(method, path, body) {
+    if (method !== "GET") await ready;
     const response = await fetch(path, {
       method,
       credentials: "same-origin",
@@ -68,9 +70,23 @@
   window.parleyApi = api;
 
   /* --- Showing comments --- */
+  // "5 minutes ago" as the server words it (app/widget/frame.py relative_time), as of now: a
+  // shared page may have been rendered a while ago.
+  const ago = (when) => {
+    const s = (Date.now() - when) / 1000;
+    if (s < 60) return S.just_now;
+    if (s < 3600) return text("minutes_ago", { n: Math.floor(s / 60) });
+    if (s < 86400) return text("hours_ago", { n: Math.floor(s / 3600) });
+    if (s < 30 * 86400) return text("days_ago", { n: Math.floor(s / 86400) });
+    return when.toISOString().slice(0, 10);
+  };
   const localTimes = (scope) => {
     for (const t of $$("time", scope)) {
-      t.title = new Date(t.dateTime).toLocaleString(C.lang, { dateStyle: "long", timeStyle: "short" });
+      const when = new Date(t.dateTime);
+      if (isNaN(when)) continue;
+      t.title = when.toLocaleString(C.lang, { dateStyle: "long", timeStyle: "short" });
+      t.textContent = ago(when);
+      t.parentNode.setAttribute("aria-label", S.permalink + ": " + t.textContent);
     }
   };
   const setCount = (n) => {
@@ -109,6 +125,27 @@
     if (c.own) part(li, ".rep").remove();
     localTimes(li);
     return li;
+  }
+
+  // The thread's query for the frame's own pages of comments.
+  const threadQuery = (extra = {}) => {
+    const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang, ...extra });
+    if (C.url) q.set("url", C.url);
+    return q;
+  };
+
+  // One comment as the server renders it (app/widget/comment_items.py: the frame's one
+  // renderer), or null when it cannot be fetched.
+  async function rendered(id) {
+    try {
+      const holder = d.createElement("template");
+      holder.innerHTML = await api("GET", `/embed/thread/comment/${id}?${threadQuery()}`); // our own template's output
+      const li = holder.content.querySelector("li");
+      if (li) localTimes(li);
+      return li;
+    } catch {
+      return null;
+    }
   }
 
   function insert(li, parentLi) {
@@ -174,7 +211,8 @@
       if ("author_name" in fields) remember({ name: fields.author_name, email: fields.author_email });
       const flat = parentLi && +parentLi.dataset.level >= C.maxIndent;
       const level = parentLi ? +parentLi.dataset.level + (flat ? 0 : 1) : 0;
-      const li = build(c, level, flat ? parentLi.dataset.name : null);
+      // Rendered by the server like every comment; built here only if that fetch fails.
+      const li = (await rendered(c.id)) || build(c, level, flat ? parentLi.dataset.name : null);
       if (c.status === "pending" && !c.html) ownText(li, fields.body);
       insert(li, parentLi);
       $("textarea", form).value = "";
@@ -345,20 +383,28 @@
   }
 
   const windowClosed = (li, error) => {
-    if (/passed|window/.test(error.message)) for (const b of $$(":scope > .cm .own", li)) b.remove();
+    const code = error.data && error.data.code; // the API's code, whatever the language
+    if (code === "edit_window_closed") for (const b of $$(":scope > .cm .own", li)) b.remove();
   };
 
   function saveEdit(form, li) {
     return busy(form, async () => {
       try {
+        const typed = $("textarea", form).value;
         const c = await api("PATCH", `/api/v1/comments/${li.dataset.id}`,
-          { body: $("textarea", form).value, confirm: !!form.dataset.confirm || undefined });
-        const body = part(li, ".comment-body");
-        body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
-        body.hidden = false;
-        if (!part(li, ".ed")) part(li, ".meta").append(" ", el("span", "ed", "· " + S.edited));
-        if (c.status === "pending" && !part(li, ".pend")) part(li, ".meta").after(el("p", "pend", S.awaiting));
-        form.remove();
+          { body: typed, confirm: !!form.dataset.confirm || undefined });
+        const fresh = await rendered(c.id);
+        if (fresh) { // the server's rendering of the edited comment; its replies stay
+          if (c.status === "pending" && !c.html) ownText(fresh, typed);
+          $(":scope > .cm", li).replaceWith($(":scope > .cm", fresh));
+        } else {
+          const body = part(li, ".comment-body");
+          body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
+          body.hidden = false;
+          if (!part(li, ".ed")) part(li, ".meta").append(" ", el("span", "ed", "· " + S.edited));
+          if (c.status === "pending" && !part(li, ".pend")) part(li, ".meta").after(el("p", "pend", S.awaiting));
+          form.remove();
+        }
         say(c.status === "pending" ? S.awaiting : S.updated);
         part(li, "[data-act=edit]").focus();
       } catch (error) {
@@ -403,8 +449,7 @@
 
   /* --- Sorting, "Load more" and permalinks --- */
   async function fetchPage(cursor) {
-    const q = new URLSearchParams({ site: C.site, article: C.article, sort: C.sort, lang: C.lang });
-    if (C.url) q.set("url", C.url);
+    const q = threadQuery({ sort: C.sort });
     if (cursor) q.set("cursor", cursor);
     const holder = d.createElement("template");
     holder.innerHTML = await api("GET", "/embed/thread/comments?" + q); // our own templates' output
@@ -439,8 +484,7 @@
   // "Show N more replies": the next replies under one top-level comment, each put under its
   // parent (shown already, or earlier on the same page).
   async function moreReplies(button) {
-    const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang, cursor: button.dataset.cursor });
-    if (C.url) q.set("url", C.url);
+    const q = threadQuery({ cursor: button.dataset.cursor });
     const label = button.textContent;
     button.disabled = true;
     button.textContent = S.loading;
@@ -560,6 +604,42 @@
   addEventListener("message", (e) => {
     if (e.origin === C.host && e.data && e.data.parley === "show") show(+e.data.id);
   });
+
+  /* --- The reader's own state on the page every guest shares (app/widget/reader_state.py) --- */
+  function applyState(s) {
+    csrf = s.csrf_token;
+    for (const b of $$(".rb")) b.setAttribute("aria-pressed", String(b.dataset.kind === s.reaction));
+    for (const [id, value] of Object.entries(s.votes)) {
+      const li = d.getElementById("c" + id);
+      if (li) showVote(li, +part(li, ".sc").textContent, value);
+    }
+    for (const id of s.reported) {
+      const li = d.getElementById("c" + id);
+      const button = li && part(li, ".rep");
+      if (button) button.remove();
+    }
+    const holder = d.createElement("template");
+    holder.innerHTML = s.own; // our own template's output: the reader's comments
+    const own = holder.content.firstElementChild;
+    for (const li of own ? [...own.children] : []) {
+      const shown = d.getElementById(li.id);
+      if (shown) { // theirs: their edit window, no vote or report buttons
+        $(":scope > .cm", shown).replaceWith($(":scope > .cm", li));
+        if (li.dataset.until) shown.dataset.until = li.dataset.until;
+        continue;
+      }
+      const parentLi = li.dataset.parent ? d.getElementById("c" + li.dataset.parent) : null;
+      if (li.dataset.parent && !parentLi) continue; // under a comment not on this page
+      const irt = part(li, ".irt");
+      if (irt && parentLi) inReplyTo(irt, parentLi.dataset.name);
+      insert(li, parentLi); // pending: shown to its author only
+    }
+    localTimes(list);
+  }
+
+  if (C.shared) {
+    ready = api("GET", "/embed/thread/state?" + threadQuery()).then(applyState, (error) => say(error.message));
+  }
 
   /* --- Start --- */
   const guest = remembered();
