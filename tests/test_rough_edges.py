@@ -203,3 +203,50 @@ def test_report_buttons_stay_away_after_a_reload_on_comments_already_reported(ap
     others = ReportButtons()
     others.feed(Browser(app).get(frame).get_data(as_text=True))
     assert others.with_report == {first["id"], second["id"], 0}
+
+
+@pytest.mark.parametrize("action", ["reject", "spam"])
+def test_a_comment_held_by_a_banned_word_shows_its_author_their_text_after_a_reload(
+    app, client, action
+):
+    from app.models import Role, User
+    from app.services.moderation.actions import moderate_comment
+    from app.services.site_settings import update_site_settings
+    from tests.factories import make_user
+
+    make_site(app, origins=[HOST])
+    admin_id = make_user(app, "admin@example.org", "Admin", role=Role.ADMIN)
+    with app.app_context():
+        settings = {"banned_words": ["zorblax"], "banned_words_action": action}
+        update_site_settings(db.session.get(User, admin_id), "news", settings)
+    author, other = Browser(app), Browser(app)
+    posted = author.comment("Buy **zorblax** now")
+    expected = "<p>Buy <strong>zorblax</strong> now</p>"
+    assert (posted["status"], posted["html"]) == ("pending", expected)
+
+    # After a reload: the thread API and the frame show it to its author as pending, text kept.
+    (mine,) = author.thread()["comments"]
+    assert (mine["id"], mine["status"], mine["html"]) == (posted["id"], "pending", expected)
+    assert "banned" not in str(mine) and "rejected" not in str(mine) and "spam" not in str(mine)
+    frame = f"/embed/thread?site=news&article=a1&origin={HOST}&url={HOST}/a1"
+    page = author.get(frame).get_data(as_text=True)
+    assert expected in page and "awaiting moderation" in page
+    capped = author.thread(replies=2)["comments"]
+    assert [c["html"] for c in capped] == [expected]
+    # A held reply under someone else's comment too, with every replies cap.
+    parent = other.comment("A parent", article="a2")
+    held = author.comment("zorblax again", article="a2", parent_id=parent["id"])
+    for query in ({}, {"replies": 1}):
+        (top,) = author.thread("a2", **query)["comments"]
+        assert [(r["id"], r["html"]) for r in top["replies"]] == [(held["id"], held["html"])]
+        assert held["html"] == "<p>zorblax again</p>"
+        assert other.thread("a2", **query)["comments"][0]["replies"] == []
+
+    # Nobody else sees its text; once a moderator decides, the rules no longer hold it.
+    for reader in (other.thread(), client.get("/api/v1/threads?site=news&article=a1").get_json()):
+        assert "zorblax" not in str(reader)
+    assert "zorblax" not in other.get(frame).get_data(as_text=True)
+    with app.app_context():
+        moderate_comment(posted["id"], action, db.session.get(User, admin_id))
+    assert "zorblax" not in str(author.thread())
+    assert "zorblax" not in author.get(frame).get_data(as_text=True)

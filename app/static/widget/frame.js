@@ -175,7 +175,6 @@
       const flat = parentLi && +parentLi.dataset.level >= C.maxIndent;
       const level = parentLi ? +parentLi.dataset.level + (flat ? 0 : 1) : 0;
       const li = build(c, level, flat ? parentLi.dataset.name : null);
-      if (c.status === "pending" && !c.html) ownText(li, fields.body);
       insert(li, parentLi);
       $("textarea", form).value = "";
       if (c.status === "approved") setCount(+counter.dataset.n + 1);
@@ -183,13 +182,6 @@
       if (parentLi) form.remove();
       li.focus();
     });
-  }
-
-  // A comment the rules held without its text in the answer: its author still sees what they
-  // wrote (as typed, paragraph by paragraph), marked as awaiting moderation, and nothing more.
-  function ownText(li, typed) {
-    const paragraphs = typed.trim().split(/\n\s*\n/).map((p) => el("p", "", p));
-    part(li, ".comment-body").replaceChildren(...paragraphs);
   }
 
   function openReply(li) {
