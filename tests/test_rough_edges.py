@@ -250,3 +250,32 @@ def test_a_comment_held_by_a_banned_word_shows_its_author_their_text_after_a_rel
         moderate_comment(posted["id"], action, db.session.get(User, admin_id))
     assert "zorblax" not in str(author.thread())
     assert "zorblax" not in author.get(frame).get_data(as_text=True)
+
+
+def test_the_author_edits_or_deletes_a_comment_the_rules_hold_like_a_pending_one(app):
+    from app.models import Role, User
+    from app.services.site_settings import update_site_settings
+    from tests.factories import make_user
+
+    make_site(app, origins=[HOST])
+    admin_id = make_user(app, "admin@example.org", "Admin", role=Role.ADMIN)
+    with app.app_context():
+        update_site_settings(db.session.get(User, admin_id), "news", {"banned_words": ["zorblax"]})
+    author, other = Browser(app), Browser(app)
+    posted = author.comment("Buy zorblax now")
+    path = f"/api/v1/comments/{posted['id']}"
+    assert other.patch(path, json={"body": "mine now"}).status_code in (403, 404)
+    edited = author.patch(path, json={"body": "Buy it now"})
+    assert edited.status_code == 200, edited.get_json()
+    assert (edited.get_json()["status"], edited.get_json()["html"]) == (
+        "pending",
+        "<p>Buy it now</p>",
+    )
+    with app.app_context():
+        assert db.session.get(Comment, posted["id"]).status == CommentStatus.REJECTED  # still held
+    assert [c["html"] for c in author.thread()["comments"]] == ["<p>Buy it now</p>"]
+    assert other.thread()["comments"] == []
+    assert author.delete(path).status_code == 200
+    assert author.thread()["comments"] == []
+    with app.app_context():
+        assert db.session.get(Comment, posted["id"]).status == CommentStatus.DELETED
