@@ -213,3 +213,34 @@ def test_compression_off_when_a_proxy_does_it(app, client, site):
     )
     assert "Content-Encoding" not in response.headers
     assert response.get_json()["article"]["comment_count"] == 60
+
+
+def vary_of(response) -> set[str]:
+    return {h.strip().lower() for h in response.headers.get("Vary", "").split(",") if h.strip()}
+
+
+IDENTITY = {"cookie", "authorization", "x-parley-sso", "x-parley-frame"}
+
+
+def test_every_reader_answer_varies_on_what_decides_who_it_is_for(client, tokens):
+    """A shared cache keys what it stores on Vary: an anonymous answer stored for a request
+    without cookies must never be served to a request with a reader's cookie, token or SSO
+    token (nor a compressed one to a client that cannot read it)."""
+    post_ok(client, body="Hello")
+    for path, query in (("/api/v1/threads", THREAD), ("/api/v1/counts", COUNTS)):
+        public = client.get(path, query_string=query)
+        assert public.headers["Cache-Control"].startswith("public")
+        assert IDENTITY | {"accept-encoding"} <= vary_of(public)
+        tag = {"If-None-Match": public.headers["ETag"]}
+        unchanged = client.get(path, query_string=query, headers=tag)
+        assert unchanged.status_code == 304
+        assert IDENTITY | {"accept-encoding"} <= vary_of(unchanged)
+        for who in (tokens["voter"], {"X-Parley-SSO": "not-a-token"}):
+            answer = client.get(path, query_string=query, headers=who)
+            if answer.status_code == 200:
+                assert answer.headers["Cache-Control"] == "private, no-store"
+                assert IDENTITY <= vary_of(answer)
+    client.set_cookie("parley_session", "x", domain="localhost")
+    signed = client.get("/api/v1/threads", query_string=THREAD)
+    assert signed.headers["Cache-Control"] == "private, no-store"
+    assert IDENTITY <= vary_of(signed)

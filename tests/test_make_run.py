@@ -115,3 +115,28 @@ def test_sigterm_to_the_server_stops_make_run_with_status_0(project):
     os.killpg(os.tcgetpgrp(terminal.fd), signal.SIGTERM)  # the server: what a supervisor stops
     assert terminal.exit_status() == 0, terminal.text()
     check_clean(terminal)
+
+
+def test_the_readmes_admin_command_makes_an_admin_from_the_virtualenv(project):
+    """README "Making an admin": its command, run as written from the project folder (after
+    the schema exists, as ``make run`` leaves it), makes an admin."""
+    import re
+    import shlex
+    import sqlite3
+    import subprocess
+
+    readme = (ROOT / "README.md").read_text()
+    (command,) = re.findall(
+        r"^\.venv/bin/flask --app wsgi users create .*--role admin$", readme, re.M
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "FLASK_"))}
+    env["PARLEY_SECRET_KEY"] = "readme-test"
+    flask = [str(project / ".venv" / "bin" / "flask"), "--app", "wsgi"]
+    for args in ([*flask, "db", "upgrade"], shlex.split(command)):
+        done = subprocess.run(  # noqa: S603 - the project's own commands
+            args, cwd=project, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    with sqlite3.connect(project / "instance" / "parley.sqlite3") as db:
+        rows = db.execute("SELECT name, role FROM users WHERE email = 'you@example.org'").fetchall()
+    assert rows == [("Your Name", "admin")]

@@ -121,3 +121,46 @@ def test_every_audit_entry_of_a_limited_moderator_names_the_site_it_touched(worl
         assert {entry.site_id for entry in mine} == {news_id}
     log = client.get("/api/v1/moderation/audit?site=news", headers=auth["newsmod"]).get_json()
     assert {"trust", "suspend", "reset", "ban"} <= {e["action"] for e in log["entries"]}
+
+
+def test_author_history_counts_only_the_sites_a_limited_moderator_has(world, client):
+    from tests.widget_support import Browser
+
+    set_premod(world, "news")
+    auth = tokens(world)
+    guest = Browser(world)
+    for site, bodies in (("news", ["n1", "n2"]), ("sport", ["s1", "s2", "s3"])):
+        for body in bodies:
+            post_ok(client, body=body, site=site, headers=auth["reader"])
+            guest.comment(body, site=site)
+    sport = client.get("/api/v1/moderation/search?site=sport", headers=auth["admin"]).get_json()
+    for item in sport["comments"]:  # rejections the news moderator must not count
+        decided = {"action": "reject"}
+        moderation = f"/api/v1/moderation/comments/{item['id']}"
+        assert client.post(moderation, json=decided, headers=auth["admin"]).status_code == 200
+
+    def histories(who: str) -> list[dict]:
+        queue = "/api/v1/moderation/queues/pending?site=news"
+        items = client.get(queue, headers=auth[who]).get_json()["comments"]
+        found = client.get("/api/v1/moderation/search?site=news", headers=auth[who]).get_json()
+        one = f"/api/v1/moderation/comments/{items[0]['id']}"
+        shown = [i["author"]["history"] for i in items + found["comments"]]
+        shown.append(client.get(one, headers=auth[who]).get_json()["author"]["history"])
+        shown.append(client.get(f"{one}/author", headers=auth[who]).get_json()["history"])
+        account = f"/api/v1/moderation/users/{reader_id(world)}?site=news"
+        shown.append(client.get(account, headers=auth[who]).get_json()["history"])
+        return shown
+
+    limited = histories("newsmod")
+    assert len(limited) == 4 + 4 + 3
+    for history in limited:
+        counts = {k: history[k] for k in ("comments", "pending", "rejected", "approved")}
+        assert counts == {"comments": 2, "pending": 2, "rejected": 0, "approved": 0}
+    for everywhere in ("admin", "allmod"):
+        for history in histories(everywhere):
+            assert (history["comments"], history["pending"], history["rejected"]) == (5, 2, 3)
+    mod = signed_in(world, "newsmod@example.org")
+    account_page = mod.get(f"/moderation/users/{reader_id(world)}?site=news").get_data(True)
+    assert "2 comments, 0 approved, 0 rejected, 0 spam." in account_page
+    queue_page = mod.get("/moderation/?site=news").get_data(as_text=True)
+    assert "2 comments," in queue_page and "5 comments" not in queue_page

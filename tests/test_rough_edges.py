@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -202,3 +203,82 @@ def test_report_buttons_stay_away_after_a_reload_on_comments_already_reported(ap
     others.feed(other.get(f"/embed/thread?{query}").get_data(as_text=True))
     assert others.with_report == {first["id"], second["id"], 0}
     assert other.get(f"/embed/thread/state?{query}").get_json()["reported"] == []
+
+
+@pytest.mark.parametrize("action", ["reject", "spam"])
+def test_a_comment_held_by_a_banned_word_shows_its_author_their_text_after_a_reload(
+    app, client, action
+):
+    from app.models import Role, User
+    from app.services.moderation.actions import moderate_comment
+    from app.services.site_settings import update_site_settings
+    from tests.factories import make_user
+
+    make_site(app, origins=[HOST])
+    admin_id = make_user(app, "admin@example.org", "Admin", role=Role.ADMIN)
+    with app.app_context():
+        settings = {"banned_words": ["zorblax"], "banned_words_action": action}
+        update_site_settings(db.session.get(User, admin_id), "news", settings)
+    author, other = Browser(app), Browser(app)
+    posted = author.comment("Buy **zorblax** now")
+    expected = "<p>Buy <strong>zorblax</strong> now</p>"
+    assert (posted["status"], posted["html"]) == ("pending", expected)
+
+    # After a reload: the thread API and the frame show it to its author as pending, text kept.
+    (mine,) = author.thread()["comments"]
+    assert (mine["id"], mine["status"], mine["html"]) == (posted["id"], "pending", expected)
+    assert "banned" not in str(mine) and "rejected" not in str(mine) and "spam" not in str(mine)
+    frame = f"/embed/thread?site=news&article=a1&origin={HOST}&url={HOST}/a1"
+    # The frame's shared page holds no reader's own comments; their own state brings them.
+    state = f"/embed/thread/state?site=news&article=a1&origin={HOST}&url={HOST}/a1"
+    own = str(author.get(state).get_json()["own"])
+    assert expected in own and "awaiting moderation" in own
+    capped = author.thread(replies=2)["comments"]
+    assert [c["html"] for c in capped] == [expected]
+    # A held reply under someone else's comment too, with every replies cap.
+    parent = other.comment("A parent", article="a2")
+    held = author.comment("zorblax again", article="a2", parent_id=parent["id"])
+    for query in ({}, {"replies": 1}):
+        (top,) = author.thread("a2", **query)["comments"]
+        assert [(r["id"], r["html"]) for r in top["replies"]] == [(held["id"], held["html"])]
+        assert held["html"] == "<p>zorblax again</p>"
+        assert other.thread("a2", **query)["comments"][0]["replies"] == []
+
+    # Nobody else sees its text; once a moderator decides, the rules no longer hold it.
+    for reader in (other.thread(), client.get("/api/v1/threads?site=news&article=a1").get_json()):
+        assert "zorblax" not in str(reader)
+    assert "zorblax" not in other.get(frame).get_data(as_text=True)
+    with app.app_context():
+        moderate_comment(posted["id"], action, db.session.get(User, admin_id))
+    assert "zorblax" not in str(author.thread())
+    assert "zorblax" not in author.get(frame).get_data(as_text=True)
+    assert "zorblax" not in str(author.get(state).get_json())
+
+
+def test_the_author_edits_or_deletes_a_comment_the_rules_hold_like_a_pending_one(app):
+    from app.models import Role, User
+    from app.services.site_settings import update_site_settings
+    from tests.factories import make_user
+
+    make_site(app, origins=[HOST])
+    admin_id = make_user(app, "admin@example.org", "Admin", role=Role.ADMIN)
+    with app.app_context():
+        update_site_settings(db.session.get(User, admin_id), "news", {"banned_words": ["zorblax"]})
+    author, other = Browser(app), Browser(app)
+    posted = author.comment("Buy zorblax now")
+    path = f"/api/v1/comments/{posted['id']}"
+    assert other.patch(path, json={"body": "mine now"}).status_code in (403, 404)
+    edited = author.patch(path, json={"body": "Buy it now"})
+    assert edited.status_code == 200, edited.get_json()
+    assert (edited.get_json()["status"], edited.get_json()["html"]) == (
+        "pending",
+        "<p>Buy it now</p>",
+    )
+    with app.app_context():
+        assert db.session.get(Comment, posted["id"]).status == CommentStatus.REJECTED  # still held
+    assert [c["html"] for c in author.thread()["comments"]] == ["<p>Buy it now</p>"]
+    assert other.thread()["comments"] == []
+    assert author.delete(path).status_code == 200
+    assert author.thread()["comments"] == []
+    with app.app_context():
+        assert db.session.get(Comment, posted["id"]).status == CommentStatus.DELETED

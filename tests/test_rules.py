@@ -151,7 +151,9 @@ def test_banned_word_rejects_and_records_reason_and_audit(news, client):
     assert rule_audit(news, created["id"]) == [
         ("rule_hold", "banned_word:viagra, banned_word:buy now", "rejected")
     ]
-    assert "GRA" not in str(created)  # the answer does not echo the text
+    # Its author is answered with their text as pending (issue 8), and not told why.
+    assert created["status"] == "pending" and "GRA" in created["html"]
+    assert "banned" not in str(created) and "viagra" not in str(created)
 
 
 def test_banned_word_action_spam_marks_spam(news, client):

@@ -5,6 +5,11 @@ Anonymous answers (no session cookie, no Authorization header) carry a weak ``ET
 matching ``If-None-Match`` gets 304. Their bodies come from the shared cache, compressed once
 for each encoding. Answers to anyone identified are ``private, no-store`` and never cached:
 they may hold that reader's pending comments, votes and reaction.
+
+Every such answer, public or private, names in ``Vary`` the request headers that decide
+whether it is anonymous (``IDENTITY_HEADERS``), and the public ones ``Accept-Encoding`` too: a
+shared cache then keys what it stores on them, and never hands one reader's answer to another
+or a stored anonymous answer to a signed-in reader.
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ from collections.abc import Callable
 from flask import Response, current_app, request
 
 from app.compression import MIN_SIZE, compress, wanted_encoding
+from app.sessions import FRAME_HEADER
 from app.shared_cache import shared_cache
 from app.web.viewer import SSO_HEADER, has_session_cookie
 
 PRIVATE = "private, no-store"
+# What ``is_anonymous`` reads: the cookies (session, remember-me, the frame's), a bearer token,
+# an SSO token, and the header that makes a call use the frame's cookie.
+IDENTITY_HEADERS = ("Cookie", "Authorization", SSO_HEADER, FRAME_HEADER)
 COMPRESSED, PLAIN = b"c", b"p"  # first byte of a cached body: stored compressed or not
 
 
@@ -45,12 +54,21 @@ def make_tag(*parts: object) -> str:
     return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=12).hexdigest()
 
 
+def vary_by_caller(response: Response) -> Response:
+    """Name in ``Vary`` what decides who the answer is for (``IDENTITY_HEADERS``)."""
+    for header in IDENTITY_HEADERS:
+        response.vary.add(header)
+    return response
+
+
 def not_modified(tag: str, headers: dict[str, str]) -> Response | None:
+    """304 when the client holds ``tag``; it varies as the full answer does (RFC 9110 15.4.5)."""
     if not request.if_none_match.contains_weak(tag):
         return None
     response = Response(status=304, headers=headers)
     response.set_etag(tag, weak=True)
-    return response
+    response.vary.add("Accept-Encoding")
+    return vary_by_caller(response)
 
 
 def public_answer(
@@ -76,7 +94,7 @@ def public_answer(
         response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     response.set_etag(tag, weak=True)
-    return response
+    return vary_by_caller(response)
 
 
 def tagged_answer(body: bytes, headers: dict[str, str] | None = None) -> Response:
@@ -89,9 +107,10 @@ def tagged_answer(body: bytes, headers: dict[str, str] | None = None) -> Respons
         return unchanged
     response = Response(body, mimetype="application/json", headers=headers)
     response.set_etag(tag, weak=True)
-    return response
+    response.vary.add("Accept-Encoding")  # compress_response may compress it
+    return vary_by_caller(response)
 
 
 def private(response: Response) -> Response:
     response.headers["Cache-Control"] = PRIVATE
-    return response
+    return vary_by_caller(response)

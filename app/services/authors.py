@@ -208,11 +208,11 @@ def _status(author: _Author, moderator: User) -> AuthorStatus:
         query = query.where(or_(Ban.site_id.is_(None), Ban.site_id.in_(allowed)))
     bans = db.session.execute(query).all()
     if author.user is not None:
-        histories, _ = author_histories({author.user.id}, set())
+        histories, _ = author_histories({author.user.id}, set(), moderator)
         history = histories[author.user.id]
         history.first_seen = author.user.created_at
     elif author.guest_key:
-        _, histories = author_histories(set(), {author.guest_key})
+        _, histories = author_histories(set(), {author.guest_key}, moderator)
         history = histories[author.guest_key]
     else:
         history = None

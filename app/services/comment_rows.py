@@ -13,12 +13,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, any_, bindparam, or_
+from sqlalchemy import ColumnElement, Select, and_, any_, bindparam, case, exists, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.models import REMOVED_STATUSES, Comment, CommentStatus, User
+from app.extensions import db
+from app.models import REMOVED_STATUSES, AuditEntry, Comment, CommentStatus, User
 from app.services.avatars import avatar_path
 from app.services.identity import Viewer
+from app.services.moderation.actions import STATUS_ACTIONS
 from app.services.permissions import BADGES
 
 PLACEHOLDER_NAME = "[deleted]"
@@ -45,8 +47,32 @@ class CommentNode:
     replies_cursor: str | None = None
 
 
+# The statuses the rules may give a new or edited comment besides approved and pending.
+RULE_REMOVED = (CommentStatus.REJECTED, CommentStatus.SPAM)
+_AUDIT = AuditEntry.__table__
+# The audit actions by which a moderator decides a comment's status (moderation/actions.py).
+_DECISIONS = sorted(STATUS_ACTIONS)
+
+
+def _decisions_on(comment_id: Any) -> Select[Any]:
+    """The audit entries of a moderator deciding the comment's status."""
+    return select(_AUDIT.c.id).where(
+        _AUDIT.c.comment_id == comment_id, _AUDIT.c.action.in_(_DECISIONS)
+    )
+
+
+def held_by_rules_clause(columns: Any) -> ColumnElement[bool]:
+    """SQL: the rules rejected this comment or marked it spam, and no moderator has decided it.
+
+    Its author is shown it as pending, with its text, like any held comment: nothing tells
+    them why it was held (app.services.rules), and nobody else sees it.
+    """
+    return and_(columns.status.in_(RULE_REMOVED), ~exists(_decisions_on(columns.id)))
+
+
 def shown_clause(columns: Any) -> ColumnElement[bool]:
-    """SQL: the viewer may read this comment's text (approved, or their own pending).
+    """SQL: the viewer may read this comment's text (approved, or their own pending or held
+    by the rules).
 
     The viewer arrives as the bound parameters ``viewer_user`` and ``viewer_guest``
     (``viewer_params``); a NULL parameter matches no row, as ``x = NULL`` is never true.
@@ -54,13 +80,20 @@ def shown_clause(columns: Any) -> ColumnElement[bool]:
     return or_(
         columns.status == CommentStatus.APPROVED,
         and_(
-            columns.status == CommentStatus.PENDING,
+            or_(columns.status == CommentStatus.PENDING, held_by_rules_clause(columns)),
             or_(
                 columns.user_id == bindparam("viewer_user"),
                 columns.guest_key == bindparam("viewer_guest"),
             ),
         ),
     )
+
+
+def held_by_rules(comment: Comment) -> bool:
+    """``held_by_rules_clause`` for one loaded comment."""
+    if comment.status not in RULE_REMOVED:
+        return False
+    return db.session.scalar(_decisions_on(comment.id).limit(1)) is None
 
 
 def viewer_params(viewer: Viewer) -> dict[str, Any]:
@@ -90,6 +123,11 @@ COMMENT_COLUMNS = (
     _U.c.avatar_path.label("user_avatar"),
     _U.c.sso_avatar_url.label("sso_avatar"),
     _U.c.sso_badge.label("sso_badge"),
+    # Evaluated only for rejected and spam rows: whether the rules hold it for its author.
+    case(
+        (COMMENTS.c.status.in_(RULE_REMOVED), held_by_rules_clause(COMMENTS.c)),
+        else_=False,
+    ).label("held"),
 )
 COMMENT_FROM = COMMENTS.outerjoin(_U, _U.c.id == COMMENTS.c.user_id)
 REMOVED = sorted(REMOVED_STATUSES)
@@ -133,7 +171,13 @@ def node_from_row(
         user_avatar,
         sso_avatar,
         sso_badge,
+        held,
     ) = values
+    own = (viewer_user is not None and user_id == viewer_user) or (
+        viewer_guest is not None and guest_key == viewer_guest
+    )
+    if held and own:
+        status = CommentStatus.PENDING  # its author sees it as any held comment, text included
     if status in REMOVED_STATUSES:
         return CommentNode(
             comment_id,
@@ -147,9 +191,6 @@ def node_from_row(
             _DELETED,
             0,
         )
-    own = (viewer_user is not None and user_id == viewer_user) or (
-        viewer_guest is not None and guest_key == viewer_guest
-    )
     if user_id is not None:
         name = user_name
         avatar = sso_avatar or _avatar(user_id, None, user_avatar)  # SSO: https, latest token
@@ -196,6 +237,7 @@ def node_for_comment(
         user.avatar_path if user else None,
         user.sso_avatar_url if user else None,
         user.sso_badge if user else None,
+        held_by_rules(comment),
     )
     return node_from_row(values, viewer.user.id if viewer.user else None, viewer.guest_key)
 
@@ -203,15 +245,14 @@ def node_for_comment(
 def node_for_author(comment: Comment, viewer: Viewer) -> CommentNode:
     """What the author is answered after posting or editing their comment.
 
-    A comment the rules rejected or marked spam reads as ``pending`` with no text, like a held
-    comment: the contract's answer is approved or pending, a spammer learns nothing from it,
-    and a removed comment's text never appears in a reader response. No thread shows it.
+    A comment the rules rejected or marked spam reads as ``pending`` with its text, exactly
+    like a held comment, here and in the author's later reads of the thread (``shown_clause``):
+    the contract's answer is approved or pending, and a spammer cannot tell a rejection from
+    a hold. Nobody else is shown it.
     """
-    if comment.status not in (CommentStatus.REJECTED, CommentStatus.SPAM):
-        return node_for_comment(comment, viewer)
-    node = node_for_comment(comment, viewer, status=CommentStatus.PENDING)
-    node.html = ""
-    return node
+    if comment.status in RULE_REMOVED:  # a cookie-less guest is not known as its author later
+        return node_for_comment(comment, viewer, status=CommentStatus.PENDING)
+    return node_for_comment(comment, viewer)
 
 
 def prune_placeholders(nodes: list[CommentNode]) -> list[CommentNode]:

@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.extensions import db
-from app.models import REMOVED_STATUSES, Comment, CommentStatus, utcnow
+from app.models import Comment, CommentStatus, utcnow
 from app.sanitize import render_markdown
 from app.services import comment_events
 from app.services.bans import check_not_banned
+from app.services.comment_rows import held_by_rules
 from app.services.comments import change_status, clean_body, get_comment, is_own
 from app.services.errors import Forbidden, NotFound
 from app.services.freshness import touch_article
@@ -38,7 +39,10 @@ def editable_until(
 
 def _own_comment_in_window(comment_id: int, viewer: Viewer, window_seconds: int) -> Comment:
     comment = get_comment(comment_id)
-    if comment.status in (CommentStatus.REJECTED, CommentStatus.SPAM):
+    # A comment the rules hold reads to its author as pending (comment_rows.held_by_rules), so
+    # they may edit or delete it like one; once a moderator decided, it is gone for them.
+    removed = comment.status in (CommentStatus.REJECTED, CommentStatus.SPAM)
+    if removed and not (is_own(comment, viewer) and held_by_rules(comment)):
         raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
     if not is_own(comment, viewer):
         raise Forbidden("only the author can change this comment", "not_your_comment")
@@ -106,7 +110,8 @@ def edit_comment(
         # Moderators see every reason a comment was held for, the edit's included.
         new_reasons = [r for r in decision.reasons if r not in (comment.reasons or [])]
         comment.reasons = [*(comment.reasons or []), *new_reasons]
-    if decision.status != CommentStatus.APPROVED and decision.status != comment.status:
+    held = comment.status in (CommentStatus.REJECTED, CommentStatus.SPAM)  # stays as it is
+    if decision.status not in (CommentStatus.APPROVED, comment.status) and not held:
         change_status(
             comment,
             decision.status,
@@ -126,11 +131,12 @@ def delete_own_comment(
 ) -> Comment:
     """Soft-delete the viewer's own comment (replies stay, under a placeholder), and commit.
 
-    Deleting an already deleted comment changes nothing. Raises NotFound(unknown_comment),
+    A comment the rules hold is deleted too. Deleting an already deleted comment changes
+    nothing. Raises NotFound(unknown_comment),
     Forbidden(not_your_comment, edit_window_closed).
     """
     comment = _own_comment_in_window(comment_id, viewer, window_seconds)
-    if comment.status not in REMOVED_STATUSES:
+    if comment.status != CommentStatus.DELETED:  # rejected or spam here: held by the rules
         change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=viewer.user_id)
         db.session.commit()
     return comment

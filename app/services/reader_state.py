@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Comment, CommentStatus, Site
+from app.services.comment_rows import held_by_rules_clause
 from app.services.identity import Viewer
 from app.services.thread_stamps import find_site_and_article
 from app.services.threads import ArticleInfo
@@ -54,7 +55,8 @@ def load_reader_state(site_slug: str, article_key: str, viewer: Viewer) -> Reade
 
 
 def own_comments(article_id: int, viewer: Viewer) -> list[Comment]:
-    """The viewer's latest comments on the article that they can read (approved, or pending)."""
+    """The viewer's latest comments on the article that they can read (approved, pending, or
+    held by the rules, which its author sees as pending)."""
     if viewer.user is not None:
         mine = Comment.user_id == viewer.user.id
     elif viewer.guest_key is not None:
@@ -63,7 +65,11 @@ def own_comments(article_id: int, viewer: Viewer) -> list[Comment]:
         return []
     latest = db.session.scalars(
         select(Comment)
-        .where(Comment.article_id == article_id, mine, Comment.status.in_(SHOWN_TO_AUTHOR))
+        .where(
+            Comment.article_id == article_id,
+            mine,
+            or_(Comment.status.in_(SHOWN_TO_AUTHOR), held_by_rules_clause(Comment)),
+        )
         .options(
             selectinload(Comment.user),
             selectinload(Comment.parent).selectinload(Comment.user),

@@ -77,6 +77,10 @@ def test_a_comment_held_for_a_banned_word_shows_its_author_their_own_text(
     expect(mine.locator(".pend")).to_have_text("Your comment is awaiting moderation")
     expect(mine.locator(".comment-body p")).to_have_text(["Buy zorblax now", "Second paragraph"])
     assert "banned" not in mine.inner_text().lower()
+    page.reload()  # as the server renders it for its author
+    mine = frame_of(page).locator("#comments > li").first
+    expect(mine.locator(".pend")).to_have_text("Your comment is awaiting moderation")
+    expect(mine.locator(".comment-body p")).to_have_text(["Buy zorblax now", "Second paragraph"])
 
     other = browser.new_context().new_page()
     watch.attach(other)

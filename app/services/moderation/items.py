@@ -22,7 +22,7 @@ from app.models import Article, Comment, CommentStatus, Report, Site, User, utcn
 from app.sanitize import plain_text
 from app.services.avatars import avatar_path
 from app.services.paging import KeyType, keyset_page
-from app.services.permissions import BADGES, OfferedAction, offered_actions
+from app.services.permissions import BADGES, OfferedAction, moderated_site_ids, offered_actions
 from app.services.report_notes import ReportNote, report_notes
 from app.services.shapes import shape
 from app.services.trust import trusted_on
@@ -154,18 +154,22 @@ def _excerpt(html: str) -> str:
 
 
 def author_histories(
-    user_ids: set[int], guest_keys: set[str]
+    user_ids: set[int], guest_keys: set[str], moderator: User
 ) -> tuple[dict[int, AuthorHistory], dict[str, AuthorHistory]]:
-    """Comment counts by status for these accounts and guests: two grouped queries at most."""
+    """Comment counts by status for these accounts and guests, as ``moderator`` may see
+    them: on the sites they moderate only (every site for admins and all-site moderators).
+    Two grouped queries at most."""
     by_user: dict[int, AuthorHistory] = {uid: AuthorHistory() for uid in user_ids}
     by_guest: dict[str, AuthorHistory] = {key: AuthorHistory() for key in guest_keys}
+    sites = in_sites(moderated_site_ids(moderator))
     for column, target in ((Comment.user_id, by_user), (Comment.guest_key, by_guest)):
         if not target:
             continue
+        query = select(column, Comment.status, func.count(), func.min(Comment.created_at))
+        if sites is not None:
+            query = query.join(Article, Article.id == Comment.article_id).where(sites)
         rows = db.session.execute(
-            select(column, Comment.status, func.count(), func.min(Comment.created_at))
-            .where(column.in_(list(target)))
-            .group_by(column, Comment.status)
+            query.where(column.in_(list(target))).group_by(column, Comment.status)
         )
         for who, status, count, first in rows:
             history = target[who]
@@ -191,11 +195,12 @@ def _report_reasons(comment_ids: list[int]) -> dict[int, dict[str, int]]:
     return result
 
 
-def build_items(rows: Sequence[Any]) -> list[QueueItem]:
-    """Queue items from ``item_query`` rows, with histories and reasons in three queries."""
+def build_items(rows: Sequence[Any], moderator: User) -> list[QueueItem]:
+    """Queue items from ``item_query`` rows as ``moderator`` sees them (authors' histories on
+    their sites), with histories and reasons in three queries."""
     user_ids = {r.user_id for r in rows if r.user_id is not None}
     guest_keys = {r.guest_key for r in rows if r.user_id is None and r.guest_key}
-    by_user, by_guest = author_histories(user_ids, guest_keys)
+    by_user, by_guest = author_histories(user_ids, guest_keys, moderator)
     for row in rows:  # an account's age counts from its creation, not its first comment
         if row.user_id is not None:
             by_user[row.user_id].first_seen = row.user_created_at
@@ -257,6 +262,7 @@ def in_sites(site_ids: list[int] | None) -> ColumnElement[bool] | None:
 
 def page_of_items(
     query: Select[Any],
+    moderator: User,
     kind: str,
     key: Any,
     descending: bool,
@@ -264,7 +270,8 @@ def page_of_items(
     limit: Any,
 ) -> QueuePage:
     """One page of ``query`` ordered by ``key`` (created_at, report_count, or a labelled
-    whole-number expression the query also selects, e.g. TOXICITY_KEY) and id."""
+    whole-number expression the query also selects, e.g. TOXICITY_KEY) and id, as
+    ``moderator`` sees it."""
     rows, next_cursor = keyset_page(
         query,
         kind,
@@ -276,4 +283,4 @@ def page_of_items(
         limit=limit,
         maximum=PAGE_MAX,
     )
-    return QueuePage(build_items(rows), next_cursor, kind)
+    return QueuePage(build_items(rows, moderator), next_cursor, kind)

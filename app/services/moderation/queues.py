@@ -63,7 +63,7 @@ def list_queue(
     Raises NotFound(unknown_queue, unknown_site), Forbidden(forbidden),
     ValidationError(invalid_cursor, invalid_limit, invalid_sort).
     """
-    require_staff(moderator)
+    moderator = require_staff(moderator)
     if queue not in QUEUES:
         raise NotFound(f"no queue {queue[:40]!r}; queues are {', '.join(QUEUES)}", "unknown_queue")
     query = item_query().where(queue_condition(queue))
@@ -74,10 +74,12 @@ def list_queue(
         raise ValidationError(f"sort must be one of {', '.join(QUEUE_SORTS)}", "invalid_sort")
     if sort == "toxicity":
         query = query.add_columns(TOXICITY_KEY)
-        return page_of_items(query, "toxicity", TOXICITY_KEY, True, cursor, limit)
+        return page_of_items(query, moderator, "toxicity", TOXICITY_KEY, True, cursor, limit)
     if queue == "reported":
-        return page_of_items(query, queue, Comment.report_count, True, cursor, limit)
-    return page_of_items(query, queue, Comment.created_at, queue != "pending", cursor, limit)
+        return page_of_items(query, moderator, queue, Comment.report_count, True, cursor, limit)
+    return page_of_items(
+        query, moderator, queue, Comment.created_at, queue != "pending", cursor, limit
+    )
 
 
 def queue_counts(moderator: User | None, site_slug: str | None = None) -> dict[str, int]:
@@ -96,8 +98,8 @@ def queue_counts(moderator: User | None, site_slug: str | None = None) -> dict[s
 
 def queue_item(comment_id: int, moderator: User | None) -> QueueItem:
     """One comment in the queue shape. Raises NotFound(unknown_comment), Forbidden."""
-    require_staff(moderator)
+    moderator = require_staff(moderator)
     comment = get_comment(comment_id)
     require_moderator(moderator, comment.article.site)
     rows = db.session.execute(item_query().where(Comment.id == comment_id)).all()
-    return build_items(rows)[0]
+    return build_items(rows, moderator)[0]

@@ -89,7 +89,7 @@ def search_comments(
     ``date_from``/``date_to``: inclusive dates (or datetimes) in UTC.
     Raises ValidationError(invalid_text/author/article/status/date_from/date_to/cursor/limit).
     """
-    require_staff(moderator)
+    moderator = require_staff(moderator)
     text = _clean_search_text(text, "text")
     author = _clean_search_text(author, "author")
     article = _clean_search_text(article, "article")
@@ -115,4 +115,4 @@ def search_comments(
         query = query.where(Comment.created_at >= start)
     if stop is not None:
         query = query.where(Comment.created_at < stop)
-    return page_of_items(query, "search", Comment.created_at, True, cursor, limit)
+    return page_of_items(query, moderator, "search", Comment.created_at, True, cursor, limit)

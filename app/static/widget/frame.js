@@ -213,7 +213,6 @@
       const level = parentLi ? +parentLi.dataset.level + (flat ? 0 : 1) : 0;
       // Rendered by the server like every comment; built here only if that fetch fails.
       const li = (await rendered(c.id)) || build(c, level, flat ? parentLi.dataset.name : null);
-      if (c.status === "pending" && !c.html) ownText(li, fields.body);
       insert(li, parentLi);
       $("textarea", form).value = "";
       if (c.status === "approved") setCount(+counter.dataset.n + 1);
@@ -221,13 +220,6 @@
       if (parentLi) form.remove();
       li.focus();
     });
-  }
-
-  // A comment the rules held without its text in the answer: its author still sees what they
-  // wrote (as typed, paragraph by paragraph), marked as awaiting moderation, and nothing more.
-  function ownText(li, typed) {
-    const paragraphs = typed.trim().split(/\n\s*\n/).map((p) => el("p", "", p));
-    part(li, ".comment-body").replaceChildren(...paragraphs);
   }
 
   function openReply(li) {
@@ -395,7 +387,6 @@
           { body: typed, confirm: !!form.dataset.confirm || undefined });
         const fresh = await rendered(c.id);
         if (fresh) { // the server's rendering of the edited comment; its replies stay
-          if (c.status === "pending" && !c.html) ownText(fresh, typed);
           $(":scope > .cm", li).replaceWith($(":scope > .cm", fresh));
         } else {
           const body = part(li, ".comment-body");
