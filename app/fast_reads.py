@@ -33,7 +33,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.compression import accepted_encoding
 from app.services.articles import clean_article_key
-from app.services.errors import NotFound, ValidationError
 from app.services.thread_stamps import thread_stamp
 
 THREADS_PATH = "/api/v1/threads"
@@ -103,8 +102,8 @@ class FastReads:
             key = self.answer_key(environ)
         except OUTAGES as error:
             return self.flask_error_answer(environ, start_response, error)
-        except (NotFound, ValidationError):
-            key = None  # Flask gives the error answer
+        except Exception:  # noqa: BLE001 - Flask answers (and logs) what went wrong, as ever
+            key = None
         if key is None:
             return self.wsgi_app(environ, start_response)
         found = self.answers.get(key)
