@@ -7,6 +7,7 @@ where a thread per stream (gthread) would exhaust the thread pool (docs/deploy.m
 database driver (psycopg 3) and redis-py cooperate with gevent's patched sockets.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -33,3 +34,10 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 control_socket_disable = True
 # SIGHUP reloads this file and the application code with new workers, one set at a time.
 preload_app = False
+
+
+def post_worker_init(worker):  # noqa: ARG001 - gunicorn's hook signature
+    """Move everything the app loaded (the toxicity model, SQLAlchemy's mappers, the
+    templates) out of the garbage collector's view: it lives as long as the worker, and
+    scanning it in every full collection stalled requests by 50-150 ms (docs/benchmarks.md)."""
+    gc.freeze()

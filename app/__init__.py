@@ -10,6 +10,7 @@ from flask import Flask
 
 from app.config import build_config
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.fast_reads import install_fast_reads
 from app.request_input import init_request_input
 from app.routing import register_converters
 from app.security_headers import register_security_headers
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
     init_request_input(app)
     register_converters(app)
+    install_fast_reads(app)
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)

@@ -16,7 +16,14 @@ from pathlib import Path
 from bench.load import run_wrk
 from bench.report import PROJECT_ROOT, Options, Section, markdown_table
 from bench.seed import seed
-from bench.server import BIN, free_port, migrated_database, seeding_app, wait_until_up
+from bench.server import (
+    BIN,
+    REDIS_URL,
+    free_port,
+    migrated_database,
+    seeding_app,
+    wait_until_up,
+)
 
 TITLE = "Cached anonymous reads: a 1,000-comment thread vs a minimal WSGI app"
 PATH = "/api/v1/threads?site=bench&article=big&limit=500"
@@ -59,7 +66,7 @@ def run(options: Options) -> Section:
                 seed("bench", "big", [], comments=1000)
             for label, redis_url in (
                 ("in-process cache", ""),
-                ("Redis cache", "redis://127.0.0.1:6379/4"),
+                ("Redis cache", REDIS_URL),
             ):
                 if redis_url and not os.environ.get("PARLEY_BENCH_REDIS", "1") == "1":
                     continue

@@ -35,6 +35,9 @@ BENCHMARKS = [
     "portability",
     "toxicity",
     "cached_reads",
+    "streams",
+    "readers",
+    "posting",
 ]
 
 

@@ -22,6 +22,9 @@ from pathlib import Path
 from bench.report import PROJECT_ROOT
 
 PG_ADMIN_URL = os.environ.get("PARLEY_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+# The Redis the live-update benchmarks fan events out through; Parley namespaces its keys and
+# channels by the database number, so PARLEY_BENCH_REDIS_URL should name one nothing else uses.
+REDIS_URL = os.environ.get("PARLEY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 BIN = Path(sys.executable).parent
 
 
@@ -172,13 +175,22 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout_s: flo
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], workdir: Path, probe_path: str, workers: int = 2
+    env: dict[str, str],
+    workdir: Path,
+    probe_path: str,
+    workers: int = 2,
+    production_config: bool = False,
 ) -> Iterator[Served]:
-    """Serve wsgi:app with gunicorn on a free 127.0.0.1 port; yields the base URL."""
+    """Serve wsgi:app with gunicorn on a free 127.0.0.1 port; yields the base URL.
+
+    ``production_config``: with the repository's gunicorn.conf.py (gevent workers, as deployed),
+    access log off; else gunicorn's defaults (sync workers)."""
     port = free_port()
     log = workdir / f"gunicorn-{port}.log"
+    production = ["-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"]
     command = [
         str(BIN / "gunicorn"),
+        *(production if production_config else []),
         "--workers",
         str(workers),
         "--bind",

@@ -118,3 +118,23 @@ def test_recommended_thresholds_hold_under_two_percent_of_acceptable_comments():
     held_acceptable = sum(s >= hold for s in acceptable)
     assert held_acceptable / len(acceptable) < 0.02
     assert sum(s >= hold for s in abusive) > 3 * held_acceptable  # precision above 0.75
+
+
+def test_loading_the_model_leaves_scikit_learn_out_of_the_process():
+    """The weights come from a child process: a web worker never holds scikit-learn's ~100 MB."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from app.services.toxicity_model import load_weights, score_words\n"
+        "weights = load_weights()\n"
+        "assert len(weights.words) > 1000 and 0 <= score_words('you idiot', weights) <= 1\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'numpy', 'joblib') if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

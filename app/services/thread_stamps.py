@@ -11,7 +11,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import Connection, Select, and_, bindparam, select
 
 from app.extensions import db
 from app.models import Article, Site
@@ -75,11 +75,16 @@ def _stamp_statement() -> Select[Any]:
     )
 
 
-def thread_stamp(site_slug: str, article_key: str) -> ThreadStamp:
-    """The thread's stamp, from one query of plain columns. Raises NotFound(unknown_site)."""
-    found = db.session.execute(
-        _stamp_statement(), {"site_slug": site_slug, "article_key": article_key}
-    ).first()
+def thread_stamp(
+    site_slug: str, article_key: str, connection: Connection | None = None
+) -> ThreadStamp:
+    """The thread's stamp, from one query of plain columns, on ``connection`` (the request's
+    session when None). Raises NotFound(unknown_site)."""
+    found = (
+        (connection or db.session)
+        .execute(_stamp_statement(), {"site_slug": site_slug, "article_key": article_key})
+        .first()
+    )
     if found is None:
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
     site_id, settings, article_id, version, closed, first_comment_at = found

@@ -18,16 +18,22 @@ downloaded: the weights are files inside the installed package.
 
 from __future__ import annotations
 
+import marshal
 import math
+import os
 import re
+import subprocess
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata, resources
+from pathlib import Path
 
 # scikit-learn's default token_pattern, applied after lower-casing as the vectorizer does.
 TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")
 PACKAGE = "alt-profanity-check"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,28 @@ def load_weights() -> LinearWeights:
 
 
 def read_package() -> LinearWeights:
+    """The weights, extracted by a short-lived child process: unpickling the package's files
+    imports scikit-learn, SciPy and NumPy, about 100 MB that would otherwise stay resident in
+    every web worker for the whole of its life, for numbers that fit in a dict."""
+    child = subprocess.run(  # noqa: S603 - this interpreter, a fixed module of ours
+        [sys.executable, "-m", "app.services.toxicity_model"],
+        capture_output=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        timeout=120,
+    )
+    words, intercepts, calibration, name = marshal.loads(child.stdout)  # noqa: S302 - our own child
+    return LinearWeights(
+        words=words,
+        intercepts=tuple(intercepts),
+        calibration=tuple(tuple(pair) for pair in calibration),
+        name=name,
+    )
+
+
+def extract_package() -> LinearWeights:
+    """The weights, read from the package's files in this process (imports scikit-learn)."""
     import joblib  # scikit-learn unpickles the package's files; both only load here
 
     data = resources.files("profanity_check") / "data"
@@ -79,6 +107,13 @@ def read_package() -> LinearWeights:
     )
 
 
+def write_extracted_weights() -> None:
+    """The child's side of read_package: the weights as marshal data on standard output."""
+    weights = extract_package()
+    data = (weights.words, weights.intercepts, weights.calibration, weights.name)
+    sys.stdout.buffer.write(marshal.dumps(data))
+
+
 def score_words(text: str, weights: LinearWeights) -> float:
     """The model's probability (0 to 1) that ``text`` is offensive."""
     counts = Counter(t for t in TOKEN_RE.findall(text.lower()) if t in weights.words)
@@ -98,3 +133,7 @@ def score_words(text: str, weights: LinearWeights) -> float:
         a, b = weights.calibration[i]
         total += 1.0 / (1.0 + math.exp(a * decision + b))
     return total / k
+
+
+if __name__ == "__main__":
+    write_extracted_weights()
