@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from app.dashboard import bp, staff_member
 from app.dashboard.forms import form_choice, form_text
 from app.dashboard.pages import render_page
+from app.limits import EMAIL_MAX
 from app.models import Role
 from app.services import staff
 from app.services.errors import ValidationError
@@ -38,7 +39,7 @@ def list_staff() -> str:
 def add_staff() -> Response:
     """Make an existing account (found by email) a moderator or an admin."""
     role = form_choice("role", ROLES)
-    email = form_text("email", 254) or ""
+    email = form_text("email", EMAIL_MAX) or ""
     member = staff.set_staff_role(staff_member(), role, _form_sites(), email=email)
     flash(f"{member.name} is now {member.role}.")
     return redirect(url_for("dashboard.list_staff"), 303)

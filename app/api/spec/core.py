@@ -21,6 +21,18 @@ from app.api.spec.common import (
     with_nudge_guidelines,
 )
 from app.api.spec.replies import INVALID_REPLIES, REPLIES_PARAMETER
+from app.limits import (
+    ARTICLE_KEY_MAX,
+    ARTICLE_TITLE_MAX,
+    ARTICLE_URL_MAX,
+    AUTHOR_NAME_MAX,
+    BADGE_MAX,
+    BODY_MAX,
+    COUNTS_KEYS_MAX,
+    EMAIL_MAX,
+    PAGE_SIZE,
+    THREAD_PAGE_MAX,
+)
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 REACTION_KINDS = ("like", "love", "haha", "wow", "sad", "angry")
@@ -64,7 +76,7 @@ SCHEMAS = {
             },
             "badge": {
                 "type": ["string", "null"],
-                "maxLength": 20,
+                "maxLength": BADGE_MAX,
                 "description": (
                     "`moderator` for moderators, `staff` for admins, a publisher's SSO badge "
                     "(e.g. `subscriber`) for its signed-in readers, else null."
@@ -124,7 +136,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["key", "title", "url", "comment_count", "closed", "reactions"],
         "properties": {
-            "key": {"type": "string", "maxLength": 512},
+            "key": {"type": "string", "maxLength": ARTICLE_KEY_MAX},
             "title": NULLABLE_STRING,
             "url": NULLABLE_STRING,
             "comment_count": {
@@ -173,7 +185,7 @@ SCHEMAS = {
             "body": {
                 "type": "string",
                 "minLength": 1,
-                "maxLength": 10000,
+                "maxLength": BODY_MAX,
                 "description": (
                     "Markdown source, 1 to 10,000 characters after trimming. Raw HTML is shown "
                     "as text."
@@ -186,24 +198,24 @@ SCHEMAS = {
             "author_name": {
                 "type": "string",
                 "minLength": 1,
-                "maxLength": 80,
+                "maxLength": AUTHOR_NAME_MAX,
                 "description": "Required for guests; ignored for signed-in and token callers.",
             },
             "author_email": {
                 "type": "string",
                 "format": "email",
-                "maxLength": 254,
+                "maxLength": EMAIL_MAX,
                 "description": "Guests only, optional, never shown to anyone but moderators.",
             },
             "article_title": {
                 "type": "string",
-                "maxLength": 300,
+                "maxLength": ARTICLE_TITLE_MAX,
                 "description": "Stored when the article has no title yet.",
             },
             "article_url": {
                 "type": "string",
                 "format": "uri",
-                "maxLength": 2048,
+                "maxLength": ARTICLE_URL_MAX,
                 "description": "http(s) URL, stored when the article has no URL yet.",
             },
             "confirm": CONFIRM_PROPERTY,
@@ -268,7 +280,12 @@ PATHS = {
                 query(
                     "limit",
                     "Top-level comments per page (default PARLEY_PAGE_SIZE, 50).",
-                    {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                    {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": THREAD_PAGE_MAX,
+                        "default": PAGE_SIZE,
+                    },
                 ),
                 query(
                     "cursor",
@@ -418,7 +435,12 @@ PATHS = {
                     **query(
                         "article",
                         "An article key; repeat the parameter for each article (1 to 100).",
-                        {"type": "array", "items": ARTICLE_KEY, "minItems": 1, "maxItems": 100},
+                        {
+                            "type": "array",
+                            "items": ARTICLE_KEY,
+                            "minItems": 1,
+                            "maxItems": COUNTS_KEYS_MAX,
+                        },
                         required=True,
                     ),
                     "style": "form",

@@ -10,6 +10,14 @@ from app.api.spec.common import (
     json_body,
     json_response,
 )
+from app.limits import (
+    AUTHOR_NAME_MAX,
+    BADGE_MAX,
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    SSO_TOKEN_MAX,
+)
 
 ACCOUNT = {
     "type": "object",
@@ -25,12 +33,12 @@ ACCOUNT = {
     ],
     "properties": {
         "id": {"type": "integer"},
-        "name": {"type": "string", "maxLength": 80},
+        "name": {"type": "string", "maxLength": AUTHOR_NAME_MAX},
         "kind": {"enum": ["account", "sso"]},
         "email": {"type": ["string", "null"], "description": "Only ever shown to its owner."},
         "email_verified": {"type": "boolean"},
         "avatar_url": {"type": "string", "format": "uri"},
-        "badge": {"type": ["string", "null"], "maxLength": 20},
+        "badge": {"type": ["string", "null"], "maxLength": BADGE_MAX},
         "reply_notifications": {"type": "boolean"},
     },
 }
@@ -70,7 +78,7 @@ PATHS = {
                     "type": "object",
                     "required": ["token"],
                     "properties": {
-                        "token": {"type": "string", "maxLength": 8192},
+                        "token": {"type": "string", "maxLength": SSO_TOKEN_MAX},
                         "site": {"type": "string", "description": "The frame's site slug."},
                     },
                 },
@@ -164,7 +172,7 @@ PATHS = {
                 {
                     "type": "object",
                     "properties": {
-                        "name": {"type": "string", "minLength": 1, "maxLength": 80},
+                        "name": {"type": "string", "minLength": 1, "maxLength": AUTHOR_NAME_MAX},
                         "reply_notifications": {"type": "boolean"},
                     },
                 },
@@ -227,7 +235,11 @@ PATHS = {
                     "required": ["current_password", "new_password"],
                     "properties": {
                         "current_password": {"type": "string"},
-                        "new_password": {"type": "string", "minLength": 10, "maxLength": 256},
+                        "new_password": {
+                            "type": "string",
+                            "minLength": PASSWORD_MIN,
+                            "maxLength": PASSWORD_MAX,
+                        },
                     },
                 }
             ),
@@ -262,7 +274,7 @@ PATHS = {
                     "required": ["password", "email"],
                     "properties": {
                         "password": {"type": "string"},
-                        "email": {"type": "string", "format": "email", "maxLength": 254},
+                        "email": {"type": "string", "format": "email", "maxLength": EMAIL_MAX},
                     },
                 },
                 {"password": "my current password", "email": "new@example.org"},

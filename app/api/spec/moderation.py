@@ -23,6 +23,19 @@ from app.api.spec.common import (
     query,
     ref,
 )
+from app.limits import (
+    BULK_MAX,
+    EXCERPT_CHARS,
+    GUIDELINES_MAX,
+    MODERATION_REASON_MAX,
+    PAGE_SIZE,
+    QUEUE_PAGE_MAX,
+    REASON_MAX,
+    SETTING_RANGES,
+    SETTING_URL_MAX,
+    SUSPEND_DAYS_MAX,
+    WORD_MAX,
+)
 
 TAGS = [
     {
@@ -55,7 +68,9 @@ SITE_PARAM = query(
 )
 CURSOR_PARAM = query("cursor", "`next_cursor` of the previous page, unchanged.", {"type": "string"})
 LIMIT_PARAM = query(
-    "limit", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}
+    "limit",
+    "Items per page.",
+    {"type": "integer", "minimum": 1, "maximum": QUEUE_PAGE_MAX, "default": PAGE_SIZE},
 )
 SLUG_PARAM = {
     "name": "slug",
@@ -86,6 +101,12 @@ def history_schema() -> Schema:
             "account_age_days": {"type": ["integer", "null"], "minimum": 0},
         },
     }
+
+
+def setting_range(name: str) -> dict[str, int]:
+    """The ``minimum`` and ``maximum`` of a numeric site setting."""
+    low, high = SETTING_RANGES[name]
+    return {"minimum": low, "maximum": high}
 
 
 SCHEMAS: dict[str, Schema] = {
@@ -132,7 +153,7 @@ SCHEMAS: dict[str, Schema] = {
                 "properties": {
                     "id": {"type": "integer"},
                     "author_name": {"type": "string"},
-                    "excerpt": {"type": "string", "maxLength": 200},
+                    "excerpt": {"type": "string", "maxLength": EXCERPT_CHARS},
                     "status": {"type": "string"},
                 },
             },
@@ -261,17 +282,23 @@ SCHEMAS: dict[str, Schema] = {
         "type": "object",
         "description": "A site's moderation settings (docs/moderation.md explains each).",
         "properties": {
-            "banned_words": {"type": "array", "items": {"type": "string", "maxLength": 100}},
+            "banned_words": {"type": "array", "items": {"type": "string", "maxLength": WORD_MAX}},
             "banned_words_action": {"enum": ["reject", "spam"]},
-            "suspect_words": {"type": "array", "items": {"type": "string", "maxLength": 100}},
-            "max_links": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
-            "new_author_comments": {"type": "integer", "minimum": 0, "maximum": 100},
-            "duplicate_window_minutes": {"type": "integer", "minimum": 0, "maximum": 10080},
+            "suspect_words": {"type": "array", "items": {"type": "string", "maxLength": WORD_MAX}},
+            "max_links": {"type": ["integer", "null"], **setting_range("max_links")},
+            "new_author_comments": {"type": "integer", **setting_range("new_author_comments")},
+            "duplicate_window_minutes": {
+                "type": "integer",
+                **setting_range("duplicate_window_minutes"),
+            },
             "hold_shouting": {"type": "boolean"},
-            "rate_limit_posts": {"type": "integer", "minimum": 0, "maximum": 10000},
-            "rate_limit_seconds": {"type": "integer", "minimum": 1, "maximum": 86400},
-            "report_threshold": {"type": "integer", "minimum": 1, "maximum": 1000},
-            "reject_reasons": {"type": "array", "items": {"type": "string", "maxLength": 500}},
+            "rate_limit_posts": {"type": "integer", **setting_range("rate_limit_posts")},
+            "rate_limit_seconds": {"type": "integer", **setting_range("rate_limit_seconds")},
+            "report_threshold": {"type": "integer", **setting_range("report_threshold")},
+            "reject_reasons": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": REASON_MAX},
+            },
             "toxicity_hold": {
                 "description": (
                     "Hold comments scoring at or above this (0 to 1) as pending, reason "
@@ -289,7 +316,7 @@ SCHEMAS: dict[str, Schema] = {
             },
             "toxicity_scorer_url": {
                 "type": "string",
-                "maxLength": 2048,
+                "maxLength": SETTING_URL_MAX,
                 "description": (
                     "A Perspective-compatible scoring server (http or https); empty: the "
                     "built-in English model."
@@ -297,15 +324,15 @@ SCHEMAS: dict[str, Schema] = {
             },
             "guidelines_text": {
                 "type": "string",
-                "maxLength": 1000,
+                "maxLength": GUIDELINES_MAX,
                 "description": "Community guidelines shown to a writer the nudge stops.",
             },
             "guidelines_url": {
                 "type": "string",
-                "maxLength": 2048,
+                "maxLength": SETTING_URL_MAX,
                 "description": "A link to the full guidelines (http or https); empty: none.",
             },
-            "close_after_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 36500},
+            "close_after_days": {"type": ["integer", "null"], **setting_range("close_after_days")},
             "require_staff_totp": {"type": "boolean"},
             "deleted_account_comments": {"enum": ["keep", "remove"]},
             "premod": {"type": "boolean"},
@@ -362,8 +389,8 @@ AUTHOR_ACTION_BODY = json_body(
                 "description": "Ban or suspend on one site, or (admins only) on every site.",
             },
             "site": {"type": "string", "description": "The site, for an action by user id."},
-            "days": {"type": "integer", "minimum": 1, "maximum": 365},
-            "reason": {"type": "string", "maxLength": 500},
+            "days": {"type": "integer", "minimum": 1, "maximum": SUSPEND_DAYS_MAX},
+            "reason": {"type": "string", "maxLength": MODERATION_REASON_MAX},
         },
     },
     {"action": "suspend", "days": 7, "reason": "Repeated insults"},
@@ -505,7 +532,7 @@ PATHS: dict[str, Any] = {
                         "action": {"enum": COMMENT_ACTIONS},
                         "reason": {
                             "type": "string",
-                            "maxLength": 500,
+                            "maxLength": MODERATION_REASON_MAX,
                             "description": "One of the site's `reject_reasons`, or free text.",
                         },
                     },
@@ -558,10 +585,10 @@ PATHS: dict[str, Any] = {
                             "type": "array",
                             "items": RECORD_ID,
                             "minItems": 1,
-                            "maxItems": 200,
+                            "maxItems": BULK_MAX,
                         },
                         "action": {"enum": COMMENT_ACTIONS},
-                        "reason": {"type": "string", "maxLength": 500},
+                        "reason": {"type": "string", "maxLength": MODERATION_REASON_MAX},
                     },
                 },
                 {"ids": [12, 13, 15], "action": "approve"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.api.spec.common import OPTIONAL_AUTH, errors, json_response, query, ref
+from app.limits import ARTICLE_KEY_MAX, PAGE_SIZE, REPLIES_MAX
 
 REPLIES_PARAMETER = query(
     "replies",
@@ -10,7 +11,7 @@ REPLIES_PARAMETER = query(
     "oldest first). Without it every reply comes, as the contract says. With it, each top-level "
     "comment also carries `more_replies` and `replies_cursor` for "
     "`GET /api/v1/threads/replies`.",
-    {"type": "integer", "minimum": 1, "maximum": 500},
+    {"type": "integer", "minimum": 1, "maximum": REPLIES_MAX},
 )
 INVALID_REPLIES = (400, "invalid_replies", "`replies` is not a whole number from 1 to 500")
 
@@ -71,7 +72,7 @@ PATHS = {
                 query(
                     "article",
                     "The article's key.",
-                    {"type": "string", "minLength": 1, "maxLength": 512},
+                    {"type": "string", "minLength": 1, "maxLength": ARTICLE_KEY_MAX},
                     required=True,
                 ),
                 query(
@@ -83,7 +84,7 @@ PATHS = {
                 query(
                     "limit",
                     "Replies per page (default PARLEY_PAGE_SIZE, 50).",
-                    {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                    {"type": "integer", "minimum": 1, "maximum": REPLIES_MAX, "default": PAGE_SIZE},
                 ),
             ],
             "responses": {

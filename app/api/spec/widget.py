@@ -22,6 +22,7 @@ from app.api.spec.common import (
     with_nudge_guidelines,
 )
 from app.api.spec.core import COMMENT_EXAMPLE, REACTION_KINDS
+from app.limits import BADGE_MAX, BODY_MAX, REPORT_NOTE_MAX
 
 TAGS = [
     {
@@ -112,7 +113,7 @@ SCHEMAS = {
         "properties": {
             "name": {"type": ["string", "null"], "description": "Null for guests."},
             "avatar_url": {"type": "string", "format": "uri"},
-            "badge": {"type": ["string", "null"], "maxLength": 20},
+            "badge": {"type": ["string", "null"], "maxLength": BADGE_MAX},
             "signed_in": {"type": "boolean"},
             "reaction": {"enum": [*REACTION_KINDS, None]},
             "votes": {
@@ -258,7 +259,7 @@ PATHS = {
                         "reason": {"enum": ["spam", "abuse", "off_topic", "other"]},
                         "note": {
                             "type": ["string", "null"],
-                            "maxLength": 500,
+                            "maxLength": REPORT_NOTE_MAX,
                             "description": "Optional words for the moderators (trimmed).",
                         },
                     },
@@ -338,7 +339,7 @@ PATHS = {
                     "type": "object",
                     "required": ["body"],
                     "properties": {
-                        "body": {"type": "string", "minLength": 1, "maxLength": 10000},
+                        "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX},
                         "confirm": CONFIRM_PROPERTY,
                     },
                 },

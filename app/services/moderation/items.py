@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
+from app.limits import EXCERPT_CHARS, QUEUE_PAGE_MAX
 from app.models import Article, Comment, CommentStatus, Report, Site, User, utcnow
 from app.sanitize import plain_text
 from app.services.avatars import avatar_path
@@ -26,9 +27,6 @@ from app.services.permissions import BADGES, OfferedAction, offered_actions
 from app.services.report_notes import ReportNote, report_notes
 from app.services.shapes import shape
 from app.services.trust import trusted_on
-
-PAGE_MAX = 100
-EXCERPT_CHARS = 200
 
 
 @dataclass(slots=True)
@@ -274,6 +272,6 @@ def page_of_items(
         descending=descending,
         cursor=cursor,
         limit=limit,
-        maximum=PAGE_MAX,
+        maximum=QUEUE_PAGE_MAX,
     )
     return QueuePage(build_items(rows), next_cursor, kind)
