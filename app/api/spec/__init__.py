@@ -40,8 +40,10 @@ from typing import Any
 
 from app.api.spec.common import add_common_errors
 
-PARTS = ("core", "widget", "moderation", "account", "replies", "identity", "live")
+PARTS = ("core", "posting", "widget", "moderation", "account", "replies", "identity", "live")
 REQUIRED_PARTS = frozenset({"core"})
+# Where parts are looked for: the declarations, then the hand-written parts not moved yet.
+PACKAGES = ("app.api.payloads", __name__)
 
 DESCRIPTION = """\
 Parley's JSON API. `docs/api.md` is the full reference in prose.
@@ -87,12 +89,17 @@ def load_parts() -> list[ModuleType]:
     """The part modules that exist, in PARTS order."""
     modules = []
     for part in PARTS:
-        name = f"{__name__}.{part}"
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name or part in REQUIRED_PARTS:
-                raise
+        for package in PACKAGES:
+            name = f"{package}.{part}"
+            try:
+                modules.append(importlib.import_module(name))
+                break
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+        else:
+            if part in REQUIRED_PARTS:
+                raise ModuleNotFoundError(f"no part {part}", name=part)
     return modules
 
 

@@ -7,6 +7,7 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 
 from __future__ import annotations
 
+from app.api.payloads.core import COMMENT_EXAMPLE, REACTION_KINDS
 from app.api.spec.common import (
     ARTICLE_KEY,
     CONFIRM_PROPERTY,
@@ -21,7 +22,6 @@ from app.api.spec.common import (
     ref,
     with_nudge_guidelines,
 )
-from app.api.spec.core import COMMENT_EXAMPLE, REACTION_KINDS
 from app.limits import BADGE_MAX, BODY_MAX, REPORT_NOTE_MAX
 
 TAGS = [
