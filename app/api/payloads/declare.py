@@ -93,7 +93,7 @@ def timestamp(*, nullable: bool = False, description: str | None = None) -> Sche
 
 
 def choice(
-    values: Iterable[str] | type[enum.Enum],
+    values: Iterable[Any] | type[enum.Enum],
     *,
     default: str | None = None,
     description: str | None = None,

@@ -40,7 +40,17 @@ from typing import Any
 
 from app.api.spec.common import add_common_errors
 
-PARTS = ("core", "posting", "widget", "moderation", "account", "replies", "identity", "live")
+PARTS = (
+    "core",
+    "posting",
+    "widget",
+    "editing",
+    "moderation",
+    "account",
+    "replies",
+    "identity",
+    "live",
+)
 REQUIRED_PARTS = frozenset({"core"})
 # Where parts are looked for: the declarations, then the hand-written parts not moved yet.
 PACKAGES = ("app.api.payloads", __name__)
