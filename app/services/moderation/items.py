@@ -47,6 +47,10 @@ class AuthorHistory:
         return max(0, (utcnow() - self.first_seen).days)
 
 
+# A guest, a Parley account, or a publisher's single sign-on reader.
+AUTHOR_KINDS = ("guest", "account", "sso")
+
+
 @dataclass(slots=True)
 class QueueAuthor:
     name: str
@@ -56,7 +60,7 @@ class QueueAuthor:
     is_guest: bool
     trusted: bool
     history: AuthorHistory | None  # None for a guest without a browser id
-    kind: str = "guest"  # "guest", "account" or "sso" (a publisher's single sign-on reader)
+    kind: str = "guest"  # one of AUTHOR_KINDS
 
 
 @dataclass(slots=True)
