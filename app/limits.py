@@ -12,6 +12,8 @@ from __future__ import annotations
 # Identifiers.
 RECORD_ID_MAX = 2**31 - 1  # a record id in a path or a body: 1 to this (a 32-bit integer key)
 SITE_SLUG_MAX = 64
+SITE_NAME_MAX = 200
+API_TOKEN_MAX = 200  # a bearer token (the ones Parley makes are far shorter)
 ARTICLE_KEY_MAX = 512
 CURSOR_MAX = 200  # a paging cursor; the ones Parley makes are well under 100
 CURSOR_TIME_MAX = 40  # the time text inside a cursor
@@ -39,6 +41,8 @@ BULK_MAX = 200  # comment ids in one bulk action (four pages of a queue)
 SEARCH_TEXT_MAX = 200  # the text and author filters of a search
 AUDIT_ACTION_NAME_MAX = 40
 SUSPEND_DAYS_MAX = 365
+STAFF_SITES_MAX = 500  # sites one moderator is given at once
+AUDIT_REASON_MAX = 500  # the reason stored with an audit entry or a ban
 EXCERPT_CHARS = 200  # a queue item's text excerpt (an output, bounded here with the rest)
 
 # Site settings: lists, and the ranges of the numeric settings.

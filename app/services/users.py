@@ -10,7 +10,7 @@ import secrets
 from sqlalchemy import select
 
 from app.extensions import db
-from app.limits import EMAIL_MAX, EMAIL_PATTERN
+from app.limits import API_TOKEN_MAX, EMAIL_MAX, EMAIL_PATTERN
 from app.models import AUTHOR_NAME_MAX, ApiToken, Role, Site, User, UserStatus, utcnow
 from app.sanitize import normalize_name, renders_as_nothing
 from app.services.errors import Conflict, NotFound, Unauthorized, ValidationError
@@ -109,7 +109,7 @@ def issue_token(user: User) -> str:
 
 def user_for_token(token: str) -> User:
     """The user a bearer token belongs to. Raises Unauthorized(invalid_token)."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > API_TOKEN_MAX:
         raise Unauthorized("the bearer token is not valid", "invalid_token")
     digest = _token_hash(token)
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
