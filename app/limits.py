@@ -22,10 +22,14 @@ CURSOR_TIME_MAX = 40  # the time text inside a cursor
 BODY_MAX = 10_000  # Markdown source
 AUTHOR_NAME_MAX = 80  # display names, guests' and accounts'
 EMAIL_MAX = 254
+IP_MAX = 45  # the longest text form of an IPv6 address (with an embedded IPv4 one)
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 ARTICLE_TITLE_MAX = 300
 ARTICLE_URL_MAX = 2048
 REPORT_NOTE_MAX = 500
+# An imported comment's text (HTML from another system runs longer than its Markdown would);
+# longer ones are skipped, not cut.
+IMPORTED_BODY_MAX = 50_000
 
 # Pages: the default size, and the largest a caller may ask for.
 PAGE_SIZE = 50
@@ -51,6 +55,7 @@ WORD_MAX = 100
 REASON_LIST_MAX = 30  # a site's reject reasons
 REASON_MAX = 500
 GUIDELINES_MAX = 1000
+SETTING_TEXT_MAX = 60_000  # a settings form's textarea (a word list, one entry a line)
 SETTING_URL_MAX = 2048  # the toxicity scorer's and the guidelines' URLs
 SETTING_RANGES: dict[str, tuple[int, int]] = {
     "max_links": (0, 100),

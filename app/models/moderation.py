@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.limits import AUDIT_REASON_MAX
+from app.limits import AUDIT_REASON_MAX, IP_MAX
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -26,7 +26,7 @@ class Ban(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     guest_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    ip: Mapped[str | None] = mapped_column(String(45), index=True)
+    ip: Mapped[str | None] = mapped_column(String(IP_MAX), index=True)
     reason: Mapped[str | None] = mapped_column(String(AUDIT_REASON_MAX))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
