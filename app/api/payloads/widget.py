@@ -21,6 +21,7 @@ from app.api.spec.common import (
 )
 from app.limits import BADGE_MAX, REPORT_NOTE_MAX
 from app.models import ReportReason
+from app.services.site_settings import SETTINGS
 from app.services.votes import VOTE_VALUES
 
 TAGS = [
@@ -237,7 +238,8 @@ CREATE_REPORT = Operation(
         "One report per reader per comment: the first is 201, a repeat is 200 with the "
         "first report and changes nothing. Approved and pending comments can be "
         "reported. When the number of distinct readers reporting a comment reaches the "
-        "site's `report_threshold` setting (default 3), an approved comment is hidden "
+        f"site's `report_threshold` setting (default {SETTINGS['report_threshold'].default}), "
+        "an approved comment is hidden "
         "pending review (reason `reports`)." + RATE_NOTE
     ),
     security=OPTIONAL_AUTH,
