@@ -28,15 +28,14 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestURITooLarge
 from werkzeug.formparser import FormDataParser
 
+from app.limits import JSON_DEPTH_MAX, URL_MAX
 from app.services.errors import ValidationError
 
 # Parley's own payloads nest three levels at most; anything deeper is not a Parley request.
-JSON_DEPTH_MAX = 32
 NUL = "\x00"
 # Longer URLs are refused with 414 (JSON under /api/) before anything reads them. Room for the
 # contract's longest request, 100 article keys in one counts query, and below the 64 KiB request
 # line where HTTP servers give their own (non-JSON) 414.
-URL_MAX = 32768
 
 
 class InvalidJSON(ValueError):

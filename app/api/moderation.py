@@ -14,6 +14,7 @@ from typing import Any
 from flask import request
 
 from app.api import bp
+from app.limits import PAGE_SIZE
 from app.models import Article, User
 from app.services import articles as article_service
 from app.services import authors as author_service
@@ -164,7 +165,7 @@ def list_moderation_queue(queue: str):
         moderator(),
         site_slug=request.args.get("site") or None,
         cursor=request.args.get("cursor") or None,
-        limit=query_int("limit", 50),
+        limit=query_int("limit", PAGE_SIZE),
         sort=request.args.get("sort") or "default",
     )
     return page_json(page)
@@ -190,7 +191,7 @@ def search_moderation_comments():
         date_to=args.get("to") or None,
         site_slug=args.get("site") or None,
         cursor=args.get("cursor") or None,
-        limit=query_int("limit", 50),
+        limit=query_int("limit", PAGE_SIZE),
     )
     return page_json(page)
 
@@ -292,7 +293,7 @@ def list_audit_entries():
         user_id=optional_int("user"),
         action=request.args.get("action") or None,
         cursor=request.args.get("cursor") or None,
-        limit=query_int("limit", 50),
+        limit=query_int("limit", PAGE_SIZE),
     )
     return {
         "entries": [
@@ -323,7 +324,7 @@ def list_moderation_articles():
         moderator(),
         required_arg("site", "invalid_site"),
         cursor=request.args.get("cursor") or None,
-        limit=query_int("limit", 50),
+        limit=query_int("limit", PAGE_SIZE),
     )
     return {
         "articles": [article_item_json(item) for item in page.items],

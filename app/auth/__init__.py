@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from app.auth.signing import begin_session, finish_session
 from app.auth.throttle import throttled_signin
 from app.extensions import login_manager
+from app.limits import EMAIL_MAX
 from app.models import User
 from app.services.errors import Unauthorized
 from app.services.reader_accounts import sign_in
@@ -58,7 +59,7 @@ def login() -> Response | str | tuple[str, int]:
     email = ""
     if request.method == "POST":
         form = request.form
-        email = form.get("email", "")[:254]
+        email = form.get("email", "")[:EMAIL_MAX]
         try:
             user = sign_in(email, form.get("password", ""), form.get("code"))
         except Unauthorized as failure:  # one message whether the account exists or not

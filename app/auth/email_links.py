@@ -12,17 +12,16 @@ from flask import current_app, render_template, request
 from werkzeug.wrappers import Response
 
 from app.auth import bp
+from app.limits import EMAIL_LINK_TOKEN_MAX
 from app.services.email_links import user_for_reset, verify_email
 from app.services.errors import DomainError
 from app.services.reader_accounts import reset_password
-
-TOKEN_MAX = 512
 
 
 @bp.get("/verify/<token>")
 def verify_address(token: str) -> tuple[str, int] | str:
     try:
-        user = verify_email(current_app.secret_key, token[:TOKEN_MAX])
+        user = verify_email(current_app.secret_key, token[:EMAIL_LINK_TOKEN_MAX])
     except DomainError as error:
         return render_template("auth/message.html", title="Link not valid", text=error.message), 400
     text = f"Thank you, {user.name}: your e-mail address is confirmed."
@@ -31,7 +30,7 @@ def verify_address(token: str) -> tuple[str, int] | str:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def choose_password(token: str) -> Response | tuple[str, int] | str:
-    token = token[:TOKEN_MAX]
+    token = token[:EMAIL_LINK_TOKEN_MAX]
     try:
         user_for_reset(current_app.secret_key, token)
     except DomainError as error:

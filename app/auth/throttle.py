@@ -15,13 +15,14 @@ from typing import Any
 from flask import request
 
 from app.extensions import limiter
+from app.limits import EMAIL_MAX
 
 SIGNIN_ADDRESS_RATE = "20/minute;100/hour"
 SIGNIN_ACCOUNT_RATE = "10 per 15 minutes"
 
 
 def submitted_account() -> str:
-    return "signin:" + request.form.get("email", "").strip().casefold()[:254]
+    return "signin:" + request.form.get("email", "").strip().casefold()[:EMAIL_MAX]
 
 
 def failed(response: Any) -> bool:

@@ -14,13 +14,13 @@ from werkzeug.wrappers import Response
 
 from app.dashboard import bp, staff_member
 from app.dashboard.forms import (
-    REASON_MAX,
     back_to,
     form_choice,
     form_ids,
     form_int,
     form_text,
 )
+from app.limits import MODERATION_REASON_MAX, SUSPEND_DAYS_MAX
 from app.services import authors
 from app.services.moderation import actions as comment_actions
 
@@ -35,13 +35,13 @@ PAST_TENSE = {
     "feature": "Featured",
     "unfeature": "Unfeatured",
 }
-MAX_SUSPENSION_DAYS = authors.SUSPEND_DAYS_MAX
+MAX_SUSPENSION_DAYS = SUSPEND_DAYS_MAX
 
 
 @bp.post("/comments/<id:comment_id>")
 def moderate_comment(comment_id: int) -> Response:
     action = form_choice("action", COMMENT_ACTIONS)
-    reason = form_text("reason", REASON_MAX)
+    reason = form_text("reason", MODERATION_REASON_MAX)
     destination = back_to()
     comment_actions.moderate_comment(comment_id, action, staff_member(), reason=reason)
     flash(f"{PAST_TENSE[action]} comment #{comment_id}.")
@@ -52,7 +52,7 @@ def moderate_comment(comment_id: int) -> Response:
 def bulk_moderate() -> Response:
     action = form_choice("action", BULK_ACTIONS)
     ids = form_ids()
-    reason = form_text("reason", REASON_MAX)
+    reason = form_text("reason", MODERATION_REASON_MAX)
     destination = back_to()
     comment_actions.bulk_moderate(ids, action, staff_member(), reason=reason)
     plural = "" if len(ids) == 1 else "s"
@@ -82,7 +82,7 @@ def moderate_account(user_id: int) -> Response:
 
 def _act_on_author(target: dict[str, Any]) -> None:
     action = form_choice("action", AUTHOR_ACTIONS)
-    reason = form_text("reason", REASON_MAX)
+    reason = form_text("reason", MODERATION_REASON_MAX)
     scope = "everywhere" if request.form.get("scope") == "global" else "site"
     where = "on every site." if scope == "everywhere" else "on this site."
     if action == "ban":

@@ -11,11 +11,9 @@ from datetime import date
 from flask import request, url_for
 
 from app.auth import safe_next
+from app.limits import BULK_MAX, SEARCH_TEXT_MAX
 from app.services.errors import ValidationError
 
-MAX_BULK = 200  # ids in one bulk action: four pages of the queue
-TEXT_MAX = 200
-REASON_MAX = 500
 # C0 controls but tab and line feed (textareas send line breaks), DEL, and C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -29,7 +27,7 @@ def _checked(name: str, value: str, limit: int) -> str | None:
     return value or None
 
 
-def text_arg(name: str, limit: int = TEXT_MAX) -> str | None:
+def text_arg(name: str, limit: int = SEARCH_TEXT_MAX) -> str | None:
     """A trimmed query-string value, or None when absent or blank."""
     return _checked(name, request.args.get(name, "").strip(), limit)
 
@@ -57,7 +55,7 @@ def cursor_arg() -> str | None:
     return text_arg("cursor", 200)
 
 
-def form_text(name: str, limit: int = TEXT_MAX) -> str | None:
+def form_text(name: str, limit: int = SEARCH_TEXT_MAX) -> str | None:
     """A trimmed form value (line breaks allowed), or None when absent or blank."""
     value = request.form.get(name, "").strip().replace("\r\n", "\n")
     return _checked(name, value, limit)
@@ -81,12 +79,12 @@ def form_int(name: str, low: int, high: int) -> int:
 
 
 def form_ids(name: str = "ids") -> list[int]:
-    """The comment ids ticked for a bulk action (1 to MAX_BULK, each a positive integer)."""
+    """The comment ids ticked for a bulk action (1 to BULK_MAX, each a positive integer)."""
     raw = request.form.getlist(name)
     if not raw:
         raise ValidationError("select at least one comment", "no_selection")
-    if len(raw) > MAX_BULK:
-        raise ValidationError(f"select at most {MAX_BULK} comments at once", "too_many")
+    if len(raw) > BULK_MAX:
+        raise ValidationError(f"select at most {BULK_MAX} comments at once", "too_many")
     if not all(len(value) <= 18 and value.isdecimal() for value in raw):
         raise ValidationError("comment ids must be whole numbers", "invalid_ids")
     return list(dict.fromkeys(int(value) for value in raw))

@@ -9,6 +9,7 @@ from app.dashboard import bp, staff_member
 from app.dashboard.actions import BULK_ACTIONS
 from app.dashboard.forms import cursor_arg, date_arg, text_arg
 from app.dashboard.pages import ALL_QUEUES, QUEUE_TITLES, render_page
+from app.limits import EMAIL_MAX
 from app.services.errors import ValidationError
 from app.services.moderation.queues import list_queue
 from app.services.moderation.search import search_comments
@@ -60,7 +61,7 @@ def search(site_slug: str | None = None) -> str:
         )
     filters = {
         "text": text_arg("q"),
-        "author": text_arg("author", 254),
+        "author": text_arg("author", EMAIL_MAX),
         "article": text_arg("article", 512),
         "status": status,
         "date_from": date_arg("from"),

@@ -12,7 +12,7 @@ from app.dashboard import bp, staff_member
 from app.dashboard.forms import back_to, cursor_arg, form_choice, form_text
 from app.dashboard.pages import render_page
 from app.dashboard.queues import next_page_url
-from app.models import ARTICLE_KEY_MAX
+from app.limits import ARTICLE_KEY_MAX, SETTING_TEXT_MAX
 from app.services import articles
 from app.services.errors import ValidationError
 from app.services.permissions import may_change_settings
@@ -26,7 +26,6 @@ from app.services.sites import get_site
 from app.services.toxicity_settings import RECOMMENDED
 
 ARTICLE_ACTIONS = ("close", "reopen", "premod_on", "premod_off", "premod_site")
-SETTING_TEXT_MAX = 60_000  # a textarea of up to 500 words or phrases
 LIST_SETTINGS = frozenset(
     name for name, setting in SETTINGS.items() if isinstance(setting.default, list)
 )

@@ -8,17 +8,17 @@ from werkzeug.wrappers import Response
 from app.dashboard import bp, staff_member
 from app.dashboard.forms import form_choice, form_text
 from app.dashboard.pages import render_page
+from app.limits import EMAIL_MAX, SITE_SLUG_MAX, STAFF_SITES_MAX
 from app.models import Role
 from app.services import staff
 from app.services.errors import ValidationError
 
 ROLES = tuple(role.value for role in Role)
-MAX_SITES = 500
 
 
 def _form_sites() -> list[str]:
     slugs = request.form.getlist("sites")
-    if len(slugs) > MAX_SITES or any(len(slug) > 64 for slug in slugs):
+    if len(slugs) > STAFF_SITES_MAX or any(len(slug) > SITE_SLUG_MAX for slug in slugs):
         raise ValidationError("choose the sites from the list", "invalid_sites")
     return slugs
 
@@ -38,7 +38,7 @@ def list_staff() -> str:
 def add_staff() -> Response:
     """Make an existing account (found by email) a moderator or an admin."""
     role = form_choice("role", ROLES)
-    email = form_text("email", 254) or ""
+    email = form_text("email", EMAIL_MAX) or ""
     member = staff.set_staff_role(staff_member(), role, _form_sites(), email=email)
     flash(f"{member.name} is now {member.role}.")
     return redirect(url_for("dashboard.list_staff"), 303)

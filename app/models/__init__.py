@@ -1,10 +1,11 @@
 """Parley's data model. Import models from here."""
 
-from app.models.comment import AUTHOR_NAME_MAX, BODY_MAX, Comment, Reaction, Report, Vote
+# The limits the models size their columns by, importable from here as before.
+from app.limits import ARTICLE_KEY_MAX, AUTHOR_NAME_MAX, BODY_MAX, RECORD_ID_MAX, SITE_SLUG_MAX
+from app.models.comment import Comment, Reaction, Report, Vote
 from app.models.moderation import AuditEntry, Ban
-from app.models.site import ARTICLE_KEY_MAX, SITE_SLUG_MAX, Article, Site
+from app.models.site import Article, Site
 from app.models.types import (
-    RECORD_ID_MAX,
     REMOVED_STATUSES,
     BodyFormat,
     CommentStatus,

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX, IP_MAX
 from app.models.site import Article
 from app.models.types import (
     BodyFormat,
@@ -30,9 +31,6 @@ from app.models.types import (
     utcnow,
 )
 from app.models.user import User
-
-BODY_MAX = 10_000
-AUTHOR_NAME_MAX = 80
 
 
 def _enum(kind: type) -> Enum:
@@ -65,10 +63,10 @@ class Comment(db.Model):
     )
     guest_name: Mapped[str | None] = mapped_column(String(AUTHOR_NAME_MAX))
     # Private: never serialized to readers.
-    guest_email: Mapped[str | None] = mapped_column(String(254))
+    guest_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     # SHA-256 of the guest's browser identity, so a guest can see and edit their own comments.
     guest_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    author_ip: Mapped[str | None] = mapped_column(String(45))
+    author_ip: Mapped[str | None] = mapped_column(String(IP_MAX))
 
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.limits import AUDIT_REASON_MAX, IP_MAX
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -25,8 +26,8 @@ class Ban(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     guest_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    ip: Mapped[str | None] = mapped_column(String(45), index=True)
-    reason: Mapped[str | None] = mapped_column(String(500))
+    ip: Mapped[str | None] = mapped_column(String(IP_MAX), index=True)
+    reason: Mapped[str | None] = mapped_column(String(AUDIT_REASON_MAX))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -48,7 +49,7 @@ class AuditEntry(db.Model):
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(40))
-    reason: Mapped[str | None] = mapped_column(String(500))
+    reason: Mapped[str | None] = mapped_column(String(AUDIT_REASON_MAX))
     before_status: Mapped[str | None] = mapped_column(String(16))
     after_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,10 +9,8 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.limits import ARTICLE_KEY_MAX, SITE_SLUG_MAX
 from app.models.types import UTCDateTime, utcnow
-
-ARTICLE_KEY_MAX = 512
-SITE_SLUG_MAX = 64
 
 
 class Site(db.Model):

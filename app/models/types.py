@@ -10,9 +10,9 @@ from sqlalchemy import DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
 # Primary keys are INTEGER columns: 32-bit signed on PostgreSQL (64-bit on SQLite). An id outside
-# this range names no row on any backend, and must never reach the database (PostgreSQL and the
-# SQLite driver both raise on it).
-RECORD_ID_MAX = 2**31 - 1
+# 1..RECORD_ID_MAX names no row on any backend, and must never reach the database (PostgreSQL and
+# the SQLite driver both raise on it).
+from app.limits import RECORD_ID_MAX
 
 
 def is_record_id(value: Any) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Column, Enum, ForeignKey, String, Table, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.limits import EMAIL_MAX
 from app.models.site import Site
 from app.models.types import Role, UserStatus, UTCDateTime, utcnow
 
@@ -36,11 +37,11 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # None for publisher SSO readers (and for a sign-up whose address already had an account,
     # see app.services.signup): they are known by (sso_site_id, sso_subject) or by session only.
-    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX), unique=True)
     # Set when the address was proven (a followed link, or made by ``flask users create``).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A new address the reader asked for: it replaces ``email`` only once its link is followed.
-    pending_email: Mapped[str | None] = mapped_column(String(254))
+    pending_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(

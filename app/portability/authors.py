@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.extensions import db
+from app.limits import IP_MAX
 from app.models import AUTHOR_NAME_MAX, User
 from app.portability.records import SourceAuthor, SourceComment
 from app.sanitize import normalize_text
 from app.services.comments import EMAIL_RE
-
-IP_MAX = 45
 
 
 @dataclass(slots=True)

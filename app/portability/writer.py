@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select, text, update
 
 from app.extensions import db
+from app.limits import ARTICLE_KEY_MAX, ARTICLE_TITLE_MAX, ARTICLE_URL_MAX, IMPORTED_BODY_MAX
 from app.models import Article, Comment, CommentStatus, Site
 from app.portability.authors import AuthorResolver
 from app.portability.records import (
@@ -39,10 +40,6 @@ from app.sanitize import normalize_text
 from app.services.comments import render_source
 
 BATCH_SIZE = 1000
-TEXT_MAX = 50_000  # longer imported comments are skipped (Parley's own limit is 10,000)
-TITLE_MAX = 300
-URL_MAX = 2048
-KEY_MAX = 512
 
 Record = SourceArticle | SourceComment | SourceReaction | SourceVote | SourceAuditEntry | Skipped
 
@@ -145,8 +142,8 @@ class ImportRun:
             return
         wanted: dict[str, SourceArticle] = {}
         for article in batch:
-            key = clean_text(article.key, KEY_MAX + 1)
-            if key is None or len(key) > KEY_MAX:
+            key = clean_text(article.key, ARTICLE_KEY_MAX + 1)
+            if key is None or len(key) > ARTICLE_KEY_MAX:
                 reason = "no identifier or URL" if key is None else "key over 512 characters"
                 self.skip("article", reason)
                 continue
@@ -164,7 +161,7 @@ class ImportRun:
             if found is not None:
                 # Already there (imported before, or commented on in Parley): keep it, fill gaps.
                 found.closed = found.closed or article.closed
-                found.title = found.title or clean_text(article.title, TITLE_MAX)
+                found.title = found.title or clean_text(article.title, ARTICLE_TITLE_MAX)
                 found.url = found.url or clean_url(article.url)
                 continue
             rows.append(self.article_row(article))
@@ -187,7 +184,7 @@ class ImportRun:
         row = {
             "site_id": self.site.id,
             "key": article.key,
-            "title": clean_text(article.title, TITLE_MAX),
+            "title": clean_text(article.title, ARTICLE_TITLE_MAX),
             "url": clean_url(article.url),
             "closed": article.closed,
             "premod": article.premod,
@@ -260,8 +257,8 @@ class ImportRun:
             self.skip("comment", "its thread is missing or was not imported")
             return None
         body = normalize_text(comment.body).strip()
-        if len(body) > TEXT_MAX:
-            self.skip("comment", f"text over {TEXT_MAX:,} characters")
+        if len(body) > IMPORTED_BODY_MAX:
+            self.skip("comment", f"text over {IMPORTED_BODY_MAX:,} characters")
             return None
         status = comment.status
         html = render_source(body, comment.body_format) if body else ""
@@ -306,7 +303,11 @@ class ImportRun:
 
 
 def clean_url(value: str | None) -> str | None:
-    url = clean_text(value, URL_MAX + 1)
-    if url is None or len(url) > URL_MAX or not url.lower().startswith(("http://", "https://")):
+    url = clean_text(value, ARTICLE_URL_MAX + 1)
+    if (
+        url is None
+        or len(url) > ARTICLE_URL_MAX
+        or not url.lower().startswith(("http://", "https://"))
+    ):
         return None
     return url

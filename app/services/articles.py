@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
+from app.limits import ARTICLES_PAGE_MAX, PAGE_SIZE
 from app.models import ARTICLE_KEY_MAX, Article, Comment, CommentStatus, User
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
@@ -26,8 +27,6 @@ from app.services.permissions import moderated_site
 from app.services.shapes import shape
 from app.services.site_settings import comments_closed
 
-PAGE_SIZE = 50
-PAGE_MAX = 100
 REPORTED = and_(
     Comment.report_count > 0,
     Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING]),
@@ -96,7 +95,9 @@ def list_articles(
     """
     _moderator, site = moderated_site(moderator, site_slug)
     query = select(Article).where(Article.site_id == site.id)
-    rows, next_cursor = newest_first_by_id(query, "articles", Article.id, cursor, limit, PAGE_MAX)
+    rows, next_cursor = newest_first_by_id(
+        query, "articles", Article.id, cursor, limit, ARTICLES_PAGE_MAX
+    )
     articles = [row[0] for row in rows]
     held: dict[int, tuple[int, int]] = {}
     if articles:

@@ -7,6 +7,7 @@ together with the change it describes, so the log never disagrees with the data.
 from __future__ import annotations
 
 from app.extensions import db
+from app.limits import AUDIT_REASON_MAX
 from app.models import AuditEntry, Comment
 
 
@@ -32,7 +33,7 @@ def record(
         target_user_id=target_user_id
         if target_user_id is not None
         else (comment.user_id if comment is not None else None),
-        reason=reason[:500] if reason else None,
+        reason=reason[:AUDIT_REASON_MAX] if reason else None,
         before_status=before,
         after_status=after,
     )

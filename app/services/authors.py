@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 
 from app.extensions import db
+from app.limits import SUSPEND_DAYS_MAX
 from app.models import Ban, Comment, Site, User, UserStatus, utcnow
 from app.services import audit
 from app.services.comments import get_comment
@@ -51,7 +52,6 @@ from app.services.sites import get_site
 from app.services.trust import grant_trust, is_trusted, withdraw_trust
 from app.services.user_sessions import revoke_credentials
 
-SUSPEND_DAYS_MAX = 365
 BAN_SCOPES = ("site", "everywhere")  # the ban's site (the comment's, or site_slug), or all
 
 

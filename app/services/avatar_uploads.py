@@ -19,15 +19,14 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.extensions import db
+from app.limits import AVATAR_MAX_BYTES, AVATAR_MAX_SIDE
 from app.models import User
 from app.services.avatars import keyed_token
 from app.services.errors import DomainError, ValidationError
 from app.services.freshness import touch_articles_of
 from app.services.image_modes import to_rgba
 
-AVATAR_MAX_BYTES = 2 * 1024 * 1024
-MAX_SIDE = 4096
-OUTPUT_SIDE = 128
+OUTPUT_SIDE = 128  # pixels of the stored avatar
 ALLOWED_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
 # Names are a keyed hash of the account and the content (no account id in the URL); names of
 # the older form "<user id>-<hash>.webp" are still served.
@@ -55,8 +54,10 @@ def _decode(data: bytes) -> Image.Image:
             if image.format not in ALLOWED_FORMATS:
                 raise _invalid("the image must be a PNG, JPEG, GIF or WebP file")
             width, height = image.size
-            if width > MAX_SIDE or height > MAX_SIDE or width < 1 or height < 1:
-                raise _invalid(f"the image must be at most {MAX_SIDE}x{MAX_SIDE} pixels")
+            if width > AVATAR_MAX_SIDE or height > AVATAR_MAX_SIDE or width < 1 or height < 1:
+                raise _invalid(
+                    f"the image must be at most {AVATAR_MAX_SIDE}x{AVATAR_MAX_SIDE} pixels"
+                )
             image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _invalid("the file is not an image Parley can read") from None

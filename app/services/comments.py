@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from app.extensions import db
+from app.limits import ARTICLE_TITLE_MAX, ARTICLE_URL_MAX, EMAIL_MAX, EMAIL_PATTERN
 from app.models import (
     AUTHOR_NAME_MAX,
     BODY_MAX,
@@ -42,9 +43,10 @@ from app.services.site_settings import comments_closed
 from app.services.sites import get_site
 from app.services.toxicity import record_confirmed, screen_comment
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-TITLE_MAX = 300
-URL_MAX = 2048
+EMAIL_RE = re.compile(EMAIL_PATTERN)
+# The names the widget's frame reads the article limits by.
+TITLE_MAX = ARTICLE_TITLE_MAX
+URL_MAX = ARTICLE_URL_MAX
 
 
 def clean_body(body: Any) -> str:
@@ -82,7 +84,7 @@ def clean_author_name(name: Any) -> str:
 def clean_email(email: Any) -> str | None:
     if email is None or email == "":
         return None
-    if not isinstance(email, str) or len(email) > 254 or not EMAIL_RE.match(email.strip()):
+    if not isinstance(email, str) or len(email) > EMAIL_MAX or not EMAIL_RE.match(email.strip()):
         raise ValidationError("author_email must be a valid email address", "invalid_email")
     return email.strip()
 
@@ -98,7 +100,7 @@ def clean_optional_text(value: Any, name: str, limit: int) -> str | None:
 
 
 def clean_article_url(value: Any) -> str | None:
-    url = clean_optional_text(value, "article_url", URL_MAX)
+    url = clean_optional_text(value, "article_url", ARTICLE_URL_MAX)
     if url is not None and not url.lower().startswith(("http://", "https://")):
         raise ValidationError("article_url must be an http(s) URL", "invalid_article_url")
     return url
@@ -194,7 +196,7 @@ def post_comment(
         check_not_reserved(name, site)
     email = clean_email(author_email) if is_guest else None
     source = clean_body(body)
-    title = clean_optional_text(article_title, "article_title", TITLE_MAX)
+    title = clean_optional_text(article_title, "article_title", ARTICLE_TITLE_MAX)
     url = clean_article_url(article_url)
     check_not_banned(site, viewer)
     # Before anything is written: a nudged post stores nothing, not even its article.

@@ -13,11 +13,10 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, select
 
 from app.extensions import db
+from app.limits import COUNTS_KEYS_MAX
 from app.models import Article, Site
 from app.services.comment_rows import in_list
 from app.services.errors import NotFound, ValidationError
-
-MAX_KEYS = 100
 
 
 @cache
@@ -42,8 +41,10 @@ def count_comments(site_slug: str, keys: list[str]) -> dict[str, int]:
     """Approved-comment counts for up to 100 article keys; unknown articles count 0."""
     if not keys:
         raise ValidationError("give at least one article key", "invalid_article")
-    if len(keys) > MAX_KEYS:
-        raise ValidationError(f"at most {MAX_KEYS} article keys per request", "too_many_articles")
+    if len(keys) > COUNTS_KEYS_MAX:
+        raise ValidationError(
+            f"at most {COUNTS_KEYS_MAX} article keys per request", "too_many_articles"
+        )
     unique = list(dict.fromkeys(keys))
     counts = dict.fromkeys(unique, 0)
     statement = _counts_statement(db.session.get_bind().dialect.name)

@@ -27,12 +27,11 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Row, Select, and_, or_
 
 from app.extensions import db
+from app.limits import CURSOR_MAX, CURSOR_TIME_MAX
 from app.services.errors import ValidationError
 
 # The widest integer every supported database stores in an Integer column (PostgreSQL's int4).
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-CURSOR_MAX = 200  # characters; a cursor we make is well under 100
-TIME_TEXT_MAX = 40
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _ZERO = timedelta(0)
 
@@ -78,7 +77,7 @@ def _integer(value: Any) -> int:
 
 
 def _utc_time(value: Any) -> datetime:
-    if not isinstance(value, str) or len(value) > TIME_TEXT_MAX:
+    if not isinstance(value, str) or len(value) > CURSOR_TIME_MAX:
         raise ValueError
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None or moment.utcoffset() != _ZERO:

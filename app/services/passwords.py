@@ -16,11 +16,10 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.limits import PASSWORD_MAX, PASSWORD_MIN
 from app.services.common_passwords import COMMON_PASSWORDS
 from app.services.errors import ValidationError
 
-PASSWORD_MIN = 10
-PASSWORD_MAX = 256
 HASH_METHOD = "scrypt:32768:8:1"
 RUNS = ("abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "01234567890")
 _AFFIXES = re.compile(r"^[\W\d_]+|[\W\d_]+$")

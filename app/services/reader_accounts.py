@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.limits import EMAIL_MAX
 from app.models import AUTHOR_NAME_MAX, Role, User
 from app.sanitize import normalize_text
 from app.services import email_links
@@ -110,7 +111,7 @@ def sign_in(email: object, password: object, code: object = None) -> User:
     """
     if not isinstance(email, str) or not isinstance(password, str):
         raise Unauthorized(SIGN_IN_FAILED, "sign_in_failed")
-    user = authenticate(email[:254], password[:1024])
+    user = authenticate(email[:EMAIL_MAX], password[:1024])
     if user is None or not may_sign_in(user):
         raise Unauthorized(SIGN_IN_FAILED, "sign_in_failed")
     check_sign_in_code(user, code)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Select, and_, bindparam, case, func, or_, select
 
 from app.extensions import db
+from app.limits import PAGE_SIZE, REPLIES_MAX
 from app.models import Article, CommentStatus, Site
 from app.services.comment_rows import (
     COMMENT_COLUMNS,
@@ -45,7 +46,6 @@ from app.services.paging import (
     keyset_after,
 )
 
-MAX_REPLIES = 500
 CURSOR_KIND = "replies"
 _WIDTH = len(COMMENT_COLUMNS)
 
@@ -63,9 +63,9 @@ class ReplyPage:
 
 
 def clean_cap(value: int) -> int:
-    """A replies cap from 1 to MAX_REPLIES; ValidationError(invalid_replies) otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REPLIES:
-        raise ValidationError(f"replies must be between 1 and {MAX_REPLIES}", "invalid_replies")
+    """A replies cap from 1 to REPLIES_MAX; ValidationError(invalid_replies) otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= REPLIES_MAX:
+        raise ValidationError(f"replies must be between 1 and {REPLIES_MAX}", "invalid_replies")
     return value
 
 
@@ -194,7 +194,7 @@ def _site_and_article_statement() -> Select[Any]:
 
 
 def load_replies(
-    site_slug: str, article_key: str, viewer: Viewer, cursor: str, limit: int = 50
+    site_slug: str, article_key: str, viewer: Viewer, cursor: str, limit: int = PAGE_SIZE
 ) -> ReplyPage:
     """The next ``limit`` shown replies under one top-level comment, after ``cursor``.
 
@@ -205,7 +205,7 @@ def load_replies(
     if position is None:
         raise invalid_cursor()
     after_time, after_id = position
-    limit = clean_limit(limit, MAX_REPLIES)
+    limit = clean_limit(limit, REPLIES_MAX)
     found = db.session.execute(
         _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
     ).first()

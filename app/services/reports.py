@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.limits import REPORT_NOTE_MAX
 from app.models import Comment, CommentStatus, Report, ReportReason
 from app.sanitize import normalize_text
 from app.services import comment_events
@@ -31,7 +32,6 @@ from app.services.identity import Viewer, require_actor_key
 from app.services.reactions import clean_choice
 from app.services.site_settings import effective_settings
 
-NOTE_MAX = 500
 REPORT_REASON = "reports"
 
 
@@ -47,8 +47,8 @@ def clean_note(note: Any) -> str | None:
     if not isinstance(note, str):
         raise ValidationError("note must be a string", "invalid_note")
     note = normalize_text(note).strip()
-    if len(note) > NOTE_MAX:
-        raise ValidationError(f"note must be at most {NOTE_MAX} characters", "invalid_note")
+    if len(note) > REPORT_NOTE_MAX:
+        raise ValidationError(f"note must be at most {REPORT_NOTE_MAX} characters", "invalid_note")
     return note or None
 
 

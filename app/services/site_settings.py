@@ -21,6 +21,14 @@ from functools import lru_cache
 from typing import Any
 
 from app.extensions import db
+from app.limits import (
+    GUIDELINES_MAX,
+    REASON_LIST_MAX,
+    REASON_MAX,
+    SETTING_RANGES,
+    WORD_LIST_MAX,
+    WORD_MAX,
+)
 from app.models import Article, Site, User, utcnow
 from app.sanitize import normalize_text
 from app.services import audit
@@ -29,17 +37,11 @@ from app.services.freshness import touch_articles_of
 from app.services.permissions import moderated_site, require_admin
 from app.services.sites import get_site
 from app.services.toxicity_settings import (
-    GUIDELINES_MAX,
     RECOMMENDED,
     clean_threshold,
     http_url,
     plain_text,
 )
-
-WORD_LIST_MAX = 500
-WORD_MAX = 100
-REASON_LIST_MAX = 30
-REASON_MAX = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,17 +136,17 @@ SETTINGS: dict[str, Setting] = {
     ),
     "max_links": Setting(
         3,
-        _int_between(0, 100, nullable=True),
+        _int_between(*SETTING_RANGES["max_links"], nullable=True),
         "A comment with more links than this is held for review (empty: no limit).",
     ),
     "new_author_comments": Setting(
         0,
-        _int_between(0, 100),
+        _int_between(*SETTING_RANGES["new_author_comments"]),
         "The first N comments of a new account or guest are held for review (0: off).",
     ),
     "duplicate_window_minutes": Setting(
         0,
-        _int_between(0, 10_080),
+        _int_between(*SETTING_RANGES["duplicate_window_minutes"]),
         "The same text posted again by the same author within this many minutes is spam (0: off).",
     ),
     "hold_shouting": Setting(
@@ -154,14 +156,16 @@ SETTINGS: dict[str, Setting] = {
     ),
     "rate_limit_posts": Setting(
         0,
-        _int_between(0, 10_000),
+        _int_between(*SETTING_RANGES["rate_limit_posts"]),
         "At most this many comments per author or IP address within rate_limit_seconds "
         "(0: off; the service-wide PARLEY_POST_RATE limit applies regardless).",
     ),
-    "rate_limit_seconds": Setting(60, _int_between(1, 86_400), "The window of rate_limit_posts."),
+    "rate_limit_seconds": Setting(
+        60, _int_between(*SETTING_RANGES["rate_limit_seconds"]), "The window of rate_limit_posts."
+    ),
     "report_threshold": Setting(
         3,
-        _int_between(1, 1_000),
+        _int_between(*SETTING_RANGES["report_threshold"]),
         "A published comment reported by this many distinct readers is hidden pending review.",
     ),
     "reject_reasons": Setting(
@@ -208,7 +212,7 @@ SETTINGS: dict[str, Setting] = {
     ),
     "close_after_days": Setting(
         None,
-        _int_between(1, 36_500, nullable=True),
+        _int_between(*SETTING_RANGES["close_after_days"], nullable=True),
         "Close comments on articles first seen more than this many days ago (empty: never).",
     ),
 }

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.extensions import db
+from app.limits import SITE_NAME_MAX
 from app.models import SITE_SLUG_MAX, Site
 from app.services.errors import Conflict, NotFound, ValidationError
 
@@ -45,12 +46,12 @@ def create_site(
     slug = slug.strip().lower()
     if len(slug) > SITE_SLUG_MAX or not SLUG_RE.match(slug):
         raise ValidationError(
-            "slug must be 1-64 lowercase letters, digits or hyphens, e.g. daily-news",
+            f"slug must be 1-{SITE_SLUG_MAX} lowercase letters, digits or hyphens, e.g. daily-news",
             "invalid_slug",
         )
     name = name.strip()
-    if not 1 <= len(name) <= 200:
-        raise ValidationError("name must be 1 to 200 characters", "invalid_name")
+    if not 1 <= len(name) <= SITE_NAME_MAX:
+        raise ValidationError(f"name must be 1 to {SITE_NAME_MAX} characters", "invalid_name")
     clean_origins = list(dict.fromkeys(normalize_origin(o) for o in origins))
     if db.session.scalar(select(Site.id).where(Site.slug == slug)) is not None:
         raise Conflict(f"a site with slug {slug!r} already exists", "site_exists")

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.limits import BADGE_MAX, SSO_AVATAR_URL_MAX, SSO_SECRET_MIN, SSO_SUBJECT_MAX, SSO_TOKEN_MAX
 from app.models import AUTHOR_NAME_MAX, Role, Site, User
 from app.sanitize import normalize_text
 from app.services import jwks
@@ -34,11 +35,6 @@ from app.services.errors import Unauthorized, ValidationError
 from app.services.reserved_names import name_key
 
 LEEWAY_SECONDS = 30
-TOKEN_MAX = 8192
-SUBJECT_MAX = 255
-BADGE_MAX = 20
-AVATAR_MAX = 2048
-SECRET_MIN = 32
 ASYMMETRIC = ("RS256", "ES256")
 STAFF_BADGE_KEYS = frozenset({"moderator", "staff", "admin", "mod", "administrator"})
 
@@ -100,8 +96,8 @@ def _public_key(site: Site, alg: str, kid: str | None) -> Any:
 
 def _claims(data: dict[str, Any]) -> SsoClaims:
     subject = data.get("sub")
-    if not isinstance(subject, str) or not 1 <= len(subject) <= SUBJECT_MAX:
-        raise invalid(f"sub must be a string of 1 to {SUBJECT_MAX} characters")
+    if not isinstance(subject, str) or not 1 <= len(subject) <= SSO_SUBJECT_MAX:
+        raise invalid(f"sub must be a string of 1 to {SSO_SUBJECT_MAX} characters")
     name = data.get("name")
     name = normalize_text(name).strip() if isinstance(name, str) else ""
     if not 1 <= len(name) <= AUTHOR_NAME_MAX:
@@ -110,7 +106,7 @@ def _claims(data: dict[str, Any]) -> SsoClaims:
     if avatar is not None and (
         not isinstance(avatar, str)
         or not avatar.startswith("https://")
-        or len(avatar) > AVATAR_MAX
+        or len(avatar) > SSO_AVATAR_URL_MAX
         or any(ch in avatar for ch in " \"'<>\\")
     ):
         raise invalid("avatar must be an https URL")
@@ -129,7 +125,7 @@ def verify_token(token: object, site: Site | None = None) -> tuple[Site, SsoClai
 
     ``site``: the site the caller acts on, when known; the token's ``aud`` must name it.
     """
-    if not isinstance(token, str) or not token.strip() or len(token) > TOKEN_MAX:
+    if not isinstance(token, str) or not token.strip() or len(token) > SSO_TOKEN_MAX:
         raise invalid("send the token as a string")
     token = token.strip()
     try:
@@ -210,8 +206,8 @@ def configure(
     if off:
         site.sso_secrets, site.sso_jwks_url = [], None
     if secret is not None:
-        if len(secret) < SECRET_MIN:
-            raise ValidationError(f"a shared secret needs at least {SECRET_MIN} characters")
+        if len(secret) < SSO_SECRET_MIN:
+            raise ValidationError(f"a shared secret needs at least {SSO_SECRET_MIN} characters")
         kept = [e for e in site.sso_secrets or [] if kid is not None and e.get("kid") != kid]
         site.sso_secrets = [*kept, {"kid": kid, "secret": secret}]
     if remove_kid is not None:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
+from app.limits import STAFF_SITES_MAX
 from app.models import Role, Site, User
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
@@ -68,7 +69,7 @@ def _clean_role(role: Any) -> Role:
 
 
 def _sites(slugs: Any) -> list[Site]:
-    if not isinstance(slugs, list | tuple) or len(slugs) > 500:
+    if not isinstance(slugs, list | tuple) or len(slugs) > STAFF_SITES_MAX:
         raise ValidationError("sites must be a list of site slugs", "invalid_sites")
     wanted = list(dict.fromkeys(slugs))
     sites = list(db.session.scalars(select(Site).where(Site.slug.in_(wanted))))

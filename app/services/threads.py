@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
+from app.limits import PAGE_SIZE, THREAD_PAGE_MAX
 from app.models import (
     REMOVED_STATUSES,
     Site,
@@ -62,7 +63,6 @@ from app.services.site_settings import comments_closed
 from app.services.thread_stamps import find_site_and_article
 
 SORTS = ("oldest", "newest", "top")
-MAX_LIMIT = 500
 
 
 @dataclass(slots=True)
@@ -148,7 +148,7 @@ def load_thread(
     article_key: str,
     viewer: Viewer,
     sort: str = "oldest",
-    limit: int = 50,
+    limit: int = PAGE_SIZE,
     cursor: str | None = None,
     replies: int | None = None,
 ) -> ThreadPage:
@@ -161,7 +161,7 @@ def load_thread(
     """
     if sort not in SORTS:
         raise ValidationError("sort must be one of oldest, newest, top", "invalid_sort")
-    limit = clean_limit(limit, MAX_LIMIT)
+    limit = clean_limit(limit, THREAD_PAGE_MAX)
     after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
     if replies is not None:
         clean_cap(replies)

@@ -19,6 +19,7 @@ import pyotp
 from sqlalchemy import select
 
 from app.extensions import db
+from app.limits import TOTP_CODE_MAX
 from app.models import Site, User, utcnow
 from app.services.errors import Unauthorized, ValidationError
 from app.services.permissions import moderated_site_ids
@@ -26,7 +27,6 @@ from app.services.site_settings import effective_settings
 
 ISSUER = "Parley"
 RECOVERY_CODES = 10
-CODE_MAX = 32
 
 
 def _digest(code: str) -> str:
@@ -53,7 +53,7 @@ def code_matches(user: User, code: object) -> bool:
     if (
         not isinstance(code, str)
         or not code.strip()
-        or len(code) > CODE_MAX
+        or len(code) > TOTP_CODE_MAX
         or not user.totp_secret
     ):
         return False

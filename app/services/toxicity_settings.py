@@ -11,12 +11,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.limits import SETTING_URL_MAX
 from app.sanitize import normalize_text
 from app.services.errors import ValidationError
 
 OFF = "off"
-URL_MAX = 2048
-GUIDELINES_MAX = 1000
 # What docs/moderation.md recommends, measured on tests/data/toxicity_labelled.csv; the
 # settings form suggests them. New sites start with both off (the contract).
 RECOMMENDED = {"toxicity_hold": 0.9, "toxicity_nudge": 0.7}
@@ -46,7 +45,7 @@ def http_url(empty: str) -> Callable[[str, Any], str]:
             value = value.strip()
             parts = urlsplit(value)
             if (
-                len(value) <= URL_MAX
+                len(value) <= SETTING_URL_MAX
                 and parts.scheme in {"http", "https"}
                 and parts.hostname
                 and parts.username is None
@@ -54,7 +53,7 @@ def http_url(empty: str) -> Callable[[str, Any], str]:
             ):
                 return value
         raise ValidationError(
-            f"{name} must be an http(s) URL without credentials, at most {URL_MAX} "
+            f"{name} must be an http(s) URL without credentials, at most {SETTING_URL_MAX} "
             f"characters, or empty for {empty}",
             "invalid_setting",
         )

@@ -10,12 +10,13 @@ import secrets
 from sqlalchemy import select
 
 from app.extensions import db
+from app.limits import API_TOKEN_MAX, EMAIL_MAX, EMAIL_PATTERN
 from app.models import AUTHOR_NAME_MAX, ApiToken, Role, Site, User, UserStatus, utcnow
 from app.sanitize import normalize_name, renders_as_nothing
 from app.services.errors import Conflict, NotFound, Unauthorized, ValidationError
 from app.services.passwords import hash_password, password_matches
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(EMAIL_PATTERN)
 TOKEN_PREFIX = "pk_"  # noqa: S105 - a public prefix, not a secret
 # Checked against when the email is unknown, so sign-in takes as long either way.
 _DUMMY_HASH = hash_password("parley-timing-equalizer")
@@ -25,7 +26,7 @@ def normalize_email(email: object) -> str:
     if not isinstance(email, str):
         raise ValidationError("email must be a string", "invalid_email")
     email = email.strip().lower()
-    if len(email) > 254 or not EMAIL_RE.match(email):
+    if len(email) > EMAIL_MAX or not EMAIL_RE.match(email):
         raise ValidationError(f"{email!r} is not a valid email address", "invalid_email")
     return email
 
@@ -108,7 +109,7 @@ def issue_token(user: User) -> str:
 
 def user_for_token(token: str) -> User:
     """The user a bearer token belongs to. Raises Unauthorized(invalid_token)."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > API_TOKEN_MAX:
         raise Unauthorized("the bearer token is not valid", "invalid_token")
     digest = _token_hash(token)
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))

@@ -20,6 +20,8 @@ from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.freshness import touch_article
 from app.services.identity import Viewer, require_actor_key
 
+VOTE_VALUES = (1, -1, 0)  # up, down, take the vote back
+
 
 @dataclass(slots=True)
 class VoteResult:
@@ -28,7 +30,7 @@ class VoteResult:
 
 
 def clean_vote_value(value: Any) -> int:
-    if isinstance(value, bool) or value not in (-1, 0, 1):
+    if isinstance(value, bool) or value not in VOTE_VALUES:
         raise ValidationError("value must be 1 (up), -1 (down) or 0 (remove)", "invalid_vote")
     return int(value)
 

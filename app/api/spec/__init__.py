@@ -1,17 +1,20 @@
-"""The OpenAPI 3.1 document served at ``GET /api/v1/openapi.json``, assembled from parts.
+"""The OpenAPI 3.1 document served at ``GET /api/v1/openapi.json``, generated from declarations.
 
-Each area of the API describes its own endpoints in a module of this package, so engineers
-adding endpoints never edit the same file:
+Every API payload (request bodies, query parameters, responses and their error codes) is
+declared once, in a module of ``app/api/payloads/`` written with the helpers of
+``app.api.payloads.declare``; limits come from ``app/limits.py`` and word lists from the
+services, so the document says what the validation does. This module assembles the parts:
 
-* ``core``: threads, posting comments, counts, this document; the Comment/Article/Error schemas.
-* ``widget``: the widget's endpoints (reactions, votes, reports, edit/delete own comment...).
-* ``moderation``: ``/api/v1/moderation/...``.
-* ``account``: the reader's own account (``/api/v1/me/...``).
+* ``core``: threads, counts, this document; the Error/Comment/Article/Thread schemas.
+* ``posting``: posting a comment (``NewComment``).
+* ``widget`` and ``editing``: reactions, votes, reports; editing or deleting one's own comment.
+* ``moderation`` (a package): ``/api/v1/moderation/...``.
+* ``account`` and ``identity``: the reader's own account, SSO sessions, signing out.
 * ``replies``: the replies cap of a thread read, and the replies it left out.
-* ``identity``: SSO sessions, signing out, the reader's account (``/api/v1/me``, ...).
+* ``live``: the Server-Sent Events stream.
 
 A part defines ``PATHS`` (``{"/api/v1/...": {"get": {operation}}}``, full paths as in the URL
-map) and may define:
+map, usually ``declare.paths(...)`` of its ``Operation``s) and may define:
 
 * ``SCHEMAS``: merged into ``components.schemas``; refer to them with ``common.ref(name)``;
 * ``EXTENDS``: ``{"Comment": {"own": {...}}}`` adds properties to a schema another part
@@ -19,15 +22,15 @@ map) and may define:
 * ``TAGS``: tag objects for the operations' ``tags``.
 
 ``core`` is required; every other part in ``PARTS`` is imported with importlib only if its
-module exists, so a missing ``widget.py`` or ``moderation.py`` is fine, while an error *inside*
-an existing part still fails loudly. Two parts may add different methods to the same path.
-The same method on the same path or the same schema name in two parts, extending a schema no
-part defines, or redefining an existing property is a ``SpecConflict`` when the document is
-built.
+module exists, so a missing part is fine, while an error *inside* an existing part still fails
+loudly. Two parts may add different methods to the same path. The same method on the same path
+or the same schema name in two parts, extending a schema no part defines, or redefining an
+existing property is a ``SpecConflict`` when the document is built.
 
-``app.api.spec.common`` has helpers (``errors``, ``json_response``, ``query``...). Every route
-under ``/api/v1`` must be documented here: ``tests/test_openapi.py`` fails otherwise, and also
-checks that the errors the core's endpoints really return are listed on their operations.
+``app.api.spec.common`` has the building blocks every part shares (``errors``,
+``json_response``, ``query``, the error codes...). Every route under ``/api/v1`` must be
+declared: ``tests/test_openapi.py`` fails otherwise, and also checks that the errors the
+endpoints really return are listed on their operations.
 """
 
 from __future__ import annotations
@@ -40,8 +43,19 @@ from typing import Any
 
 from app.api.spec.common import add_common_errors
 
-PARTS = ("core", "widget", "moderation", "account", "replies", "identity", "live")
+PARTS = (
+    "core",
+    "posting",
+    "widget",
+    "editing",
+    "moderation",
+    "account",
+    "replies",
+    "identity",
+    "live",
+)
 REQUIRED_PARTS = frozenset({"core"})
+PACKAGE = "app.api.payloads"  # where the parts are declared
 
 DESCRIPTION = """\
 Parley's JSON API. `docs/api.md` is the full reference in prose.
@@ -87,7 +101,7 @@ def load_parts() -> list[ModuleType]:
     """The part modules that exist, in PARTS order."""
     modules = []
     for part in PARTS:
-        name = f"{__name__}.{part}"
+        name = f"{PACKAGE}.{part}"
         try:
             modules.append(importlib.import_module(name))
         except ModuleNotFoundError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import ARTICLE_KEY_MAX, RECORD_ID_MAX, SITE_SLUG_MAX
+from app.limits import ARTICLE_KEY_MAX, RECORD_ID_MAX, SITE_SLUG_MAX, URL_MAX
 from app.services.sites import SLUG_RE
 
 Schema = dict[str, Any]
@@ -34,7 +34,10 @@ RECORD_ID: Schema = {"type": "integer", "minimum": 1, "maximum": RECORD_ID_MAX}
 # passes it to ``errors`` as a (status, code, meaning) tuple instead of adding it here.
 ERRORS: dict[str, tuple[int, str]] = {
     "invalid_site": (400, "the `site` parameter is missing or not a string"),
-    "invalid_article": (400, "the article key is missing, empty, or over 512 characters"),
+    "invalid_article": (
+        400,
+        f"the article key is missing, empty, or over {ARTICLE_KEY_MAX} characters",
+    ),
     "invalid_json": (400, "the body is not a JSON object"),
     "invalid_token": (
         401,
@@ -65,7 +68,7 @@ ERRORS: dict[str, tuple[int, str]] = {
         "a query parameter or form field contains a NUL character (U+0000), never valid text",
     ),
     "payload_too_large": (413, "the request body is over the size cap (64 KiB by default)"),
-    "uri_too_long": (414, "the URL is over 32,768 characters (query parameters included)"),
+    "uri_too_long": (414, f"the URL is over {URL_MAX:,} characters (query parameters included)"),
     "unsupported_media_type": (415, "the body is not sent as `Content-Type: application/json`"),
     "rate_limited": (429, "too many requests; retry after the number of seconds in `Retry-After`"),
 }

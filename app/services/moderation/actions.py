@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.extensions import db
+from app.limits import BULK_MAX, MODERATION_REASON_MAX
 from app.models import RECORD_ID_MAX, Article, Comment, CommentStatus, User, is_record_id
 from app.sanitize import normalize_text
 from app.services import audit
@@ -35,8 +36,6 @@ STATUS_ACTIONS = {
     "spam": CommentStatus.SPAM,
     "restore": CommentStatus.APPROVED,
 }
-REASON_MAX = 500
-BULK_MAX = 200
 
 
 def clean_action(action: Any) -> str:
@@ -53,8 +52,10 @@ def clean_reason(reason: Any) -> str | None:
     if not isinstance(reason, str):
         raise ValidationError("reason must be a string", "invalid_reason")
     reason = " ".join(normalize_text(reason).split())
-    if len(reason) > REASON_MAX:
-        raise ValidationError(f"reason must be at most {REASON_MAX} characters", "invalid_reason")
+    if len(reason) > MODERATION_REASON_MAX:
+        raise ValidationError(
+            f"reason must be at most {MODERATION_REASON_MAX} characters", "invalid_reason"
+        )
     return reason or None
 
 

@@ -8,14 +8,12 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
+from app.limits import AUDIT_ACTION_NAME_MAX, PAGE_SIZE, QUEUE_PAGE_MAX
 from app.models import RECORD_ID_MAX, AuditEntry, Site, User, is_record_id
 from app.services.errors import ValidationError
 from app.services.paging import newest_first_by_id
 from app.services.permissions import site_scope
 from app.services.shapes import shape
-
-PAGE_MAX = 100
-ACTION_NAME_MAX = 40
 
 
 @dataclass(slots=True)
@@ -47,7 +45,7 @@ def audit_log(
     user_id: int | None = None,
     action: str | None = None,
     cursor: str | None = None,
-    limit: int = 50,
+    limit: int = PAGE_SIZE,
 ) -> AuditPage:
     """Audit entries, newest first, filtered; a moderator sees the entries of their sites.
 
@@ -82,10 +80,12 @@ def audit_log(
             or_(AuditEntry.target_user_id == user_id, AuditEntry.actor_id == user_id)
         )
     if action:
-        if not isinstance(action, str) or len(action) > ACTION_NAME_MAX:
+        if not isinstance(action, str) or len(action) > AUDIT_ACTION_NAME_MAX:
             raise ValidationError("action must be an audit action name", "invalid_action")
         query = query.where(AuditEntry.action == action)
-    rows, next_cursor = newest_first_by_id(query, "audit", AuditEntry.id, cursor, limit, PAGE_MAX)
+    rows, next_cursor = newest_first_by_id(
+        query, "audit", AuditEntry.id, cursor, limit, QUEUE_PAGE_MAX
+    )
     items = [
         shape(AuditItem, entry, actor_name=actor, site_slug=slug, target_user_name=target)
         for entry, actor, target, slug in rows

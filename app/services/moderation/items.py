@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
+from app.limits import EXCERPT_CHARS, QUEUE_PAGE_MAX
 from app.models import Article, Comment, CommentStatus, Report, Site, User, utcnow
 from app.sanitize import plain_text
 from app.services.avatars import avatar_path
@@ -26,9 +27,6 @@ from app.services.permissions import BADGES, OfferedAction, moderated_site_ids, 
 from app.services.report_notes import ReportNote, report_notes
 from app.services.shapes import shape
 from app.services.trust import trusted_on
-
-PAGE_MAX = 100
-EXCERPT_CHARS = 200
 
 
 @dataclass(slots=True)
@@ -49,6 +47,10 @@ class AuthorHistory:
         return max(0, (utcnow() - self.first_seen).days)
 
 
+# A guest, a Parley account, or a publisher's single sign-on reader.
+AUTHOR_KINDS = ("guest", "account", "sso")
+
+
 @dataclass(slots=True)
 class QueueAuthor:
     name: str
@@ -58,7 +60,7 @@ class QueueAuthor:
     is_guest: bool
     trusted: bool
     history: AuthorHistory | None  # None for a guest without a browser id
-    kind: str = "guest"  # "guest", "account" or "sso" (a publisher's single sign-on reader)
+    kind: str = "guest"  # one of AUTHOR_KINDS
 
 
 @dataclass(slots=True)
@@ -281,6 +283,6 @@ def page_of_items(
         descending=descending,
         cursor=cursor,
         limit=limit,
-        maximum=PAGE_MAX,
+        maximum=QUEUE_PAGE_MAX,
     )
     return QueuePage(build_items(rows, moderator), next_cursor, kind)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Integer, and_, cast, func, select
 
 from app.extensions import db
+from app.limits import PAGE_SIZE
 from app.models import Article, Comment, CommentStatus, User
 from app.services.comments import get_comment
 from app.services.errors import NotFound, ValidationError
@@ -54,7 +55,7 @@ def list_queue(
     moderator: User | None,
     site_slug: str | None = None,
     cursor: str | None = None,
-    limit: int = 50,
+    limit: int = PAGE_SIZE,
     sort: str = "default",
 ) -> QueuePage:
     """One page of a queue, for one site or (``site_slug`` None) every site the moderator has.

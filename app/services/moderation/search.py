@@ -7,13 +7,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_
 
+from app.limits import PAGE_SIZE, SEARCH_TEXT_MAX
 from app.models import Article, Comment, CommentStatus, User
 from app.sanitize import normalize_text
 from app.services.errors import ValidationError
 from app.services.moderation.items import QueuePage, in_sites, item_query, page_of_items
 from app.services.permissions import require_staff, site_scope
-
-SEARCH_TEXT_MAX = 200
 
 
 def _like_pattern(text: str) -> str:
@@ -80,7 +79,7 @@ def search_comments(
     date_to: date | datetime | str | None = None,
     site_slug: str | None = None,
     cursor: str | None = None,
-    limit: int = 50,
+    limit: int = PAGE_SIZE,
 ) -> QueuePage:
     """Comments matching every filter given, newest first, in the queue shape.
 

@@ -1,0 +1,308 @@
+"""Readers' identity: SSO sessions for the frame, signing out, the reader's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.payloads.declare import (
+    Operation,
+    array,
+    boolean,
+    choice,
+    count,
+    integer,
+    obj,
+    paths,
+    string,
+)
+from app.api.spec.common import CSRF_HEADER, REQUIRED_AUTH, SESSION, json_body, json_response
+from app.limits import (
+    AUTHOR_NAME_MAX,
+    BADGE_MAX,
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    SSO_TOKEN_MAX,
+)
+from app.services.moderation.items import AUTHOR_KINDS
+
+ACCOUNT_KINDS = tuple(kind for kind in AUTHOR_KINDS if kind != "guest")
+ACCOUNT = obj(
+    {
+        "id": integer(),
+        "name": string(AUTHOR_NAME_MAX),
+        "kind": choice(ACCOUNT_KINDS),
+        "email": string(nullable=True, description="Only ever shown to its owner."),
+        "email_verified": boolean(),
+        "avatar_url": string(format="uri"),
+        "badge": string(BADGE_MAX, nullable=True),
+        "reply_notifications": boolean(),
+    },
+    required=[
+        "id",
+        "name",
+        "kind",
+        "email",
+        "email_verified",
+        "avatar_url",
+        "badge",
+        "reply_notifications",
+    ],
+)
+ACCOUNT_EXAMPLE = {
+    "id": 42,
+    "name": "Ada",
+    "kind": "account",
+    "email": "ada@example.org",
+    "email_verified": True,
+    "avatar_url": "https://comments.example/avatars/i/3f2a9c0d1e4b5a6c7d8e.svg",
+    "badge": None,
+    "reply_notifications": True,
+}
+SIGNED_IN = (401, "sign_in_required", "the caller is not signed in")
+BODY_ERRORS = ("invalid_json", "unsupported_media_type")
+ENDED = obj({"sessions_ended": count()}, required=["sessions_ended"])
+READ_ERRORS = (SIGNED_IN, "invalid_token", "invalid_sso_token", "sso_token_expired")
+
+
+def account_operation(
+    method: str, path: str, operation_id: str, summary: str, **rest: Any
+) -> Operation:
+    """An operation on the caller's own account (a token or a signed-in session)."""
+    writes = method != "get"
+    return Operation(
+        method,
+        path,
+        operation_id,
+        summary,
+        tags=("account",),
+        security=REQUIRED_AUTH,
+        parameters=[CSRF_HEADER] if writes else None,
+        **rest,
+    )
+
+
+START_SSO_SESSION = Operation(
+    "post",
+    "/api/v1/sso/session",
+    "start_sso_session",
+    "Sign this cookie session in with a publisher's SSO token",
+    tags=("account",),
+    description=(
+        "Used by the widget frame for `data-sso` and `Parley.login()`. The token is a "
+        "JWT signed by the publisher (docs/identity.md). `changed` is false when the "
+        "session was already this reader's and the profile is unchanged. API clients "
+        "without cookies send `X-Parley-SSO` with each request instead."
+    ),
+    security=[SESSION],
+    parameters=[CSRF_HEADER],
+    request_body=json_body(
+        obj(
+            {
+                "token": string(SSO_TOKEN_MAX),
+                "site": string(description="The frame's site slug."),
+            },
+            required=["token"],
+        ),
+        {"site": "news", "token": "eyJhbGciOiJIUzI1NiJ9..."},
+    ),
+    responses={
+        "200": json_response(
+            "Signed in.",
+            obj({"account": ACCOUNT, "changed": boolean()}, required=["account", "changed"]),
+        )
+    },
+    errors=(
+        "invalid_json",
+        (400, "session_required", "the request carries no session cookie"),
+        "invalid_sso_token",
+        "sso_token_expired",
+        "csrf_failed",
+        "unknown_site",
+        "unsupported_media_type",
+    ),
+)
+
+END_THIS_SESSION = Operation(
+    "delete",
+    "/api/v1/session",
+    "end_this_session",
+    "Sign out of this cookie session",
+    tags=("account",),
+    description="The server forgets the session: the cookie, replayed, is anonymous.",
+    security=[SESSION],
+    parameters=[CSRF_HEADER],
+    responses={"204": {"description": "Signed out."}},
+    errors=("csrf_failed",),
+)
+
+GET_ME = account_operation(
+    "get",
+    "/api/v1/me",
+    "get_me",
+    "The caller's own account",
+    responses={"200": json_response("The account.", ACCOUNT, ACCOUNT_EXAMPLE)},
+    errors=READ_ERRORS,
+)
+
+DELETE_ME = account_operation(
+    "delete",
+    "/api/v1/me",
+    "delete_me",
+    "Delete my account",
+    description=(
+        'Comments stay as "[deleted user]" or are removed, as each site\'s '
+        "`deleted_account_comments` setting says; votes, reactions and reports are "
+        "deleted; every session and token ends; moderators see it in the audit log."
+    ),
+    request_body=json_body(
+        obj({"password": string(description="Required for accounts that have a password.")}),
+        {"password": "my current password"},
+    ),
+    responses={"204": {"description": "Deleted."}},
+    errors=(
+        *BODY_ERRORS,
+        SIGNED_IN,
+        (401, "wrong_password", "the password confirmation is missing or wrong"),
+        "invalid_token",
+        "csrf_failed",
+    ),
+)
+
+PATCH_ME = account_operation(
+    "patch",
+    "/api/v1/me",
+    "patch_me",
+    "Change the display name or the reply-notification preference",
+    request_body=json_body(
+        obj(
+            {
+                "name": string(AUTHOR_NAME_MAX, min_length=1),
+                "reply_notifications": boolean(),
+            }
+        ),
+        {"reply_notifications": False},
+    ),
+    responses={"200": json_response("The account.", ACCOUNT, ACCOUNT_EXAMPLE)},
+    errors=(
+        *BODY_ERRORS,
+        (
+            400,
+            "invalid_name",
+            f"1 to {AUTHOR_NAME_MAX} characters; SSO readers' names come from their site",
+        ),
+        (400, "reserved_name", "the name is (or looks like) a staff member's"),
+        (400, "invalid_preference", "`reply_notifications` is not a boolean"),
+        SIGNED_IN,
+        "invalid_token",
+        "csrf_failed",
+    ),
+)
+
+MY_DATA_PARTS = ("comments", "votes", "reactions", "reports")
+GET_MY_DATA = account_operation(
+    "get",
+    "/api/v1/me/data",
+    "get_my_data",
+    "Download my data (account, comments, votes, reactions, reports)",
+    responses={
+        "200": json_response(
+            "Everything Parley holds about the caller (sent as an attachment).",
+            obj(
+                {
+                    "account": {"type": "object"},
+                    **{part: array({"type": "object"}) for part in MY_DATA_PARTS},
+                },
+                required=["account", *MY_DATA_PARTS],
+            ),
+        )
+    },
+    errors=READ_ERRORS,
+)
+
+POST_MY_PASSWORD = account_operation(
+    "post",
+    "/api/v1/me/password",
+    "post_my_password",
+    "Change the password; every other session of the account ends",
+    request_body=json_body(
+        obj(
+            {
+                "current_password": string(),
+                "new_password": string(PASSWORD_MAX, min_length=PASSWORD_MIN),
+            },
+            required=["current_password", "new_password"],
+        )
+    ),
+    responses={"200": json_response("Changed.", ENDED, {"sessions_ended": 2})},
+    errors=(
+        *BODY_ERRORS,
+        (400, "weak_password", "too short, too common, or made of the name/address"),
+        SIGNED_IN,
+        (401, "wrong_password", "`current_password` is not right"),
+        "invalid_token",
+        "csrf_failed",
+    ),
+)
+
+POST_MY_EMAIL = account_operation(
+    "post",
+    "/api/v1/me/email",
+    "post_my_email",
+    "Change the e-mail address (after confirming it from the new mailbox)",
+    description=(
+        "The new address becomes the account's only when the link sent to it is "
+        "followed; the answer is the same whether or not another account has it."
+    ),
+    request_body=json_body(
+        obj(
+            {"password": string(), "email": string(EMAIL_MAX, format="email")},
+            required=["password", "email"],
+        ),
+        {"password": "my current password", "email": "new@example.org"},
+    ),
+    responses={
+        "202": json_response(
+            "A verification link was sent to the new address.",
+            obj({"status": {"const": "verification_sent"}}, required=["status"]),
+        )
+    },
+    errors=(
+        *BODY_ERRORS,
+        (400, "invalid_email", "not an e-mail address"),
+        SIGNED_IN,
+        (401, "wrong_password", "the password is missing or wrong"),
+        "invalid_token",
+        "csrf_failed",
+    ),
+)
+
+DELETE_MY_SESSIONS = account_operation(
+    "delete",
+    "/api/v1/me/sessions",
+    "delete_my_sessions",
+    "Sign out everywhere (every session of the account, this one included)",
+    responses={"200": json_response("Signed out everywhere.", ENDED, {"sessions_ended": 3})},
+    errors=(SIGNED_IN, "invalid_token", "csrf_failed"),
+)
+
+PATHS = paths(
+    START_SSO_SESSION,
+    END_THIS_SESSION,
+    GET_ME,
+    DELETE_ME,
+    PATCH_ME,
+    GET_MY_DATA,
+    POST_MY_PASSWORD,
+    POST_MY_EMAIL,
+    DELETE_MY_SESSIONS,
+)
+
+EXTENDS = {
+    "Viewer": {
+        "kind": choice(
+            AUTHOR_KINDS,
+            description="A guest, a Parley account, or a publisher's single sign-on reader.",
+        )
+    }
+}

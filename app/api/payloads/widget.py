@@ -1,0 +1,284 @@
+"""The widget's endpoints: reactions, votes and reports (editing one's own comment: ``editing``).
+
+The wording follows the "Widget endpoints" section of ``docs/api.md``; the error lists follow
+``app/api/{reactions,votes,reports}.py`` and their services
+(``tests/test_api_*.py`` check that every error listed here really occurs).
+"""
+
+from __future__ import annotations
+
+from app.api.payloads.core import REACTION_KINDS
+from app.api.payloads.declare import Operation, boolean, choice, count, integer, obj, paths, string
+from app.api.spec.common import (
+    ARTICLE_KEY,
+    CSRF_HEADER,
+    OPTIONAL_AUTH,
+    SITE_SLUG,
+    json_body,
+    json_response,
+    path_id,
+    ref,
+)
+from app.limits import BADGE_MAX, REPORT_NOTE_MAX
+from app.models import ReportReason
+from app.services.site_settings import SETTINGS
+from app.services.votes import VOTE_VALUES
+
+TAGS = [
+    {
+        "name": "widget",
+        "description": (
+            "What readers do in the widget besides posting: react to the article, vote and "
+            "report comments, edit or delete their own comment. Each action is one per reader: "
+            "per account (bearer token or signed-in session), per guest browser (the frame's "
+            "`parley_frame` cookie), or, for clients without either, per IP address. See "
+            "`docs/identity.md`."
+        ),
+    }
+]
+
+FRAME_HEADER = {
+    "name": "X-Parley-Frame",
+    "in": "header",
+    "required": False,
+    "description": (
+        "`1` when the call comes from the widget frame's script: the session is then read from "
+        "the frame's partitioned cookie `parley_frame` instead of `parley_session` (and its CSRF "
+        "token is the one the frame page carries)."
+    ),
+    "schema": choice(["1"]),
+}
+WIDGET_HEADERS = [CSRF_HEADER, FRAME_HEADER]
+
+UNIDENTIFIED = (
+    403,
+    "unidentified",
+    "nothing identifies the caller (no token, no session cookie, no IP address)",
+)
+UNKNOWN_COMMENT = (
+    404,
+    "unknown_comment",
+    "no comment has this id, or it is not one the caller may act on (not visible)",
+)
+BODY_ERRORS = ("invalid_json", "payload_too_large", "unsupported_media_type")
+RATE_NOTE = (
+    " Rate limited per account, or per IP address for guests (staff are exempt); every request "
+    "counts, accepted or not."
+)
+REPORT_REASONS = tuple(reason.value for reason in ReportReason)
+
+
+def words(values: tuple[object, ...], last: str = "or") -> str:
+    """``a, b or c``: a vocabulary in an error's description."""
+    return f"{', '.join(map(str, values[:-1]))} {last} {values[-1]}"
+
+
+SCHEMAS = {
+    "ReactionCounts": obj(
+        {kind: count() for kind in REACTION_KINDS},
+        required=REACTION_KINDS,
+        description="Readers' reactions to the article, by kind (all six kinds present).",
+    ),
+    "ReactionState": obj(
+        {
+            "reactions": ref("ReactionCounts"),
+            "mine": choice(
+                [*REACTION_KINDS, None],
+                description="The caller's reaction after this request; null when removed.",
+            ),
+        },
+        required=["reactions", "mine"],
+    ),
+    "VoteState": obj(
+        {
+            "score": integer(description="The comment's score after the vote."),
+            "mine": choice(
+                sorted(VOTE_VALUES), description="The caller's vote after this request."
+            ),
+        },
+        required=["score", "mine"],
+    ),
+    "ReportReceipt": obj(
+        {
+            "id": integer(description="The report's id."),
+            "comment_id": integer(),
+            "reason": choice(
+                ReportReason, description="The reason of the caller's (first) report."
+            ),
+            "status": choice(["recorded"]),
+        },
+        required=["id", "comment_id", "reason", "status"],
+    ),
+    "Viewer": obj(
+        {
+            "name": string(nullable=True, description="Null for guests."),
+            "avatar_url": string(format="uri"),
+            "badge": string(BADGE_MAX, nullable=True),
+            "signed_in": boolean(),
+            "reaction": choice([*REACTION_KINDS, None]),
+            "votes": {
+                "type": "object",
+                "description": "The caller's votes on this page's comments, by comment id.",
+                "additionalProperties": choice(sorted(value for value in VOTE_VALUES if value)),
+            },
+        },
+        required=["name", "avatar_url", "badge", "signed_in", "reaction", "votes"],
+        description=(
+            "Added by `GET /api/v1/threads` as the top-level `viewer`: the current reader as "
+            "the widget shows them, and what they chose on this thread. `reaction` and `votes` "
+            "are empty for clients with no token and no session cookie (an IP address is "
+            "shared, so Parley does not report one reader's choices to another)."
+        ),
+    ),
+}
+
+# Fields the widget's work adds to the core's answers.
+EXTENDS = {
+    "Thread": {"viewer": ref("Viewer")},
+    "Comment": {
+        "own": {
+            "const": True,
+            "description": "Present (true) only on the caller's own comments.",
+        },
+        "editable_until": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": (
+                "Only on the caller's own comments: until when the author may edit or delete it "
+                "(created_at + PARLEY_EDIT_WINDOW_SECONDS); null once that has passed."
+            ),
+        },
+    },
+}
+
+CREATE_REACTION = Operation(
+    "post",
+    "/api/v1/reactions",
+    "create_reaction",
+    "React to an article (set, change, or toggle off)",
+    tags=("widget",),
+    description=(
+        "One reaction per reader per article. Sending the caller's current kind again "
+        "removes it; another kind replaces it. The article is created on its first "
+        "reaction, as on its first comment." + RATE_NOTE
+    ),
+    security=OPTIONAL_AUTH,
+    parameters=WIDGET_HEADERS,
+    request_body=json_body(
+        obj(
+            {"site": SITE_SLUG, "article": ARTICLE_KEY, "kind": choice(REACTION_KINDS)},
+            required=["site", "article", "kind"],
+        ),
+        {"site": "daily-news", "article": "air-defence-drills-2026", "kind": "wow"},
+    ),
+    responses={
+        "200": json_response(
+            "The article's reaction counts and the caller's reaction.",
+            ref("ReactionState"),
+            {"reactions": {**dict.fromkeys(REACTION_KINDS, 0), "wow": 4}, "mine": "wow"},
+        )
+    },
+    errors=(
+        *BODY_ERRORS,
+        "invalid_site",
+        "invalid_article",
+        (400, "invalid_kind", f"`kind` is not {words(REACTION_KINDS)}"),
+        "invalid_token",
+        "csrf_failed",
+        UNIDENTIFIED,
+        "unknown_site",
+        "unknown_article",
+        "rate_limited",
+    ),
+)
+
+VOTE_ON_COMMENT = Operation(
+    "post",
+    "/api/v1/comments/{comment_id}/votes",
+    "vote_on_comment",
+    "Vote a comment up or down, or take the vote back",
+    tags=("widget",),
+    description=(
+        "One vote per reader per comment: a new value replaces the old one, 0 removes "
+        "it. The comment's score changes in the same transaction. Only approved comments "
+        "can be voted on, and not by their author." + RATE_NOTE
+    ),
+    security=OPTIONAL_AUTH,
+    parameters=[path_id("comment_id"), *WIDGET_HEADERS],
+    request_body=json_body(
+        obj({"value": choice(VOTE_VALUES)}, required=["value"]),
+        {"value": 1},
+    ),
+    responses={
+        "200": json_response(
+            "The comment's score and the caller's vote.",
+            ref("VoteState"),
+            {"score": 4, "mine": 1},
+        )
+    },
+    errors=(
+        *BODY_ERRORS,
+        (400, "invalid_vote", f"`value` is not {words(VOTE_VALUES)}"),
+        "invalid_token",
+        "csrf_failed",
+        (403, "own_comment", "the caller wrote this comment"),
+        UNIDENTIFIED,
+        UNKNOWN_COMMENT,
+        "rate_limited",
+    ),
+)
+
+CREATE_REPORT = Operation(
+    "post",
+    "/api/v1/comments/{comment_id}/reports",
+    "create_report",
+    "Report a comment to the moderators",
+    tags=("widget",),
+    description=(
+        "One report per reader per comment: the first is 201, a repeat is 200 with the "
+        "first report and changes nothing. Approved and pending comments can be "
+        "reported. When the number of distinct readers reporting a comment reaches the "
+        f"site's `report_threshold` setting (default {SETTINGS['report_threshold'].default}), "
+        "an approved comment is hidden "
+        "pending review (reason `reports`)." + RATE_NOTE
+    ),
+    security=OPTIONAL_AUTH,
+    parameters=[path_id("comment_id"), *WIDGET_HEADERS],
+    request_body=json_body(
+        obj(
+            {
+                "reason": choice(ReportReason),
+                "note": string(
+                    REPORT_NOTE_MAX,
+                    nullable=True,
+                    description="Optional words for the moderators (trimmed).",
+                ),
+            },
+            required=["reason"],
+        ),
+        {"reason": "abuse", "note": "Insults another reader."},
+    ),
+    responses={
+        "201": json_response(
+            "The report was recorded.",
+            ref("ReportReceipt"),
+            {"id": 7, "comment_id": 42, "reason": "abuse", "status": "recorded"},
+        ),
+        "200": json_response(
+            "The caller had already reported this comment; nothing changed.",
+            ref("ReportReceipt"),
+        ),
+    },
+    errors=(
+        *BODY_ERRORS,
+        (400, "invalid_reason", f"`reason` is not {words(REPORT_REASONS)}"),
+        (400, "invalid_note", f"`note` is not a string of at most {REPORT_NOTE_MAX} characters"),
+        "invalid_token",
+        "csrf_failed",
+        UNIDENTIFIED,
+        UNKNOWN_COMMENT,
+        "rate_limited",
+    ),
+)
+
+PATHS = paths(CREATE_REACTION, VOTE_ON_COMMENT, CREATE_REPORT)
