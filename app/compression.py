@@ -1,5 +1,5 @@
 """Compressed answers: brotli when the client accepts it, else gzip (PARLEY_COMPRESSION=off when
-a proxy in front compresses). Cached thread pages are stored compressed (app.api.caching), so
+a proxy in front compresses). Cached thread pages are stored compressed (app.web.caching), so
 serving them costs no compression; other JSON and HTML answers are compressed on the way out.
 """
 

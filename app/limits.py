@@ -83,3 +83,7 @@ AVATAR_MAX_SIDE = 4096  # pixels, either side, of an uploaded avatar
 # The request layer.
 URL_MAX = 32_768  # the whole URL, query included
 JSON_DEPTH_MAX = 32
+
+# The reader's latest comments on one article that the frame's private state marks as theirs:
+# enough for any page a reader keeps open, and a bound on the answer's size.
+OWN_COMMENTS_MAX = 100

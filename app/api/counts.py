@@ -2,10 +2,10 @@ import orjson
 from flask import request
 
 from app.api import bp
-from app.api.caching import is_anonymous, private, tagged_answer
 from app.extensions import db
 from app.replicas import read_from_replica
 from app.services.counts import count_comments
+from app.web.caching import is_anonymous, private, tagged_answer
 from app.web.parsing import required_arg
 from app.web.serializers import json_response
 

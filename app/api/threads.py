@@ -2,7 +2,6 @@ import orjson
 from flask import current_app, request
 
 from app.api import bp
-from app.api.caching import is_anonymous, make_tag, private, public_answer
 from app.extensions import db
 from app.fast_reads import note_answer_stamp
 from app.replicas import read_from_replica
@@ -12,6 +11,7 @@ from app.services.reply_pages import load_replies
 from app.services.thread_stamps import thread_stamp
 from app.services.threads import load_thread
 from app.services.viewer_state import ViewerState, load_viewer_state, node_ids
+from app.web.caching import is_anonymous, make_tag, private, public_answer
 from app.web.parsing import optional_query_int, query_int, required_arg
 from app.web.serializers import json_response, public_base_url, replies_json, thread_json
 from app.web.viewer import current_viewer

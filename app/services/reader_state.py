@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.limits import OWN_COMMENTS_MAX
 from app.models import Comment, CommentStatus, Site
 from app.services.comment_rows import held_by_rules_clause
 from app.services.identity import Viewer
@@ -21,9 +22,6 @@ from app.services.thread_stamps import find_site_and_article
 from app.services.threads import ArticleInfo
 from app.services.viewer_state import ViewerState, load_viewer_state
 
-# The reader's latest comments on one article that the frame marks as theirs: enough for any
-# page a reader keeps open, and a bound on the answer's size.
-OWN_COMMENTS_MAX = 100
 SHOWN_TO_AUTHOR = (CommentStatus.APPROVED, CommentStatus.PENDING)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from flask import Response
 from flask_wtf.csrf import generate_csrf
 
-from app.api.caching import PRIVATE
 from app.services.reader_state import load_reader_state
 from app.services.threads import ThreadPage
+from app.web.caching import PRIVATE
 from app.web.serializers import json_response
 from app.web.viewer import current_viewer
 from app.widget import bp

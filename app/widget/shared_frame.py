@@ -30,12 +30,12 @@ from flask import Response, request
 from flask_wtf.csrf import generate_csrf
 
 from app import PROJECT_ROOT, i18n
-from app.api.caching import make_tag, not_modified
 from app.compression import pack, wanted_encoding
 from app.services.identity import Viewer
 from app.services.thread_stamps import thread_stamp
 from app.sessions import ensure_guest_id
 from app.shared_cache import cached
+from app.web.caching import make_tag, not_modified
 from app.web.serializers import public_base_url
 from app.web.viewer import current_viewer
 from app.widget import bp
