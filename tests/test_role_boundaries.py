@@ -126,9 +126,9 @@ def test_every_audit_entry_of_a_limited_moderator_names_the_site_it_touched(worl
 def test_author_history_counts_only_the_sites_a_limited_moderator_has(world, client):
     from tests.widget_support import Browser
 
-    set_premod(world, "news")
-    auth = tokens(world)
-    guest = Browser(world)
+    set_premod(world.app, "news")
+    auth = tokens(world.app)
+    guest = Browser(world.app)
     for site, bodies in (("news", ["n1", "n2"]), ("sport", ["s1", "s2", "s3"])):
         for body in bodies:
             post_ok(client, body=body, site=site, headers=auth["reader"])
@@ -147,7 +147,7 @@ def test_author_history_counts_only_the_sites_a_limited_moderator_has(world, cli
         shown = [i["author"]["history"] for i in items + found["comments"]]
         shown.append(client.get(one, headers=auth[who]).get_json()["author"]["history"])
         shown.append(client.get(f"{one}/author", headers=auth[who]).get_json()["history"])
-        account = f"/api/v1/moderation/users/{reader_id(world)}?site=news"
+        account = f"/api/v1/moderation/users/{reader_id(world.app)}?site=news"
         shown.append(client.get(account, headers=auth[who]).get_json()["history"])
         return shown
 
@@ -159,8 +159,8 @@ def test_author_history_counts_only_the_sites_a_limited_moderator_has(world, cli
     for everywhere in ("admin", "allmod"):
         for history in histories(everywhere):
             assert (history["comments"], history["pending"], history["rejected"]) == (5, 2, 3)
-    mod = signed_in(world, "newsmod@example.org")
-    account_page = mod.get(f"/moderation/users/{reader_id(world)}?site=news").get_data(True)
+    mod = signed_in(world.app, "newsmod@example.org")
+    account_page = mod.get(f"/moderation/users/{reader_id(world.app)}?site=news").get_data(True)
     assert "2 comments, 0 approved, 0 rejected, 0 spam." in account_page
     queue_page = mod.get("/moderation/?site=news").get_data(as_text=True)
     assert "2 comments," in queue_page and "5 comments" not in queue_page
