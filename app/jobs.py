@@ -17,6 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -60,31 +61,85 @@ def job_queue(app: Flask | None = None) -> Queue | None:
     return Queue(QUEUE_NAME, connection=client, default_timeout=JOB_TIMEOUT)
 
 
-def enqueue(task: Callable[..., Any], *args: Any, key: str | None = None, **kwargs: Any) -> None:
+def enqueue(
+    task: Callable[..., Any],
+    *args: Any,
+    key: str | None = None,
+    retry_intervals: list[int] | None = None,
+    **kwargs: Any,
+) -> None:
     """Run ``task(*args, **kwargs)`` in the background (see the module docstring).
 
     ``key`` names the job for idempotence: while a job with that key waits or runs, enqueuing
-    it again does nothing.
+    it again does nothing. ``retry_intervals`` (seconds before each retry) replaces the default
+    back-off for this job; PARLEY_JOB_RETRY_INTERVALS, when set, overrides both (tests).
     """
     queue = job_queue()
     path = task_path(task)
     if queue is None:
         run_after_response(path, list(args), kwargs)
         return
-    if key is not None:
-        key = job_id_for(key)
-        existing = Job.fetch(key, connection=queue.connection) if _exists(queue, key) else None
-        if existing is not None and existing.get_status(refresh=True) in LIVE_STATUSES:
-            return
-    intervals = current_app.config.get("PARLEY_JOB_RETRY_INTERVALS", RETRY_INTERVALS)
+    key = _live_key(queue, key)
+    if key is False:
+        return
     queue.enqueue_call(
         run_task,
         args=(path, list(args), kwargs),
         job_id=key,
-        retry=Retry(max=len(intervals), interval=intervals),
+        retry=_retry(retry_intervals),
         failure_ttl=FAILED_TTL,
         description=path,
     )
+
+
+def enqueue_in(
+    delay_seconds: float,
+    task: Callable[..., Any],
+    *args: Any,
+    key: str | None = None,
+    **kwargs: Any,
+) -> bool:
+    """Run ``task`` once ``delay_seconds`` have passed, on a worker; False without Redis.
+
+    The web process keeps no timers: without Redis a delayed job is not run, and callers keep
+    what it would do in the database for a periodic command to finish (their docs say which).
+    ``key`` deduplicates as in ``enqueue``.
+    """
+    queue = job_queue()
+    if queue is None:
+        return False
+    key = _live_key(queue, key)
+    if key is False:
+        return True
+    queue.enqueue_in(
+        timedelta(seconds=max(0.0, delay_seconds)),
+        run_task,
+        task_path(task),
+        list(args),
+        kwargs,
+        job_id=key,
+        retry=_retry(None),
+        failure_ttl=FAILED_TTL,
+        description=task_path(task),
+    )
+    return True
+
+
+def _live_key(queue: Queue, key: str | None) -> str | None | bool:
+    """The RQ job id for ``key``; False when a job with that key still waits or runs."""
+    if key is None:
+        return None
+    key = job_id_for(key)
+    existing = Job.fetch(key, connection=queue.connection) if _exists(queue, key) else None
+    if existing is not None and existing.get_status(refresh=True) in LIVE_STATUSES:
+        return False
+    return key
+
+
+def _retry(intervals: list[int] | None) -> Retry:
+    configured = current_app.config.get("PARLEY_JOB_RETRY_INTERVALS")
+    chosen = configured if configured is not None else (intervals or RETRY_INTERVALS)
+    return Retry(max=len(chosen), interval=chosen)
 
 
 def job_id_for(key: str) -> str:

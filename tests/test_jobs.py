@@ -3,13 +3,15 @@ Redis and ``flask worker`` with it, idempotent by key, retried, failures listed 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 import redis
+from rq import SimpleWorker
 from rq.registry import FailedJobRegistry
 
-from app.jobs import enqueue, job_queue
+from app.jobs import enqueue, enqueue_in, job_queue
 from tests.conftest import REDIS_URL, require_or_skip
 from tests.job_tasks import note, refuse
 
@@ -90,3 +92,34 @@ def test_worker_without_redis_says_none_is_needed(app):
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0
     assert "no worker is needed" in result.output
+
+
+def test_a_delayed_job_waits_for_its_time_then_runs_once(redis_app, tmp_path):
+    out = tmp_path / "out.txt"
+    with redis_app.app_context():
+        assert enqueue_in(1, note, str(out), "later", key="digest:1") is True
+        assert enqueue_in(1, note, str(out), "later", key="digest:1") is True
+        queue = job_queue()
+        assert len(queue) == 0  # scheduled, not yet waiting
+        time.sleep(1.2)
+        worker = SimpleWorker([queue], connection=queue.connection)
+        worker.work(burst=True, with_scheduler=True)
+        worker.work(burst=True)
+    assert out.read_text() == "later\n"
+
+
+def test_without_redis_a_delayed_job_is_refused(app):
+    with app.app_context():
+        assert enqueue_in(1, note, "/nonexistent", "x") is False
+
+
+def test_a_job_may_bring_its_own_back_off(redis_app, tmp_path):
+    redis_app.config.pop("PARLEY_JOB_RETRY_INTERVALS")
+    with redis_app.app_context():
+        enqueue(note, str(tmp_path / "x"), "x", key="own-back-off", retry_intervals=[5, 30, 120])
+        enqueue(note, str(tmp_path / "y"), "y", key="default-back-off")
+        queue = job_queue()
+        own = queue.fetch_job("own-back-off")
+        default = queue.fetch_job("default-back-off")
+    assert (own.retries_left, own.retry_intervals) == (3, [5, 30, 120])
+    assert default.retries_left == 3 and default.retry_intervals == [10, 60, 300]
