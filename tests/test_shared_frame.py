@@ -122,9 +122,9 @@ def test_every_change_readers_can_see_shows_in_the_next_frame_load(app, site, to
         elif change == "edit":
             assert "Edited" in page and "By the writer" not in page
         elif change == "vote":
-            assert '<span class="sc" title="Score">1</span>' in page
+            assert '<span class="score" title="Score">1</span>' in page
         elif change == "reaction":
-            assert 'data-kind="like"' in page and '<span class="rn">1</span>' in page
+            assert 'data-kind="like"' in page and '<span class="reaction-count">1</span>' in page
         elif change == "delete":
             assert "Edited" not in page
 

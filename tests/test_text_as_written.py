@@ -170,7 +170,7 @@ class NameIsolation(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if "n" in (attributes.get("class") or "").split():
+        if "author" in (attributes.get("class") or "").split():
             self.names.append(attributes.get("dir"))
 
 

@@ -43,7 +43,7 @@ def test_the_widget_in_every_state(page, widget, watch, monkeypatch):
     expect(frame.get_by_role("button", name="Show 1 more reply")).to_be_visible()
     check(frame)  # with comments, own and others', replies and "Show 1 more reply"
 
-    others = frame.locator("#comments > li").first.locator(":scope > .cm")
+    others = frame.locator("#comments > li").first.locator(":scope > .card")
     others.get_by_role("button", name="Reply to Seeder0").click()
     expect(others.locator("form.reply")).to_be_visible()
     check(frame)  # replying

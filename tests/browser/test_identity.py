@@ -64,9 +64,9 @@ def test_reader_creates_an_account_posts_reloads_and_signs_out(page, widget, wat
     expect(frame.get_by_role("button", name="Sign out")).to_be_visible()
     expect(frame.locator("#post input[name=author_name]")).to_have_count(0)
     post(frame, "Posted with my account", name=None)
-    mine = frame.locator("li.c", has_text="Posted with my account")
-    expect(mine.locator(".n")).to_have_text("Ada Reader")
-    expect(mine.locator("img.av")).to_have_attribute("src", re.compile("/avatars/"))
+    mine = frame.locator("li.comment", has_text="Posted with my account")
+    expect(mine.locator(".author")).to_have_text("Ada Reader")
+    expect(mine.locator("img.avatar")).to_have_attribute("src", re.compile("/avatars/"))
 
     page.reload()
     frame = page.frame_locator(FRAME)
@@ -96,13 +96,13 @@ def test_data_sso_signs_the_reader_in_without_any_parley_form(page, widget, watc
     page.goto(widget.page(site, "sso", attrs=f'data-sso="{sso}"'))
     frame = page.frame_locator(FRAME)
     expect(frame.locator("#acct .me")).to_have_text("Sam Subscriber")
-    expect(frame.locator("#acct .bd")).to_have_text("subscriber")
+    expect(frame.locator("#acct .badge")).to_have_text("subscriber")
     expect(frame.get_by_role("button", name="Sign in")).to_have_count(0)
     expect(frame.locator("input[type=password]")).to_have_count(0)
     post(frame, "Via the publisher", name=None)
-    mine = frame.locator("li.c", has_text="Via the publisher")
-    expect(mine.locator(".n")).to_have_text("Sam Subscriber")
-    expect(mine.locator(".bd")).to_have_text("subscriber")
+    mine = frame.locator("li.comment", has_text="Via the publisher")
+    expect(mine.locator(".author")).to_have_text("Sam Subscriber")
+    expect(mine.locator(".badge")).to_have_text("subscriber")
 
 
 def test_a_forged_or_expired_token_shows_a_message_and_the_guest_form_still_works(
@@ -117,9 +117,9 @@ def test_a_forged_or_expired_token_shows_a_message_and_the_guest_form_still_work
         "We could not sign you in with this site's account. You can still comment as a guest."
     )
     post(frame, "Still here as a guest", name="Guest Gina")
-    expect(frame.locator("li.c", has_text="Still here as a guest").locator(".n")).to_have_text(
-        "Guest Gina"
-    )
+    expect(
+        frame.locator("li.comment", has_text="Still here as a guest").locator(".author")
+    ).to_have_text("Guest Gina")
     page.goto(widget.page(site, "expired", attrs=f'data-sso="{token(site, expires_in=-600)}"'))
     frame = page.frame_locator(FRAME)
     expect(frame.locator("#sso-msg")).to_contain_text("expired")
@@ -162,4 +162,4 @@ def test_profile_previews_and_uploads_an_avatar(page, widget, watch, tmp_path):
     expect(frame.locator("#avatar-msg")).to_have_text("Your new picture is saved.")
     expect(preview).to_have_attribute("src", re.compile(r"/avatars/u/[0-9a-f]{32}\.webp$"))
     frame.get_by_role("link", name="Back to comments").click()
-    expect(frame.locator("#acct img.av")).to_have_attribute("src", re.compile(r"/avatars/u/"))
+    expect(frame.locator("#acct img.avatar")).to_have_attribute("src", re.compile(r"/avatars/u/"))

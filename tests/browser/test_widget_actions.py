@@ -32,29 +32,31 @@ def test_reaction_toggles_changes_and_persists_across_reload(page, widget, watch
 
     like.click()
     expect(like).to_have_attribute("aria-pressed", "true")
-    expect(like.locator(".rn")).to_have_text("1")
+    expect(like.locator(".reaction-count")).to_have_text("1")
     # One reaction per reader: changing it moves the count.
     click_and_wait(
         page, love, "/api/v1/reactions", {"site": site, "article": "react", "kind": "love"}
     )
     expect(love).to_have_attribute("aria-pressed", "true")
     expect(like).to_have_attribute("aria-pressed", "false")
-    expect(like.locator(".rn")).to_have_text("0")
-    expect(love.locator(".rn")).to_have_text("1")
+    expect(like.locator(".reaction-count")).to_have_text("0")
+    expect(love.locator(".reaction-count")).to_have_text("1")
 
     page.reload()
     frame = frame_of(page)
     love = frame.get_by_role("button", name="Love")
     expect(love).to_have_attribute("aria-pressed", "true")
-    expect(love.locator(".rn")).to_have_text("1")
+    expect(love.locator(".reaction-count")).to_have_text("1")
     # The same reaction again takes it back.
     click_and_wait(
         page, love, "/api/v1/reactions", {"site": site, "article": "react", "kind": "love"}
     )
     expect(love).to_have_attribute("aria-pressed", "false")
-    expect(love.locator(".rn")).to_have_text("0")
+    expect(love.locator(".reaction-count")).to_have_text("0")
     page.reload()
-    expect(frame_of(page).get_by_role("button", name="Love").locator(".rn")).to_have_text("0")
+    expect(
+        frame_of(page).get_by_role("button", name="Love").locator(".reaction-count")
+    ).to_have_text("0")
 
 
 def test_another_reader_votes_and_reports_and_the_author_cannot_vote(page, browser, widget, watch):
@@ -75,16 +77,16 @@ def test_another_reader_votes_and_reports_and_the_author_cannot_vote(page, brows
     up = comment.get_by_role("button", name="Upvote")
     down = comment.get_by_role("button", name="Downvote")
     up.click()
-    expect(comment.locator(".sc")).to_have_text("1")
+    expect(comment.locator(".score")).to_have_text("1")
     expect(up).to_have_attribute("aria-pressed", "true")
     click_and_wait(reader, down, "/votes", {"value": -1})
-    expect(comment.locator(".sc")).to_have_text("-1")
+    expect(comment.locator(".score")).to_have_text("-1")
     expect(down).to_have_attribute("aria-pressed", "true")
     expect(up).to_have_attribute("aria-pressed", "false")
     reader.reload()
     frame = frame_of(reader)
     comment = frame.locator("#comments > li").first
-    expect(comment.locator(".sc")).to_have_text("-1")
+    expect(comment.locator(".score")).to_have_text("-1")
     expect(comment.get_by_role("button", name="Downvote")).to_have_attribute("aria-pressed", "true")
 
     comment.get_by_role("button", name="Report").click()
@@ -127,7 +129,7 @@ def test_author_edits_and_deletes_in_the_window_and_is_refused_after(page, widge
     editor.fill("No typo *here*")
     first.get_by_role("button", name="Save").click()
     expect(first.locator(".comment-body em")).to_have_text("here")
-    expect(first.locator(".ed")).to_contain_text("edited")
+    expect(first.locator(".edited")).to_contain_text("edited")
     expect(frame.locator("#live")).to_have_text("Comment updated")
 
     second.get_by_role("button", name="Delete").click()

@@ -93,7 +93,7 @@ def test_nudge_shows_guidelines_then_edit_then_post_anyway(
     nudge = form.get_by_role("region", name="Before you post")
     expect(nudge).to_be_visible()
     expect(nudge).to_contain_text("may come across as hostile")
-    expect(nudge.locator(".gl")).to_have_text(GUIDELINES)
+    expect(nudge.locator(".guidelines")).to_have_text(GUIDELINES)
     link = nudge.get_by_role("link", name="Read our community guidelines")
     expect(link).to_have_attribute("href", "https://news.example/community")
     expect(nudge.get_by_role("heading", name="Before you post")).to_be_focused()

@@ -23,7 +23,7 @@ def test_show_more_replies_loads_the_rest_in_place(page, widget, watch, monkeypa
     frame = frame_of(page)
 
     story = frame.locator(f"#c{top}")
-    replies = story.locator("li.c")
+    replies = story.locator("li.comment")
     expect(replies).to_have_count(4)
     more = story.get_by_role("button", name="Show 7 more replies")
     more.focus()
@@ -42,8 +42,8 @@ def test_show_more_replies_loads_the_rest_in_place(page, widget, watch, monkeypa
     assert sorted(shown) == sorted(flat + chain[1:])
     assert len(set(shown)) == len(shown)
     depth4 = frame.locator(f"#c{chain[3]}")
-    expect(depth4.locator(":scope > .cm .irt")).to_have_text("in reply to D3")
-    expect(frame.locator(f"#c{chain[5]} > .cm .irt bdi")).to_have_text("D5")
+    expect(depth4.locator(":scope > .card .in-reply-to")).to_have_text("in reply to D3")
+    expect(frame.locator(f"#c{chain[5]} > .card .in-reply-to bdi")).to_have_text("D5")
 
 
 def test_a_permalink_to_a_reply_beyond_the_preview_opens_it(page, widget, watch, monkeypatch):
@@ -54,4 +54,4 @@ def test_a_permalink_to_a_reply_beyond_the_preview_opens_it(page, widget, watch,
     url = widget.page(site, "link")
     page.goto(f"{url}#parley-comment-{replies[-1]}")
     frame = frame_of(page)
-    expect(frame.locator(f"#c{replies[-1]}")).to_have_class(re.compile(r"\bhl\b"))
+    expect(frame.locator(f"#c{replies[-1]}")).to_have_class(re.compile(r"\bhighlighted\b"))

@@ -48,14 +48,14 @@ def test_deleting_a_comment_with_replies_greys_only_the_placeholder(page, widget
     parent = frame.locator(f"#c{parent_id}")
     parent.get_by_role("button", name="Delete").first.click()
     parent.get_by_role("button", name="Delete").last.click()  # confirm
-    expect(parent.locator(":scope > .cm .comment-body")).to_have_text("[deleted]")
-    assert parent.locator(":scope > .cm .comment-body").evaluate(LOOK)[0] == "italic"
+    expect(parent.locator(":scope > .card .comment-body")).to_have_text("[deleted]")
+    assert parent.locator(":scope > .card .comment-body").evaluate(LOOK)[0] == "italic"
     assert reply_body.evaluate(LOOK) == normal
-    assert frame.locator(f"#c{reply_id} .n").evaluate(LOOK)[0] == "normal"
+    assert frame.locator(f"#c{reply_id} .author").evaluate(LOOK)[0] == "normal"
 
     page.reload()  # as the server renders it
     frame = frame_of(page)
-    expect(frame.locator(f"#c{parent_id}")).to_have_class("c gone")
+    expect(frame.locator(f"#c{parent_id}")).to_have_class("comment gone")
     assert frame.locator(f"#c{reply_id} .comment-body").evaluate(LOOK) == normal
 
 

@@ -64,7 +64,7 @@ def test_a_guests_pending_comment_and_vote_come_back_to_them_and_to_no_one_else(
     expect(frame.get_by_text("Mine, awaiting review")).to_have_count(0)
     theirs = frame.locator("#comments > li").first
     expect(theirs.get_by_role("button", name="Upvote")).to_have_attribute("aria-pressed", "false")
-    expect(theirs.locator(".sc")).to_have_text("1")
+    expect(theirs.locator(".score")).to_have_text("1")
     # And they can write at once: the state brought their CSRF token.
     with other.expect_response(lambda r: r.url.endswith("/votes")) as answer:
         theirs.get_by_role("button", name="Upvote").click()

@@ -66,7 +66,7 @@ def test_a_right_to_left_name_does_not_pull_the_time_beside_it(page, widget, wat
     frame = frame_of(page)
     meta = frame.locator(f"#c{comment_id} .meta")
     expect(meta.locator("time")).to_have_text("3 hours ago")
-    name_right = meta.locator(".n").evaluate("e => e.getBoundingClientRect().right")
+    name_right = meta.locator(".author").evaluate("e => e.getBoundingClientRect().right")
     # The "3" that starts the time: without isolation the bidi algorithm moves it before the name.
     digit_left = meta.locator("time").evaluate(
         """t => { const r = document.createRange(); r.setStart(t.firstChild, 0);

@@ -78,7 +78,7 @@ def test_guest_post_and_reply_appear_without_reload_and_the_count_pluralizes(pag
     first = frame.locator("#comments > li").first
     expect(first.locator(".comment-body")).to_contain_text("First, with bold and <script>")
     expect(first.locator(".comment-body strong")).to_have_text("bold")
-    expect(first.locator(".n")).to_have_text("Ada")
+    expect(first.locator(".author")).to_have_text("Ada")
     expect(frame.locator("#count")).to_have_text("1 comment")
     expect(frame.locator("#live")).to_have_text("Comment posted")
     expect(frame.locator("#empty")).to_be_hidden()
@@ -90,7 +90,7 @@ def test_guest_post_and_reply_appear_without_reload_and_the_count_pluralizes(pag
     reply_form = first.locator("form.reply")
     reply_form.locator("textarea").fill("A reply to the first")
     reply_form.get_by_role("button", name="Post reply").click()
-    nested = first.locator(":scope > ol.cs > li")
+    nested = first.locator(":scope > ol.comment-list > li")
     expect(nested).to_have_count(1)
     expect(nested.locator(".comment-body")).to_have_text("A reply to the first")
     expect(frame.locator("#count")).to_have_text("3 comments")
@@ -151,16 +151,16 @@ def test_a_keyboard_alone_can_post_a_comment(page, widget, watch):
     expect(frame.locator("#live")).to_have_text("Comment posted")
 
     # Every other control answers the keyboard too: reactions, reply (Ctrl+Enter sends), Escape.
-    frame.focus(".rb[data-kind=wow]")
+    frame.focus(".reaction[data-kind=wow]")
     page.keyboard.press("Space")
-    expect(frame.locator(".rb[data-kind=wow]")).to_have_attribute("aria-pressed", "true")
+    expect(frame.locator(".reaction[data-kind=wow]")).to_have_attribute("aria-pressed", "true")
     first = frame.locator("#comments > li").first
     first.get_by_role("button", name="Reply to Kay").focus()
     page.keyboard.press("Enter")
     assert frame.evaluate("document.activeElement.closest('form.reply') !== null")
     page.keyboard.type("A keyboard reply")
     page.keyboard.press("Control+Enter")
-    expect(first.locator(":scope > ol.cs .comment-body")).to_have_text("A keyboard reply")
+    expect(first.locator(":scope > ol.comment-list .comment-body")).to_have_text("A keyboard reply")
     expect(frame.locator("#count")).to_have_text("2 comments")
     first.get_by_role("button", name="Delete").first.focus()
     page.keyboard.press("Enter")
@@ -222,26 +222,26 @@ def test_load_more_sort_deep_replies_and_permalinks(page, widget, watch, monkeyp
     depth3, depth4, depth5 = (frame.locator(f"#c{chain[n]}") for n in (3, 4, 5))
     assert depth3.evaluate("e => e.parentElement.closest('li').id") == f"c{chain[2]}"
     assert depth4.evaluate("e => e.parentElement.closest('li').id") == f"c{chain[2]}"
-    expect(depth4.locator(".irt")).to_have_text("in reply to D3")
-    expect(depth5.locator(".irt")).to_have_text("in reply to D4")
-    expect(depth3.locator(":scope > .cm .irt")).to_have_count(0)
+    expect(depth4.locator(".in-reply-to")).to_have_text("in reply to D3")
+    expect(depth5.locator(".in-reply-to")).to_have_text("in reply to D4")
+    expect(depth3.locator(":scope > .card .in-reply-to")).to_have_count(0)
 
     frame.get_by_label("Sort by").select_option("newest")
-    expect(top_level.first.locator(":scope > .cm .comment-body")).to_have_text("Comment 4")
+    expect(top_level.first.locator(":scope > .card .comment-body")).to_have_text("Comment 4")
     expect(top_level).to_have_count(3)
     frame.get_by_label("Sort by").select_option("top")
-    expect(top_level.first.locator(":scope > .cm .comment-body")).to_have_text("Comment 3")
+    expect(top_level.first.locator(":scope > .card .comment-body")).to_have_text("Comment 3")
 
     # A permalink on the host page: the frame loads the comment's page, highlights it, and the
     # host scrolls to it, on arrival and when the hash changes later.
     page.goto(f"{url}#parley-comment-{tops[4]}")
     frame = frame_of(page)
-    expect(frame.locator(f"#c{tops[4]}")).to_have_class(re.compile(r"\bhl\b"))
+    expect(frame.locator(f"#c{tops[4]}")).to_have_class(re.compile(r"\bhighlighted\b"))
     assert eventually(page, lambda: comment_in_view(page, frame, tops[4]))
     assert page.evaluate("scrollY") > 2000
     page.evaluate("scrollTo(0, 0)")
     page.evaluate(f"location.hash = '#parley-comment-{chain[5]}'")
-    expect(frame.locator(f"#c{chain[5]}")).to_have_class(re.compile(r"\bhl\b"))
+    expect(frame.locator(f"#c{chain[5]}")).to_have_class(re.compile(r"\bhighlighted\b"))
     assert eventually(page, lambda: comment_in_view(page, frame, chain[5]))
 
 

@@ -36,7 +36,7 @@
     span.replaceChildren(before, el("bdi", "", name), after || "");
   };
   // Parts of one comment, not of its replies.
-  const part = (li, sel) => $(":scope > .cm " + sel, li);
+  const part = (li, sel) => $(":scope > .card " + sel, li);
 
   /* --- Talking to the host page (embed.js) and to the API --- */
   const tell = (message) => {
@@ -101,27 +101,27 @@
     li.dataset.id = c.id;
     li.dataset.level = level;
     li.dataset.name = name;
-    part(li, ".av").src = c.author.avatar_url;
-    part(li, ".n").textContent = name;
-    const badge = part(li, ".bd");
+    part(li, ".avatar").src = c.author.avatar_url;
+    part(li, ".author").textContent = name;
+    const badge = part(li, ".badge");
     if (c.author.badge) badge.textContent = S["badge_" + c.author.badge] || c.author.badge;
     else badge.remove();
-    if (!c.featured) part(li, ".ft").remove();
-    if (parentName) inReplyTo(part(li, ".irt"), parentName);
-    else part(li, ".irt").remove();
-    if (!c.edited_at) part(li, ".ed").remove();
+    if (!c.featured) part(li, ".featured-tag").remove();
+    if (parentName) inReplyTo(part(li, ".in-reply-to"), parentName);
+    else part(li, ".in-reply-to").remove();
+    if (!c.edited_at) part(li, ".edited").remove();
     const time = part(li, "time");
     time.dateTime = c.created_at;
     time.textContent = S.just_now;
-    const link = part(li, ".tm");
+    const link = part(li, ".time-link");
     link.href = (C.url || "") + "#parley-comment-" + c.id;
     link.setAttribute("aria-label", S.permalink + ": " + S.just_now);
     if (c.status !== "pending") part(li, ".pend").remove();
     part(li, ".comment-body").innerHTML = c.html; // sanitized by the server (app/sanitize.py)
-    part(li, ".sc").textContent = c.score;
+    part(li, ".score").textContent = c.score;
     part(li, "[data-act=reply]").setAttribute("aria-label", text("reply_to", { name }));
     if (c.own && c.editable_until) li.dataset.until = c.editable_until;
-    else for (const b of $$(":scope > .cm .own", li)) b.remove();
+    else for (const b of $$(":scope > .card .own", li)) b.remove();
     if (c.own) part(li, ".rep").remove();
     localTimes(li);
     return li;
@@ -153,9 +153,9 @@
       if (C.sort === "newest") list.prepend(li);
       else list.append(li);
     } else if (+parentLi.dataset.level < C.maxIndent) {
-      let replies = $(":scope > .cs", parentLi);
+      let replies = $(":scope > .comment-list", parentLi);
       if (!replies) {
-        replies = el("ol", "cs");
+        replies = el("ol", "comment-list");
         const more = $(":scope > .more-r", parentLi); // replies go above "Show N more replies"
         if (more) more.before(replies);
         else parentLi.append(replies);
@@ -195,7 +195,7 @@
 
   function postComment(form) {
     const fields = Object.fromEntries(new FormData(form));
-    const parentLi = form.closest("li.c");
+    const parentLi = form.closest("li.comment");
     const body = {
       site: C.site, article: C.article, body: fields.body,
       article_title: C.title || undefined, article_url: C.url || undefined,
@@ -228,7 +228,7 @@
     const form = main.cloneNode(true);
     const n = ++seq;
     form.removeAttribute("id");
-    form.className = "f reply";
+    form.className = "entry-form reply";
     form.setAttribute("aria-label", text("reply_to", { name: li.dataset.name }));
     const area = $("textarea", form);
     area.id = "body-" + n;
@@ -249,10 +249,10 @@
 
   /* --- Reactions and votes: optimistic, corrected by the server's answer --- */
   function showReactions(counts, mine) {
-    for (const b of $$(".rb")) {
+    for (const b of $$(".reaction")) {
       const kind = b.dataset.kind;
       b.setAttribute("aria-pressed", String(kind === mine));
-      $(".rn", b).textContent = counts[kind];
+      $(".reaction-count", b).textContent = counts[kind];
     }
   }
 
@@ -269,8 +269,8 @@
   function react(button) {
     const before = {}, kind = button.dataset.kind;
     let mine = null;
-    for (const b of $$(".rb")) {
-      before[b.dataset.kind] = +$(".rn", b).textContent;
+    for (const b of $$(".reaction")) {
+      before[b.dataset.kind] = +$(".reaction-count", b).textContent;
       if (b.getAttribute("aria-pressed") === "true") mine = b.dataset.kind;
     }
     const guess = { ...before };
@@ -286,7 +286,7 @@
   }
 
   function showVote(li, score, mine) {
-    part(li, ".sc").textContent = score;
+    part(li, ".score").textContent = score;
     part(li, ".up").setAttribute("aria-pressed", String(mine === 1));
     part(li, ".down").setAttribute("aria-pressed", String(mine === -1));
   }
@@ -294,7 +294,7 @@
   function vote(button, li) {
     const pressed = (b) => part(li, b).getAttribute("aria-pressed") === "true";
     const before = pressed(".up") ? 1 : pressed(".down") ? -1 : 0;
-    const score = +part(li, ".sc").textContent;
+    const score = +part(li, ".score").textContent;
     const value = before === +button.dataset.v ? 0 : +button.dataset.v;
     showVote(li, score - before + value, value);
     serial(
@@ -376,7 +376,7 @@
 
   const windowClosed = (li, error) => {
     const code = error.data && error.data.code; // the API's code, whatever the language
-    if (code === "edit_window_closed") for (const b of $$(":scope > .cm .own", li)) b.remove();
+    if (code === "edit_window_closed") for (const b of $$(":scope > .card .own", li)) b.remove();
   };
 
   function saveEdit(form, li) {
@@ -387,12 +387,12 @@
           { body: typed, confirm: !!form.dataset.confirm || undefined });
         const fresh = await rendered(c.id);
         if (fresh) { // the server's rendering of the edited comment; its replies stay
-          $(":scope > .cm", li).replaceWith($(":scope > .cm", fresh));
+          $(":scope > .card", li).replaceWith($(":scope > .card", fresh));
         } else {
           const body = part(li, ".comment-body");
           body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
           body.hidden = false;
-          if (!part(li, ".ed")) part(li, ".meta").append(" ", el("span", "ed", "· " + S.edited));
+          if (!part(li, ".edited")) part(li, ".meta").append(" ", el("span", "edited", "· " + S.edited));
           if (c.status === "pending" && !part(li, ".pend")) part(li, ".meta").after(el("p", "pend", S.awaiting));
           form.remove();
         }
@@ -415,11 +415,11 @@
       return;
     }
     const approved = !part(li, ".pend");
-    if ($(":scope > .cs > li", li)) {
+    if ($(":scope > .comment-list > li", li)) {
       li.classList.add("gone");
-      part(li, ".n").textContent = "[deleted]";
+      part(li, ".author").textContent = "[deleted]";
       part(li, ".comment-body").replaceChildren(el("p", "", "[deleted]"));
-      for (const x of $$(":scope > .cm :is(.acts, .slot, .bd, .pend, .ed)", li)) x.remove();
+      for (const x of $$(":scope > .card :is(.acts, .slot, .badge, .pend, .edited)", li)) x.remove();
     } else {
       li.remove();
     }
@@ -432,7 +432,7 @@
   setInterval(() => {
     for (const li of $$("li[data-until]")) {
       if (Date.parse(li.dataset.until) < Date.now()) {
-        for (const b of $$(":scope > .cm .own", li)) b.remove();
+        for (const b of $$(":scope > .card .own", li)) b.remove();
         delete li.dataset.until;
       }
     }
@@ -488,7 +488,7 @@
       for (const li of [...page.children]) {
         const parentLi = d.getElementById("c" + li.dataset.parent);
         if (!parentLi || d.getElementById(li.id)) continue; // not shown to this reader, or posted here
-        const irt = part(li, ".irt");
+        const irt = part(li, ".in-reply-to");
         if (irt) inReplyTo(irt, parentLi.dataset.name);
         insert(li, parentLi);
         first = first || li;
@@ -534,8 +534,8 @@
       li = d.getElementById("c" + id);
     }
     if (!li) return;
-    for (const old of $$(".hl")) old.classList.remove("hl");
-    li.classList.add("hl");
+    for (const old of $$(".highlighted")) old.classList.remove("highlighted");
+    li.classList.add("highlighted");
     li.focus({ preventScroll: true });
     sendHeight();
     tell({ parley: "scroll", y: Math.round(li.getBoundingClientRect().top + scrollY) });
@@ -545,7 +545,7 @@
   root.addEventListener("click", (e) => {
     const button = e.target.closest("[data-act]");
     if (!button || button.disabled) return;
-    const li = button.closest("li.c");
+    const li = button.closest("li.comment");
     const act = button.dataset.act;
     if (act === "react") react(button);
     else if (act === "vote") vote(button, li);
@@ -562,7 +562,7 @@
   function close(inside) {
     const slot = inside.closest(".slot");
     if (!slot) return;
-    const li = slot.closest("li.c");
+    const li = slot.closest("li.comment");
     const form = slot.firstElementChild;
     const opener = form && form.classList.contains("edit-f") ? "edit"
       : form && form.classList.contains("rep-f") ? "report"
@@ -576,7 +576,7 @@
   root.addEventListener("submit", (e) => {
     e.preventDefault();
     const form = e.target;
-    const li = form.closest("li.c");
+    const li = form.closest("li.comment");
     if (form.classList.contains("rep-f")) sendReport(form, li);
     else if (form.classList.contains("edit-f")) saveEdit(form, li);
     else postComment(form);
@@ -599,10 +599,10 @@
   /* --- The reader's own state on the page every guest shares (app/widget/reader_state.py) --- */
   function applyState(s) {
     csrf = s.csrf_token;
-    for (const b of $$(".rb")) b.setAttribute("aria-pressed", String(b.dataset.kind === s.reaction));
+    for (const b of $$(".reaction")) b.setAttribute("aria-pressed", String(b.dataset.kind === s.reaction));
     for (const [id, value] of Object.entries(s.votes)) {
       const li = d.getElementById("c" + id);
-      if (li) showVote(li, +part(li, ".sc").textContent, value);
+      if (li) showVote(li, +part(li, ".score").textContent, value);
     }
     for (const id of s.reported) {
       const li = d.getElementById("c" + id);
@@ -615,13 +615,13 @@
     for (const li of own ? [...own.children] : []) {
       const shown = d.getElementById(li.id);
       if (shown) { // theirs: their edit window, no vote or report buttons
-        $(":scope > .cm", shown).replaceWith($(":scope > .cm", li));
+        $(":scope > .card", shown).replaceWith($(":scope > .card", li));
         if (li.dataset.until) shown.dataset.until = li.dataset.until;
         continue;
       }
       const parentLi = li.dataset.parent ? d.getElementById("c" + li.dataset.parent) : null;
       if (li.dataset.parent && !parentLi) continue; // under a comment not on this page
-      const irt = part(li, ".irt");
+      const irt = part(li, ".in-reply-to");
       if (irt && parentLi) inReplyTo(irt, parentLi.dataset.name);
       insert(li, parentLi); // pending: shown to its author only
     }

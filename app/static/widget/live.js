@@ -55,11 +55,11 @@
     setTimeout(unseen, GRACE_MS);
     const li = d.getElementById("c" + data.id);
     if (!li) return;
-    if (li.querySelector(":scope > ol.cs > li")) {
+    if (li.querySelector(":scope > ol.comment-list > li")) {
       li.classList.add("gone");
-      const body = li.querySelector(":scope > .cm .comment-body");
+      const body = li.querySelector(":scope > .card .comment-body");
       if (body) body.textContent = "[deleted]";
-      for (const a of li.querySelectorAll(":scope > .cm .acts")) a.remove();
+      for (const a of li.querySelectorAll(":scope > .card .acts")) a.remove();
     } else {
       li.remove();
     }
@@ -70,10 +70,10 @@
     if (!parent) {
       if (C.sort === "newest") list.prepend(li); else list.append(li);
     } else if (+li.dataset.level > +parent.dataset.level) {
-      let replies = parent.querySelector(":scope > ol.cs");
+      let replies = parent.querySelector(":scope > ol.comment-list");
       if (!replies) {
         replies = d.createElement("ol");
-        replies.className = "cs";
+        replies.className = "comment-list";
         parent.append(replies);
       }
       replies.append(li);

@@ -27,7 +27,7 @@
     heading.id = id;
     heading.tabIndex = -1;
     const guidelines = (error && error.guidelines) || {};
-    box.append(heading, el("p", "", S.err_toxicity_nudge), el("p", "gl", guidelines.text || ""));
+    box.append(heading, el("p", "", S.err_toxicity_nudge), el("p", "guidelines", guidelines.text || ""));
     if (guidelines.url) {
       const link = el("a", "", S.nudge_guidelines_link);
       link.href = guidelines.url;
@@ -40,7 +40,7 @@
     const edit = el("button", "btn alt", S.nudge_edit);
     const anyway = el("button", "btn", S.nudge_post_anyway);
     edit.type = anyway.type = "button";
-    const actions = el("div", "fa");
+    const actions = el("div", "form-actions");
     actions.append(edit, " ", anyway);
     box.append(actions);
     const sent = area.value;
@@ -52,7 +52,7 @@
     });
     // Changing the text withdraws the offer to post it anyway: the new text is scored again.
     area.addEventListener("input", () => { if (area.value !== sent) box.remove(); });
-    form.querySelector(".fa").before(box);
+    form.querySelector(".form-actions").before(box);
     heading.focus();
   };
 })();
