@@ -130,6 +130,8 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         # Outgoing mail (app.services.mail): without an SMTP URL, .eml files in instance/outbox.
         "PARLEY_SMTP_URL": os.environ.get("PARLEY_SMTP_URL") or None,
         "PARLEY_MAIL_FROM": os.environ.get("PARLEY_MAIL_FROM") or None,
+        # Reply e-mails (docs/notifications.md): at most one per reader and thread this often.
+        "PARLEY_REPLY_MAIL_BATCH_MINUTES": env_int("PARLEY_REPLY_MAIL_BATCH_MINUTES", 10),
         # Uploaded avatars go to PARLEY_MEDIA_DIR/avatars (default: instance/avatars).
         "PARLEY_MEDIA_DIR": os.environ.get("PARLEY_MEDIA_DIR") or None,
         # How many reverse proxies in front of Parley set X-Forwarded-For/-Proto (0: none).
