@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import email
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.message import Message
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,6 +18,14 @@ from app.extensions import db
 from tests.conftest import base_config
 from tests.private_servers import free_port
 from tests.widget_support import install_guest_pages
+
+
+def start_smtp() -> tuple[Inbox, int, Controller]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return inbox, port, controller
 
 
 class Inbox:
@@ -56,16 +63,6 @@ class ClosingClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
 def mail_config(app: Flask, port: int, **extra: Any) -> dict[str, Any]:
     return {
         **base_config(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path),
@@ -89,15 +86,6 @@ def dispose(mailing: Flask) -> None:
     with mailing.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-@pytest.fixture
-def mail_app(app, smtp) -> Iterator[Flask]:
-    """The test app's database, with mail going to the SMTP server above."""
-    _, port = smtp
-    mailing = make_mail_app(app, port)
-    yield mailing
-    dispose(mailing)
 
 
 def parts(message: Message) -> tuple[str, str]:

@@ -20,8 +20,6 @@ from tests.factories import make_site, make_user
 from tests.identity_support import STRONG, FrameReader
 from tests.mail_support import parts
 
-pytest_plugins = ("tests.mail_support",)  # the smtp and mail_app fixtures
-
 LINK = re.compile(r"http://localhost/auth/(?:verify|reset)/[\w.\-]+")
 
 
