@@ -49,6 +49,9 @@ templates = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
 log = logging.getLogger(__name__)
+# Long header values (List-Unsubscribe's URL) stay one line: the default policy would fold an
+# unbreakable value into RFC 2047 encoded words, which mail clients do not read as a URL.
+POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ class Mailer:
         sender_name: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> EmailMessage:
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         message["From"] = self.sender(sender_name)
         message["To"] = to
         message["Subject"] = subject
@@ -159,4 +162,4 @@ class Mailer:
 def message_from_bytes(raw: bytes) -> EmailMessage:
     """A message as ``bytes(message)`` wrote it (what a mail job carries)."""
     # policy.default makes the parser build EmailMessage objects.
-    return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(raw))
+    return cast(EmailMessage, BytesParser(policy=POLICY).parsebytes(raw))
