@@ -19,10 +19,11 @@ from app.jobs import enqueue, enqueue_in
 from app.mail_jobs import configured_mailer
 from app.models import Comment
 from app.services import comment_events
+from app.services.moderator_alerts import note_queue_item
 from app.services.reply_mail import Later, alert_author, announce_reply, send_batch
 from app.services.reply_subscriptions import MailSetup, pending_confirmation, send_confirmation
 
-MAIL_EVENTS = ("comment.created", "comment.approved")
+MAIL_EVENTS = ("comment.created", "comment.approved", "comment.reported")
 
 
 def base_url() -> str:
@@ -52,8 +53,12 @@ def on_comment_event(name: str, comment_id: int) -> None:
 
 
 def comment_event_mail(name: str, comment_id: int, base: str) -> None:
-    """The job: a new guest's opt-in confirmation, the reply e-mail, the author alert."""
+    """The job: a new guest's opt-in confirmation, moderators' alerts, the reply e-mail, the
+    author alert."""
     setup = mail_setup(base)
+    note_queue_item(name, comment_id, setup)
+    if name == "comment.reported":
+        return
     if name == "comment.created":
         subscription = pending_confirmation(comment_id)
         comment = db.session.get(Comment, comment_id)

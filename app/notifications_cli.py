@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.notification_jobs import mail_setup
+from app.services.moderator_alerts import send_digests
 from app.services.reply_mail import due_batches, send_batch
 
 notifications_cli = AppGroup("notifications", help="Reply e-mails and alerts that are due.")
@@ -21,6 +22,12 @@ def send_due() -> None:
         if send_batch(batch_id, setup) is None:
             sent += 1
     click.echo(f"{sent} reply batch(es) handled")
+
+
+@notifications_cli.command("digests")
+def digests() -> None:
+    """Mail moderators' hourly and daily digests that are due (run every few minutes)."""
+    click.echo(f"{send_digests(mail_setup())} digest(s) sent")
 
 
 def register_notifications_cli(app: Flask) -> None:

@@ -9,6 +9,8 @@
 * ``ReplyNotice``: one reply that is (or will be) announced to its parent's author; unique per
   reply, so a retried job or a second approval never announces it twice.
 * ``AuthorAlert``: a held comment whose author was told it was approved (once).
+* ``ModeratorAlert`` / ``ModeratorAlertItem``: a moderator's alert frequency per site, and the
+  queue items they were (or will be, in a digest) told about.
 """
 
 from __future__ import annotations
@@ -74,3 +76,34 @@ class AuthorAlert(db.Model):
         ForeignKey("comments.id", ondelete="CASCADE"), unique=True
     )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ModeratorAlert(db.Model):
+    """How often a moderator wants to hear of new items in one site's pending and reported
+    queues: ``off``, ``immediately``, ``hourly`` or ``daily`` (app.services.moderator_alerts)."""
+
+    __tablename__ = "moderator_alerts"
+    __table_args__ = (UniqueConstraint("user_id", "site_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    frequency: Mapped[str] = mapped_column(String(16))
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ModeratorAlertItem(db.Model):
+    """One queue item a moderator is (or will be, in a digest) told about; unique, so an item is
+    announced once per moderator and queue."""
+
+    __tablename__ = "moderator_alert_items"
+    __table_args__ = (UniqueConstraint("alert_id", "comment_id", "queue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("moderator_alerts.id", ondelete="CASCADE"), index=True
+    )
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    queue: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
