@@ -12,22 +12,17 @@ that does not, under the same load (median latency within 10 %).
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
 import statistics
-import subprocess
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.report import PROJECT_ROOT, Options, Section, markdown_table
-from bench.server import BIN, REDIS_URL, gunicorn, migrated_database, seeding_app
+from bench.report import Options, Section, markdown_table
+from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app
 
 TITLE = "Reply e-mails: 1,000 replies to distinct readers, two workers"
 SITE = "bench"
@@ -113,43 +108,12 @@ def post_replies(base: str, parents: list[tuple[int, bool]], label: str) -> Post
     return Posted(time.monotonic() - started, errors, latencies)
 
 
-@contextmanager
-def workers(env: dict[str, str], count: int, workdir: Path) -> Iterator[None]:
-    processes = []
-    logs = []
-    for number in range(count):
-        log = (workdir / f"worker-{number}.log").open("w")
-        logs.append(log)
-        processes.append(
-            subprocess.Popen(
-                [str(BIN / "flask"), "--app", "wsgi", "worker"],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        )
-    try:
-        yield
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        for log in logs:
-            log.close()
-
-
 def run_postgresql(workdir: Path) -> dict[str, float | int]:
     from aiosmtpd.controller import Controller
 
     from tests.mail_support import Inbox
     from tests.private_servers import free_port
+    from tests.worker_processes import worker_processes
 
     inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -167,7 +131,7 @@ def run_postgresql(workdir: Path) -> dict[str, float | int]:
                 "PARLEY_TOXICITY": "off",
             }
             with gunicorn(env, workdir, "/healthz", production_config=True) as base:
-                with workers(env, 2, workdir):
+                with worker_processes(env, 2, workdir):
                     quiet = [(parent, False) for parent in guests]
                     post_replies(base, quiet[:100], "warm-up")
                     alone = post_replies(base, quiet[100 : 100 + QUIET_ALONE], "guest")

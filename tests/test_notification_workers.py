@@ -7,9 +7,6 @@ job; unsubscribing and the guest double opt-in work as without Redis
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,8 +30,8 @@ from tests.notification_support import (
     unsubscribe_path,
     wants_replies,
 )
+from tests.worker_processes import worker_processes
 
-ROOT = Path(__file__).resolve().parent.parent
 BATCH_MINUTES = 0.05  # 3 s
 
 
@@ -71,34 +68,8 @@ def workers(app, count: int, workdir: Path) -> Iterator[None]:
         "PARLEY_REPLY_MAIL_BATCH_MINUTES": str(BATCH_MINUTES),
         "PARLEY_TOXICITY": "off",
     }
-    flask = str(Path(sys.executable).parent / "flask")
-    processes, logs = [], []
-    for number in range(count):
-        log = (workdir / f"worker-{number}.log").open("w")
-        logs.append(log)
-        processes.append(
-            subprocess.Popen(
-                [flask, "--app", "wsgi", "worker"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-    try:
+    with worker_processes(env, count, workdir):
         yield
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        for log in logs:
-            log.close()
 
 
 def settle(inbox: Inbox, count: int) -> None:

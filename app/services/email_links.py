@@ -40,15 +40,8 @@ def password_fingerprint(user: User) -> str:
 
 
 def _load(secret: Secret, salt: str, token: str, max_age: int, what: str) -> dict[str, Any]:
-    try:
-        data = _serializer(secret, salt).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise ValidationError(
-            f"this {what} link has expired; ask for a new one", "link_expired"
-        ) from None
-    except BadSignature:
-        raise ValidationError(f"this {what} link is not valid", "invalid_link") from None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+    data = _load_any(secret, salt, token, max_age, what)
+    if not isinstance(data.get("u"), int):
         raise ValidationError(f"this {what} link is not valid", "invalid_link")
     return data
 
