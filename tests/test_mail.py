@@ -9,16 +9,19 @@ import time
 from email.message import Message
 from pathlib import Path
 
+import redis
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
 from app.services.email_links import password_fingerprint
+from tests.conftest import REDIS_URL, require_or_skip
 from tests.dashboard_support import PASSWORD, csrf_token
 from tests.factories import make_site, make_user
 from tests.identity_support import STRONG, FrameReader
-from tests.mail_support import parts
+from tests.mail_support import dispose, make_mail_app, parts
+from tests.private_servers import free_port
 
 LINK = re.compile(r"http://localhost/auth/(?:verify|reset)/[\w.\-]+")
 
@@ -135,3 +138,32 @@ def test_changing_the_address_takes_effect_when_the_new_mailbox_confirms(mail_ap
     assert confirmed.status_code == 200
     account = reader.me().get_json()
     assert account["email"] == "new@example.org" and account["email_verified"] is True
+
+
+def test_a_message_the_smtp_server_refused_is_retried_by_the_job_system(app, smtp, tmp_path):
+    """Delivery is a job: an SMTP failure raises, the job is retried, and once the server
+    answers again (``jobs retry``) the already rendered message arrives."""
+    if not REDIS_URL:
+        require_or_skip("job tests need PARLEY_TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    inbox, port = smtp
+    closed = free_port()  # nothing listens here
+    mailing = make_mail_app(
+        app, closed, PARLEY_REDIS_URL=REDIS_URL, PARLEY_JOB_RETRY_INTERVALS=[0, 0]
+    )
+    try:
+        make_site(mailing)
+        make_user(mailing, "reader@example.org", "Reader")
+        FrameReader(mailing).submit("reset", email="reader@example.org")
+        runner = mailing.test_cli_runner()
+        assert runner.invoke(args=["worker", "--burst"]).exit_code == 0
+        failed = runner.invoke(args=["jobs", "failed"])
+        assert "app.mail_jobs:send_message" in failed.output
+        assert "ConnectionRefusedError" in failed.output
+        job_id = failed.output.split("\t", 1)[0].strip()
+        mailing.config["PARLEY_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        assert runner.invoke(args=["jobs", "retry", job_id]).exit_code == 0
+        assert runner.invoke(args=["worker", "--burst"]).exit_code == 0
+        assert inbox.last("reader@example.org")["Subject"] == "Reset your Parley password"
+    finally:
+        dispose(mailing)

@@ -29,6 +29,7 @@ from tests.notification_support import (
     post,
     unsubscribe_path,
     wants_replies,
+    whole,
 )
 from tests.worker_processes import worker_processes
 
@@ -90,11 +91,15 @@ def test_two_workers_mail_each_visible_reply_once_and_batch_a_burst(web, smtp, t
     with workers(web, 2, tmp_path):
         # Sent once, never for one's own reply.
         top = post(client, "Top.", alice)
-        post(client, "Bob's reply.", bob, parent_id=top["id"])
+        post(client, "Bob's reply: <script>alert(1)</script> <b>bold</b>", bob, parent_id=top["id"])
         post(client, "Alice to herself.", alice, parent_id=top["id"])
         settle(inbox, 1)
         first = inbox.last("alice@example.org")
-        assert "Bob's reply." in parts(first)[0]
+        text, html = parts(first)
+        assert "<script>alert(1)</script> <b>bold</b>" in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in html
+        assert "<script>" not in html and "<b>bold" not in html
+        assert "bob@example.org" not in whole(first)
         assert first["From"] == "Daily News <comments@news.example>"
 
         # A held reply: nothing until approved, then once.
@@ -132,6 +137,8 @@ def test_two_workers_mail_each_visible_reply_once_and_batch_a_burst(web, smtp, t
         # A guest: only the confirmation until confirmed, then reply mail.
         guest = {"author_name": "Carol", "author_email": "carol@example.org"}
         asked = post(client, "Guest here.", notify_replies=True, **guest)
+        dave = post(client, "Dave's own.", author_name="Dave", author_email="dave@example.org")
+        post(client, "To Dave, who never asked.", bob, parent_id=dave["id"])
         settle(inbox, 5)
         confirmation = inbox.last("carol@example.org")
         assert confirmation["Subject"] == "Confirm reply e-mails"
@@ -146,6 +153,7 @@ def test_two_workers_mail_each_visible_reply_once_and_batch_a_burst(web, smtp, t
         )
         post(client, "Now it counts.", bob, parent_id=asked["id"])
         settle(inbox, 6)
+        assert inbox.to("dave@example.org") == []
         latest = inbox.last("carol@example.org")
         assert "Now it counts." in parts(latest)[0] and "Too early." not in parts(latest)[0]
     assert inbox.to("alice@example.org")[-1] is not None
