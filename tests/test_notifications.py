@@ -13,9 +13,10 @@ from app.extensions import db
 from app.models import ReplyNotice, Role
 from app.notification_jobs import base_url, comment_event_mail
 from app.services.profiles import update_profile
-from app.services.site_settings import apply_site_settings
+from app.services.site_settings import apply_site_settings, effective_settings
+from app.services.sites import get_site
 from app.services.users import get_user_by_email
-from tests.dashboard_support import csrf_token
+from tests.dashboard_support import csrf_token, form_for, signed_in
 from tests.factories import make_site
 from tests.mail_support import dispose, make_mail_app, parts
 from tests.notification_support import (
@@ -263,3 +264,18 @@ def test_author_alerts_tell_a_held_comments_author_of_its_approval_once(news, sm
 def test_links_in_mail_use_the_public_url_outside_a_request(news):
     with news.app_context():
         assert base_url() == "http://localhost"
+
+
+def test_admins_turn_author_alerts_on_in_the_dashboard_settings(app, world):
+    admin = signed_in(app, "admin@example.org")
+    page = admin.get("/moderation/sites/news/settings").get_data(as_text=True)
+    assert 'name="author_alerts"' in page
+    form = form_for(world, "dashboard.save_settings", 0, "a1")
+    assert "author_alerts" not in form  # off by default
+    saved = admin.post(
+        "/moderation/sites/news/settings",
+        data={**form, "author_alerts": "on", "csrf_token": admin.csrf},
+    )
+    assert saved.status_code == 303
+    with app.app_context():
+        assert effective_settings(get_site("news"))["author_alerts"] is True
