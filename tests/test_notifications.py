@@ -184,6 +184,23 @@ def test_guests_get_reply_mail_only_after_confirming_and_strangers_never(news, s
     assert unsubscribed.status_code == 200
     post(client, "After unsubscribing.", bob, parent_id=asked["id"])
     assert len(inbox.to("carol@example.org")) == 2
+    # An address that unsubscribed is not asked again.
+    post(client, "Asking again.", notify_replies=True, **guest)
+    assert len(inbox.to("carol@example.org")) == 2
+
+
+def test_typing_a_strangers_address_again_and_again_sends_them_one_request(news, smtp):
+    inbox, _ = smtp
+    client = news.test_client()
+    for number in range(3):
+        post(
+            client,
+            f"Pestering {number}.",
+            author_name="Mallory",
+            author_email="Victim@example.org" if number else "victim@example.org",
+            notify_replies=True,
+        )
+    assert [m["Subject"] for m in inbox.messages] == ["Confirm reply e-mails"]
 
 
 def test_what_readers_typed_is_escaped_in_html_and_literal_in_text(news, smtp):

@@ -34,6 +34,7 @@ class ReplySubscription(db.Model):
     )
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the confirmation was sent, or withheld (app.services.reply_subscriptions).
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
 from app.models import Comment, CommentStatus, ReplySubscription, User, UserStatus, utcnow
 from app.services import email_links
 from app.services.errors import ValidationError
 from app.services.mail import Mailer
+
+CONFIRMATION_INTERVAL = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +132,35 @@ def pending_confirmation(comment_id: int) -> ReplySubscription | None:
     )
 
 
+def confirmation_withheld(subscription: ReplySubscription, now: datetime) -> bool:
+    """Whether asking this address would pester it: it unsubscribed from reply e-mails before,
+    or was sent a confirmation request less than CONFIRMATION_INTERVAL ago. Someone typing a
+    stranger's address on many comments gets them one message an hour at most, and none after
+    they unsubscribed."""
+    address = func.lower(ReplySubscription.email)
+    recent = db.session.scalar(
+        select(ReplySubscription.id)
+        .where(
+            address == subscription.email.lower(),
+            ReplySubscription.id != subscription.id,
+            or_(
+                ReplySubscription.unsubscribed_at.is_not(None),
+                ReplySubscription.confirmation_sent_at > now - CONFIRMATION_INTERVAL,
+            ),
+        )
+        .limit(1)
+    )
+    return recent is not None
+
+
 def send_confirmation(subscription: ReplySubscription, comment: Comment, setup: MailSetup) -> None:
-    """Mail the opt-in link (only this goes to an unconfirmed address); commit, once."""
+    """Mail the opt-in link (only this goes to an unconfirmed address) unless it is withheld
+    (``confirmation_withheld``); commit, once either way."""
+    now = utcnow()
+    subscription.confirmation_sent_at = now
+    if confirmation_withheld(subscription, now):
+        db.session.commit()
+        return
     site = comment.article.site
     setup.mailer.deliver(
         setup.mailer.build(
@@ -146,7 +175,6 @@ def send_confirmation(subscription: ReplySubscription, comment: Comment, setup: 
             sender_name=site.name,
         )
     )
-    subscription.confirmation_sent_at = utcnow()
     db.session.commit()
 
 
@@ -187,7 +215,7 @@ def unsubscribe(secret: str | bytes, token: str) -> None:
             db.session.execute(
                 update(ReplySubscription)
                 .where(
-                    ReplySubscription.email == subscription.email,
+                    func.lower(ReplySubscription.email) == subscription.email.lower(),
                     ReplySubscription.unsubscribed_at.is_(None),
                 )
                 .values(unsubscribed_at=utcnow())
