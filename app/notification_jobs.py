@@ -1,4 +1,5 @@
-"""Reply e-mails and author alerts as background jobs, started by comment events.
+"""Reply e-mails, author alerts and moderators' alerts as background jobs, started by comment
+events.
 
 ``on_comment_event`` (registered with app.services.comment_events.listen) only enqueues
 ``comment_event_mail`` keyed by event and comment, so a repeated event adds nothing while a job
@@ -14,14 +15,12 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 
-from app.extensions import db
 from app.jobs import enqueue, enqueue_in
 from app.mail_jobs import configured_mailer
-from app.models import Comment
 from app.services import comment_events
 from app.services.moderator_alerts import note_queue_item
 from app.services.reply_mail import Later, alert_author, announce_reply, send_batch
-from app.services.reply_subscriptions import MailSetup, pending_confirmation, send_confirmation
+from app.services.reply_subscriptions import MailSetup, ask_for_confirmation
 
 MAIL_EVENTS = ("comment.created", "comment.approved", "comment.reported")
 
@@ -60,10 +59,7 @@ def comment_event_mail(name: str, comment_id: int, base: str) -> None:
     if name == "comment.reported":
         return
     if name == "comment.created":
-        subscription = pending_confirmation(comment_id)
-        comment = db.session.get(Comment, comment_id)
-        if subscription is not None and comment is not None:
-            send_confirmation(subscription, comment, setup)
+        ask_for_confirmation(comment_id, setup)
     if name == "comment.approved":
         alert_author(comment_id, setup)
     schedule(announce_reply(comment_id, setup), base)

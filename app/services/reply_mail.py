@@ -64,7 +64,7 @@ def announce_reply(reply_id: int, setup: MailSetup, now: datetime | None = None)
     batch (answered as ``Later``). Does nothing for a hidden, own or already recorded reply."""
     now = now or utcnow()
     reply = db.session.get(Comment, reply_id)
-    if not is_visible(reply) or reply is None:
+    if reply is None or not is_visible(reply):
         return None
     parent = db.session.get(Comment, reply.reply_to_id or reply.parent_id or 0)
     if parent is None or not is_visible(parent):

@@ -122,14 +122,18 @@ def same_person(reply: Comment, parent: Comment, recipient: Recipient) -> bool:
     return bool(address) and address.casefold() == recipient.address.casefold()
 
 
-def pending_confirmation(comment_id: int) -> ReplySubscription | None:
-    """The guest subscription of a new comment whose confirmation mail is still to be sent."""
-    return db.session.scalar(
+def ask_for_confirmation(comment_id: int, setup: MailSetup) -> None:
+    """Send the confirmation request of a new comment's guest subscription, if it has one
+    still to be sent (see ``send_confirmation``)."""
+    subscription = db.session.scalar(
         select(ReplySubscription).where(
             ReplySubscription.comment_id == comment_id,
             ReplySubscription.confirmation_sent_at.is_(None),
         )
     )
+    comment = db.session.get(Comment, comment_id) if subscription is not None else None
+    if subscription is not None and comment is not None:
+        send_confirmation(subscription, comment, setup)
 
 
 def confirmation_withheld(subscription: ReplySubscription, now: datetime) -> bool:
