@@ -18,6 +18,9 @@ import redis
 from app import create_app
 from app.extensions import db
 from app.models import Role
+from app.services.moderator_alerts import set_alerts
+from app.services.site_settings import apply_site_settings
+from app.services.users import get_user_by_email
 from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_skip
 from tests.dashboard_support import csrf_token
 from tests.factories import make_site
@@ -156,5 +159,15 @@ def test_two_workers_mail_each_visible_reply_once_and_batch_a_burst(web, smtp, t
         assert inbox.to("dave@example.org") == []
         latest = inbox.last("carol@example.org")
         assert "Now it counts." in parts(latest)[0] and "Too early." not in parts(latest)[0]
-    assert inbox.to("alice@example.org")[-1] is not None
+
+        # A moderator's immediate alert, then the author alert, through the workers too.
+        with web.app_context():
+            apply_site_settings("held", {"author_alerts": True}, None)
+            set_alerts(get_user_by_email("mod@example.org"), {"held": "immediately"})
+        waiting = post(client, "Waiting for a moderator.", bob, site="held")
+        settle(inbox, 7)
+        assert inbox.last("mod@example.org")["Subject"] == "Moderation: 1 new item"
+        moderate(client, mod, waiting["id"], "approve")
+        settle(inbox, 8)
+        assert inbox.last("bob@example.org")["Subject"] == "Your comment is published"
     assert len(inbox.to("alice@example.org")) == 2  # nothing after unsubscribing
