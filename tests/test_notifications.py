@@ -37,6 +37,14 @@ def news(mail_app):
     return mail_app
 
 
+@pytest.fixture
+def held_news(news):
+    """The news site holding every comment for a moderator."""
+    with news.app_context():
+        apply_site_settings("news", {"premod": True}, None)
+    return news
+
+
 def test_a_visible_reply_is_mailed_once_to_the_comment_author_and_never_for_ones_own(news, smtp):
     inbox, _ = smtp
     client = news.test_client()
@@ -67,11 +75,10 @@ def test_a_visible_reply_is_mailed_once_to_the_comment_author_and_never_for_ones
     assert len(inbox.messages) == 1
 
 
-def test_a_held_reply_is_mailed_only_once_approved_and_only_once(news, smtp):
+def test_a_held_reply_is_mailed_only_once_approved_and_only_once(held_news, smtp):
     inbox, _ = smtp
+    news = held_news
     client = news.test_client()
-    with news.app_context():
-        apply_site_settings("news", {"premod": True}, None)
     mod = account(news, "mod@example.org", "Mod", Role.MODERATOR)
     alice = account(news, "alice@example.org", "Alice")
     bob = account(news, "bob@example.org", "Bob")
@@ -249,11 +256,10 @@ def test_a_burst_of_replies_makes_one_mail_at_once_and_one_batch_when_the_window
         dispose(news)
 
 
-def test_author_alerts_tell_a_held_comments_author_of_its_approval_once(news, smtp):
+def test_author_alerts_tell_a_held_comments_author_of_its_approval_once(held_news, smtp):
     inbox, _ = smtp
+    news = held_news
     client = news.test_client()
-    with news.app_context():
-        apply_site_settings("news", {"premod": True}, None)
     mod = account(news, "mod@example.org", "Mod", Role.MODERATOR)
     alice = account(news, "alice@example.org", "Alice")
     quiet = post(client, "Before alerts were on.", alice)
