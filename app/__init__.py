@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     from app.broker import init_broker
     from app.compression import init_compression
     from app.jobs import init_jobs
+    from app.notification_jobs import install_notifications
     from app.redis_store import init_redis
     from app.replicas import replica_binds
     from app.services.avatars import use_secret_key
@@ -88,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     init_shared_cache(app)
     init_compression(app)
     init_jobs(app)
+    install_notifications()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -113,6 +115,8 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.cli import register_cli
     from app.jobs_cli import register_jobs_cli
+    from app.notifications_cli import register_notifications_cli
 
     register_cli(app)
     register_jobs_cli(app)
+    register_notifications_cli(app)

@@ -39,6 +39,19 @@ def env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise RuntimeError(f"{name} must be zero or more, not {raw!r}")
+    return value
+
+
 def load_secret_key(instance_path: Path) -> str:
     """Return PARLEY_SECRET_KEY, or a key generated once and kept in instance/secret_key.
 
@@ -130,6 +143,8 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         # Outgoing mail (app.services.mail): without an SMTP URL, .eml files in instance/outbox.
         "PARLEY_SMTP_URL": os.environ.get("PARLEY_SMTP_URL") or None,
         "PARLEY_MAIL_FROM": os.environ.get("PARLEY_MAIL_FROM") or None,
+        # Reply e-mails (docs/notifications.md): at most one per reader and thread this often.
+        "PARLEY_REPLY_MAIL_BATCH_MINUTES": env_float("PARLEY_REPLY_MAIL_BATCH_MINUTES", 10.0),
         # Uploaded avatars go to PARLEY_MEDIA_DIR/avatars (default: instance/avatars).
         "PARLEY_MEDIA_DIR": os.environ.get("PARLEY_MEDIA_DIR") or None,
         # How many reverse proxies in front of Parley set X-Forwarded-For/-Proto (0: none).

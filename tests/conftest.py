@@ -134,6 +134,26 @@ def world(app, request):
 
 
 @pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1: (its inbox, its port)."""
+    from tests.mail_support import start_smtp
+
+    inbox, port, controller = start_smtp()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp) -> Iterator[Flask]:
+    """The test app's database, with mail going to the SMTP server above."""
+    from tests.mail_support import dispose, make_mail_app
+
+    mailing = make_mail_app(app, smtp[1])
+    yield mailing
+    dispose(mailing)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

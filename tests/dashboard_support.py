@@ -135,6 +135,7 @@ FORMS = {
         "sites": ["news"],
     },
     "dashboard.update_staff": lambda cid, art: {"role": "reader"},
+    "dashboard.save_alerts": lambda cid, art: {"alert-news": "daily"},
 }
 
 

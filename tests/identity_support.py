@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from tests.mail_support import ClosingClient
 from tests.widget_support import FRAME
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -18,7 +19,7 @@ class FrameReader:
     """One browser, inside the frame of site ``site`` (cookies: the frame's partitioned one)."""
 
     def __init__(self, app: Flask, site: str = "news", article: str = "a1", **environ: Any):
-        self.client = app.test_client()
+        self.client = ClosingClient(app, app.response_class, use_cookies=True)
         if environ:
             self.client.environ_base.update(environ)
         self.query = f"site={site}&article={article}"

@@ -6,84 +6,24 @@ from __future__ import annotations
 import email
 import re
 import time
-from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
-from flask import Flask
+import redis
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
 from app.models import User
 from app.services.email_links import password_fingerprint
-from tests.conftest import base_config
+from tests.conftest import REDIS_URL, require_or_skip
 from tests.dashboard_support import PASSWORD, csrf_token
 from tests.factories import make_site, make_user
 from tests.identity_support import STRONG, FrameReader
+from tests.mail_support import dispose, make_mail_app, parts
 from tests.private_servers import free_port
-from tests.widget_support import install_guest_pages
 
 LINK = re.compile(r"http://localhost/auth/(?:verify|reset)/[\w.\-]+")
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def last(self, to: str) -> Message:
-        found = [m for m in self.messages if m["To"] == to]
-        assert found, f"no message to {to}: {[m['To'] for m in self.messages]}"
-        return found[-1]
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(app, smtp) -> Iterator[Flask]:
-    """The test app's database, with mail going to the SMTP server above."""
-    _, port = smtp
-    mailing = create_app(
-        {
-            **base_config(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path),
-            "PARLEY_SMTP_URL": f"smtp://127.0.0.1:{port}",
-            "PARLEY_MAIL_FROM": "Parley <comments@news.example>",
-            "PARLEY_PUBLIC_URL": "http://localhost",
-        }
-    )
-    mailing.instance_path = app.instance_path
-    install_guest_pages(mailing)
-    yield mailing
-    with mailing.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def parts(message: Message) -> tuple[str, str]:
-    text = html = ""
-    for part in message.walk():
-        if part.get_content_type() == "text/plain":
-            text = part.get_payload(decode=True).decode()
-        elif part.get_content_type() == "text/html":
-            html = part.get_payload(decode=True).decode()
-    return text, html
 
 
 def link_in(message: Message) -> str:
@@ -198,3 +138,32 @@ def test_changing_the_address_takes_effect_when_the_new_mailbox_confirms(mail_ap
     assert confirmed.status_code == 200
     account = reader.me().get_json()
     assert account["email"] == "new@example.org" and account["email_verified"] is True
+
+
+def test_a_message_the_smtp_server_refused_is_retried_by_the_job_system(app, smtp, tmp_path):
+    """Delivery is a job: an SMTP failure raises, the job is retried, and once the server
+    answers again (``jobs retry``) the already rendered message arrives."""
+    if not REDIS_URL:
+        require_or_skip("job tests need PARLEY_TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    inbox, port = smtp
+    closed = free_port()  # nothing listens here
+    mailing = make_mail_app(
+        app, closed, PARLEY_REDIS_URL=REDIS_URL, PARLEY_JOB_RETRY_INTERVALS=[0, 0]
+    )
+    try:
+        make_site(mailing)
+        make_user(mailing, "reader@example.org", "Reader")
+        FrameReader(mailing).submit("reset", email="reader@example.org")
+        runner = mailing.test_cli_runner()
+        assert runner.invoke(args=["worker", "--burst"]).exit_code == 0
+        failed = runner.invoke(args=["jobs", "failed"])
+        assert "app.mail_jobs:send_message" in failed.output
+        assert "ConnectionRefusedError" in failed.output
+        job_id = failed.output.split("\t", 1)[0].strip()
+        mailing.config["PARLEY_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        assert runner.invoke(args=["jobs", "retry", job_id]).exit_code == 0
+        assert runner.invoke(args=["worker", "--burst"]).exit_code == 0
+        assert inbox.last("reader@example.org")["Subject"] == "Reset your Parley password"
+    finally:
+        dispose(mailing)

@@ -263,6 +263,7 @@ def _error_cases(app, client, banned_token: str) -> list[tuple[str, str, Any]]:
         post_json({}, headers=bearer(banned_token)),
         post_json({}, headers=bearer("pk_unknown")),
         post_json({"author_name": "G", "confirm": "yes"}),
+        post_json({"author_name": "G", "notify_replies": "yes"}),
         post_json({"author_name": "G", "body": "You are a fucking idiot"}),  # toxicity_nudge
         # No origin of the site's and no account: may not create an article.
         (

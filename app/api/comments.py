@@ -29,5 +29,6 @@ def create_comment():
         max_depth=current_app.config["PARLEY_MAX_DEPTH"],
         confirm=data.get("confirm"),
         origin=request_source(),
+        notify_replies=data.get("notify_replies"),
     )
     return comment_json(node_for_author(comment, viewer), public_base_url()), 201

@@ -78,4 +78,4 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-from app.auth import email_links, totp  # noqa: E402,F401  (routes register on bp)
+from app.auth import email_links, mail_choices, totp  # noqa: E402,F401  (routes register on bp)

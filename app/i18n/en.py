@@ -40,6 +40,7 @@ STRINGS = {
     "markdown_hint": "Markdown works: **bold**, *italic*, [link](https://…), > quote, `code`.",
     "name_label": "Name",
     "email_label": "Email (optional, never shown)",
+    "notify_label": "E-mail me replies (we send a link to confirm first)",
     "submit": "Post comment",
     "reply_submit": "Post reply",
     "posting": "Posting…",

@@ -4,6 +4,14 @@
 from app.limits import ARTICLE_KEY_MAX, AUTHOR_NAME_MAX, BODY_MAX, RECORD_ID_MAX, SITE_SLUG_MAX
 from app.models.comment import Comment, Reaction, Report, Vote
 from app.models.moderation import AuditEntry, Ban
+from app.models.notifications import (
+    AuthorAlert,
+    ModeratorAlert,
+    ModeratorAlertItem,
+    ReplyMailBatch,
+    ReplyNotice,
+    ReplySubscription,
+)
 from app.models.site import Article, Site
 from app.models.types import (
     REMOVED_STATUSES,
@@ -28,12 +36,18 @@ __all__ = [
     "ApiToken",
     "Article",
     "AuditEntry",
+    "AuthorAlert",
     "Ban",
     "BodyFormat",
     "Comment",
     "CommentStatus",
+    "ModeratorAlert",
+    "ModeratorAlertItem",
     "Reaction",
     "ReactionKind",
+    "ReplyMailBatch",
+    "ReplyNotice",
+    "ReplySubscription",
     "Report",
     "ReportReason",
     "Role",

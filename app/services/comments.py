@@ -19,6 +19,7 @@ from app.models import (
     BodyFormat,
     Comment,
     CommentStatus,
+    ReplySubscription,
     is_record_id,
     utcnow,
 )
@@ -37,6 +38,7 @@ from app.services.bans import check_not_banned
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.freshness import status_event, touch_article
 from app.services.identity import Viewer
+from app.services.reply_subscriptions import clean_notify_replies
 from app.services.reserved_names import check_not_reserved
 from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
@@ -172,6 +174,7 @@ def post_comment(
     max_depth: int = 8,
     confirm: Any = None,
     origin: RequestSource | None = None,
+    notify_replies: Any = None,
 ) -> Comment:
     """Post a comment (creating the article on first post, where ``origin`` may: see
     app.services.article_source) and commit.
@@ -195,6 +198,10 @@ def post_comment(
     if name is not None:
         check_not_reserved(name, site)
     email = clean_email(author_email) if is_guest else None
+    # Accounts choose in their profile; a guest asks here and confirms by mail (double opt-in).
+    wants_replies = clean_notify_replies(
+        notify_replies, has_email=email is not None or not is_guest
+    )
     source = clean_body(body)
     title = clean_optional_text(article_title, "article_title", ARTICLE_TITLE_MAX)
     url = clean_article_url(article_url)
@@ -246,6 +253,9 @@ def post_comment(
     if screening.confirmed:
         record_confirmed(comment, site, screening.toxicity)
     touch_article(article.id, status_event(None, decision.status), comment)
+    if wants_replies and email is not None:
+        db.session.flush()
+        db.session.add(ReplySubscription(comment_id=comment.id, email=email))
     comment_events.record("comment.created", comment)
     db.session.commit()
     return comment

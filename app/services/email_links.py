@@ -40,15 +40,8 @@ def password_fingerprint(user: User) -> str:
 
 
 def _load(secret: Secret, salt: str, token: str, max_age: int, what: str) -> dict[str, Any]:
-    try:
-        data = _serializer(secret, salt).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise ValidationError(
-            f"this {what} link has expired; ask for a new one", "link_expired"
-        ) from None
-    except BadSignature:
-        raise ValidationError(f"this {what} link is not valid", "invalid_link") from None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+    data = _load_any(secret, salt, token, max_age, what)
+    if not isinstance(data.get("u"), int):
         raise ValidationError(f"this {what} link is not valid", "invalid_link")
     return data
 
@@ -91,3 +84,45 @@ def user_for_reset(secret: Secret, token: str) -> User:
     if user is None or not hmac.compare_digest(password_fingerprint(user), str(data.get("p"))):
         raise ValidationError("this password reset link was already used", "invalid_link")
     return user
+
+
+# Reply e-mails: a guest's opt-in confirmation (7 days) and the per-reader unsubscribe link
+# (no expiry: RFC 8058 mail clients may use it long after the message arrived).
+def optin_token(secret: Secret, subscription_id: int, address: str) -> str:
+    return _serializer(secret, "reply-optin").dumps({"s": subscription_id, "e": address})
+
+
+def read_optin_token(secret: Secret, token: str) -> tuple[int, str]:
+    """(subscription id, address) of a valid opt-in link; ValidationError otherwise."""
+    data = _load_any(secret, "reply-optin", token, VERIFY_MAX_AGE, "confirmation")
+    if not isinstance(data.get("s"), int) or not isinstance(data.get("e"), str):
+        raise ValidationError("this confirmation link is not valid", "invalid_link")
+    return data["s"], data["e"]
+
+
+def unsubscribe_token(secret: Secret, recipient: str) -> str:
+    return _serializer(secret, "unsubscribe").dumps({"r": recipient})
+
+
+def read_unsubscribe_token(secret: Secret, token: str) -> str:
+    """The recipient key (``u<id>`` or ``s<id>``) of a valid unsubscribe link."""
+    data = _load_any(secret, "unsubscribe", token, None, "unsubscribe")
+    if not isinstance(data.get("r"), str):
+        raise ValidationError("this unsubscribe link is not valid", "invalid_link")
+    return data["r"]
+
+
+def _load_any(
+    secret: Secret, salt: str, token: str, max_age: int | None, what: str
+) -> dict[str, Any]:
+    try:
+        data = _serializer(secret, salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise ValidationError(
+            f"this {what} link has expired; ask for a new one", "link_expired"
+        ) from None
+    except BadSignature:
+        raise ValidationError(f"this {what} link is not valid", "invalid_link") from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"this {what} link is not valid", "invalid_link")
+    return data

@@ -13,6 +13,10 @@ headers anyway.
 
 Only verified addresses get mail (``send_to_user``), except the verification message itself:
 Parley never mails an address its owner has not confirmed.
+
+Rendering happens in the caller; delivery is a background job when the mailer has a ``queue``
+(app/web/mail.py gives it ``app.mail_jobs.queue_message``): the rendered message travels to a
+worker, which calls ``deliver`` and lets an SMTP failure raise so the job is retried.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ import secrets
 import smtplib
 import ssl
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.parser import BytesParser
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -42,6 +49,9 @@ templates = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
 log = logging.getLogger(__name__)
+# Long header values (List-Unsubscribe's URL) stay one line: the default policy would fold an
+# unbreakable value into RFC 2047 encoded words, which mail clients do not read as a URL.
+POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +84,35 @@ class Mailer:
     smtp_url: str | None
     mail_from: str | None
     outbox: Path
+    # Hands a rendered message to a background job; None delivers in the calling process.
+    queue: Callable[[EmailMessage], None] | None = None
 
-    def build(self, to: str, subject: str, template: str, context: dict[str, Any]) -> EmailMessage:
-        message = EmailMessage()
-        message["From"] = self.mail_from or DEFAULT_FROM
+    def sender(self, name: str | None = None) -> str:
+        """``PARLEY_MAIL_FROM``, shown as ``name`` when given (a site's name, a display name)."""
+        configured = self.mail_from or DEFAULT_FROM
+        if not name:
+            return configured
+        clean = " ".join("".join(ch for ch in name if ch.isprintable()).split())
+        return formataddr((clean, parseaddr(configured)[1]))
+
+    def build(
+        self,
+        to: str,
+        subject: str,
+        template: str,
+        context: dict[str, Any],
+        *,
+        sender_name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EmailMessage:
+        message = EmailMessage(policy=POLICY)
+        message["From"] = self.sender(sender_name)
         message["To"] = to
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain="parley.local")
+        for name, value in (headers or {}).items():
+            message[name] = value
         message.set_content(templates.get_template(f"{template}.txt").render(**context))
         html = templates.get_template(f"{template}.html").render(**context)
         message.add_alternative(html, subtype="html")
@@ -113,8 +144,12 @@ class Mailer:
             client.send_message(message)
 
     def send(self, to: str, subject: str, template: str, **context: Any) -> None:
-        """Render and deliver one message now, in the calling process."""
-        self.deliver(self.build(to, subject, template, context))
+        """Render one message here and deliver it (through the queue when there is one)."""
+        message = self.build(to, subject, template, context)
+        if self.queue is None:
+            self.deliver(message)
+        else:
+            self.queue(message)
 
     def send_to_user(self, user: User, subject: str, template: str, **context: Any) -> bool:
         """Mail ``user`` at their verified address; False (nothing sent) when there is none."""
@@ -122,3 +157,9 @@ class Mailer:
             return False
         self.send(user.email, subject, template, user=user, **context)
         return True
+
+
+def message_from_bytes(raw: bytes) -> EmailMessage:
+    """A message as ``bytes(message)`` wrote it (what a mail job carries)."""
+    # policy.default makes the parser build EmailMessage objects.
+    return cast(EmailMessage, BytesParser(policy=POLICY).parsebytes(raw))

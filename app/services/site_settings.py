@@ -204,6 +204,12 @@ SETTINGS: dict[str, Setting] = {
         _boolean,
         "Moderators and admins of this site must use one-time passwords (TOTP) to sign in.",
     ),
+    "author_alerts": Setting(
+        False,
+        _boolean,
+        "E-mail the author of a held comment when a moderator approves it (readers with a "
+        "verified address who allow reply e-mails, and guests who confirmed reply e-mails).",
+    ),
     "deleted_account_comments": Setting(
         "keep",
         _choice("keep", "remove"),

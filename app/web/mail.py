@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app
 
+from app.mail_jobs import configured_mailer
 from app.services.mail import Mailer
 from app.services.reader_accounts import Links
 from app.web.serializers import public_base_url
 
 
 def mailer() -> Mailer:
-    """The mailer configured by PARLEY_SMTP_URL / PARLEY_MAIL_FROM (else instance/outbox)."""
-    config = current_app.config
-    return Mailer(
-        smtp_url=config.get("PARLEY_SMTP_URL"),
-        mail_from=config.get("PARLEY_MAIL_FROM"),
-        outbox=Path(current_app.instance_path) / "outbox",
-    )
+    """The mailer configured by PARLEY_SMTP_URL / PARLEY_MAIL_FROM (else instance/outbox),
+    rendering here and delivering in a background job (app.mail_jobs)."""
+    return configured_mailer(queued=True)
 
 
 def account_links() -> Links:

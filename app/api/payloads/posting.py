@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.api.payloads.core import COMMENT_EXAMPLE
-from app.api.payloads.declare import Operation, integer, obj, paths, string
+from app.api.payloads.declare import Operation, boolean, integer, obj, paths, string
 from app.api.spec.common import (
     ARTICLE_KEY,
     CONFIRM_PROPERTY,
@@ -48,6 +48,14 @@ NEW_COMMENT = obj(
             EMAIL_MAX,
             format="email",
             description="Guests only, optional, never shown to anyone but moderators.",
+        ),
+        "notify_replies": boolean(
+            description=(
+                "Guests only, with `author_email`: ask for e-mails about replies to this "
+                "comment. Parley first mails a confirmation link to that address and sends "
+                "nothing else until it is followed (double opt-in). Readers with accounts "
+                "choose in their profile (`reply_notifications`); for them this is ignored."
+            )
         ),
         "article_title": string(
             ARTICLE_TITLE_MAX, description="Stored when the article has no title yet."
@@ -115,6 +123,11 @@ CREATE_COMMENT = Operation(
             f"a guest's `author_name` is missing, empty or over {AUTHOR_NAME_MAX} characters",
         ),
         (400, "invalid_email", "`author_email` is not a valid email address"),
+        (
+            400,
+            "invalid_notify_replies",
+            "`notify_replies` is not a boolean, or is true for a guest without `author_email`",
+        ),
         (
             400,
             "invalid_article_title",

@@ -204,6 +204,8 @@
     if ("author_name" in fields) {
       body.author_name = fields.author_name;
       body.author_email = fields.author_email || undefined;
+      // Reply e-mails need an address; the server mails a confirmation link first.
+      if (fields.notify_replies && fields.author_email) body.notify_replies = true;
     }
     if (parentLi) body.parent_id = +parentLi.dataset.id;
     return busy(form, async () => {

@@ -320,6 +320,9 @@ SITE_SETTINGS = {
             ),
             "close_after_days": in_range(SETTING_RANGES["close_after_days"], nullable=True),
             "require_staff_totp": boolean(),
+            "author_alerts": boolean(
+                description="E-mail authors of held comments when they are approved."
+            ),
             "deleted_account_comments": setting_choice("deleted_account_comments"),
             "premod": boolean(),
             "allow_guests": boolean(),

@@ -1,0 +1,86 @@
+"""Reply e-mails, author alerts and moderators' alerts as background jobs, started by comment
+events.
+
+``on_comment_event`` (registered with app.services.comment_events.listen) only enqueues
+``comment_event_mail`` keyed by event and comment, so a repeated event adds nothing while a job
+waits; the job decides whom to mail (app.services.reply_mail) and records what was sent, so a
+retry never mails twice. A batch that must wait for its window becomes a delayed job with Redis
+(``enqueue_in``); without Redis it waits in the database for ``flask notifications send-due``,
+which also catches anything a lost delayed job left behind.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, has_request_context, request
+
+from app.jobs import enqueue, enqueue_in
+from app.mail_jobs import configured_mailer
+from app.services import comment_events
+from app.services.moderator_alerts import note_queue_item
+from app.services.reply_mail import Later, alert_author, announce_reply, send_batch
+from app.services.reply_subscriptions import MailSetup, ask_for_confirmation
+
+MAIL_EVENTS = ("comment.created", "comment.approved", "comment.reported")
+
+
+def base_url() -> str:
+    """PARLEY_PUBLIC_URL, else this request's host; outside a request, localhost (set
+    PARLEY_PUBLIC_URL in production: docs/notifications.md)."""
+    configured = current_app.config.get("PARLEY_PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return "http://localhost"
+
+
+def mail_setup(base: str | None = None) -> MailSetup:
+    minutes = float(current_app.config.get("PARLEY_REPLY_MAIL_BATCH_MINUTES", 10))
+    return MailSetup(
+        mailer=configured_mailer(queued=False),
+        base_url=(base or base_url()).rstrip("/"),
+        secret_key=current_app.secret_key or "",
+        batch_window=timedelta(minutes=minutes),
+    )
+
+
+def on_comment_event(name: str, comment_id: int) -> None:
+    if name in MAIL_EVENTS:
+        enqueue(comment_event_mail, name, comment_id, base_url(), key=f"mail:{name}:{comment_id}")
+
+
+def comment_event_mail(name: str, comment_id: int, base: str) -> None:
+    """The job: a new guest's opt-in confirmation, moderators' alerts, the reply e-mail, the
+    author alert."""
+    setup = mail_setup(base)
+    note_queue_item(name, comment_id, setup)
+    if name == "comment.reported":
+        return
+    if name == "comment.created":
+        ask_for_confirmation(comment_id, setup)
+    if name == "comment.approved":
+        alert_author(comment_id, setup)
+    schedule(announce_reply(comment_id, setup), base)
+
+
+def send_reply_batch(batch_id: int, base: str) -> None:
+    """The delayed job: mail a batch whose window has ended (or wait again)."""
+    schedule(send_batch(batch_id, mail_setup(base)), base)
+
+
+def schedule(later: Later | None, base: str) -> None:
+    if later is not None:
+        # A second past the window's end, so the batch is surely due when the job runs.
+        enqueue_in(
+            later.seconds + 1,
+            send_reply_batch,
+            later.batch_id,
+            base,
+            key=f"reply-batch:{later.batch_id}",
+        )
+
+
+def install_notifications() -> None:
+    comment_events.listen(on_comment_event)
