@@ -63,23 +63,17 @@ SCRIPT_STRINGS = (
     "submit",
     "reply_submit",
     "cancel",
-    "save",
     "posted",
     "awaiting",
     "updated",
     "deleted",
     "just_now",
     "in_reply_to",
-    "more_replies",
-    "delete_confirm",
     "reported",
     "loading",
     "load_more",
     "error",
-    "badge_moderator",
-    "badge_staff",
     "permalink",
-    "edited",
     "reply_to",
     "new_comments",
     "minutes_ago",
@@ -237,27 +231,7 @@ def template_context(
         "ago": lambda moment: relative_time(moment, t),
         "exact": exact_time,
         "asset_version": lambda name: asset(name).version,
-        "placeholder": placeholder_node(),
     }
-
-
-def placeholder_node() -> CommentNode:
-    """The comment frame.js clones for comments it adds (every optional part present)."""
-    now = utcnow()
-    return CommentNode(
-        id=0,
-        parent_id=None,
-        author_name="",
-        avatar_path="",
-        badge="moderator",
-        html="",
-        created_at=now,
-        edited_at=now,
-        status="pending",
-        score=0,
-        featured=True,
-        own=True,
-    )
 
 
 def load_page(options: FrameOptions, viewer: Viewer, cursor: str | None = None) -> ThreadPage:

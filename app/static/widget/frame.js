@@ -94,39 +94,6 @@
     counter.textContent = text("comment_count", { n });
   };
 
-  function build(c, level, parentName) {
-    const li = $("#tpl-comment").content.firstElementChild.cloneNode(true);
-    const name = c.author.name;
-    li.id = "c" + c.id;
-    li.dataset.id = c.id;
-    li.dataset.level = level;
-    li.dataset.name = name;
-    part(li, ".avatar").src = c.author.avatar_url;
-    part(li, ".author").textContent = name;
-    const badge = part(li, ".badge");
-    if (c.author.badge) badge.textContent = S["badge_" + c.author.badge] || c.author.badge;
-    else badge.remove();
-    if (!c.featured) part(li, ".featured-tag").remove();
-    if (parentName) inReplyTo(part(li, ".in-reply-to"), parentName);
-    else part(li, ".in-reply-to").remove();
-    if (!c.edited_at) part(li, ".edited").remove();
-    const time = part(li, "time");
-    time.dateTime = c.created_at;
-    time.textContent = S.just_now;
-    const link = part(li, ".time-link");
-    link.href = (C.url || "") + "#parley-comment-" + c.id;
-    link.setAttribute("aria-label", S.permalink + ": " + S.just_now);
-    if (c.status !== "pending") part(li, ".pend").remove();
-    part(li, ".comment-body").innerHTML = c.html; // sanitized by the server (app/sanitize.py)
-    part(li, ".score").textContent = c.score;
-    part(li, "[data-act=reply]").setAttribute("aria-label", text("reply_to", { name }));
-    if (c.own && c.editable_until) li.dataset.until = c.editable_until;
-    else for (const b of $$(":scope > .card .own", li)) b.remove();
-    if (c.own) part(li, ".rep").remove();
-    localTimes(li);
-    return li;
-  }
-
   // The thread's query for the frame's own pages of comments.
   const threadQuery = (extra = {}) => {
     const q = new URLSearchParams({ site: C.site, article: C.article, lang: C.lang, ...extra });
@@ -211,16 +178,15 @@
     return busy(form, async () => {
       const c = await api("POST", "/api/v1/comments", body);
       if ("author_name" in fields) remember({ name: fields.author_name, email: fields.author_email });
-      const flat = parentLi && +parentLi.dataset.level >= C.maxIndent;
-      const level = parentLi ? +parentLi.dataset.level + (flat ? 0 : 1) : 0;
-      // Rendered by the server like every comment; built here only if that fetch fails.
-      const li = (await rendered(c.id)) || build(c, level, flat ? parentLi.dataset.name : null);
-      insert(li, parentLi);
+      // Rendered by the server like every comment. Should that fetch fail, the comment is
+      // still posted, and the live updates (live.js) offer it as a new comment.
+      const li = await rendered(c.id);
+      if (li) insert(li, parentLi);
       $("textarea", form).value = "";
       if (c.status === "approved") setCount(+counter.dataset.n + 1);
       say(c.status === "pending" ? S.awaiting : S.posted);
       if (parentLi) form.remove();
-      li.focus();
+      if (li) li.focus();
     });
   }
 
@@ -388,16 +354,10 @@
         const c = await api("PATCH", `/api/v1/comments/${li.dataset.id}`,
           { body: typed, confirm: !!form.dataset.confirm || undefined });
         const fresh = await rendered(c.id);
-        if (fresh) { // the server's rendering of the edited comment; its replies stay
-          $(":scope > .card", li).replaceWith($(":scope > .card", fresh));
-        } else {
-          const body = part(li, ".comment-body");
-          body.innerHTML = c.html; // sanitized by the server (app/sanitize.py)
-          body.hidden = false;
-          if (!part(li, ".edited")) part(li, ".meta").append(" ", el("span", "edited", "· " + S.edited));
-          if (c.status === "pending" && !part(li, ".pend")) part(li, ".meta").after(el("p", "pend", S.awaiting));
-          form.remove();
-        }
+        // The server's rendering of the edited comment (its replies stay); should that fetch
+        // fail, the saved edit shows on a fresh page.
+        if (!fresh) return location.reload();
+        $(":scope > .card", li).replaceWith($(":scope > .card", fresh));
         say(c.status === "pending" ? S.awaiting : S.updated);
         part(li, "[data-act=edit]").focus();
       } catch (error) {
