@@ -140,7 +140,9 @@ def test_a_keyboard_alone_can_post_a_comment(page, widget, watch):
     page.keyboard.press("Tab")
     assert frame.evaluate("document.activeElement.name") == "author_name"
     page.keyboard.type("Kay")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the e-mail address
+    page.keyboard.press("Tab")  # "E-mail me replies"
+    assert frame.evaluate("document.activeElement.name") == "notify_replies"
     page.keyboard.press("Tab")
     assert frame.evaluate("document.activeElement.textContent") == "Post comment"
     outline = frame.evaluate("getComputedStyle(document.activeElement).outlineStyle")
