@@ -2,11 +2,12 @@
 events.
 
 ``on_comment_event`` (registered with app.services.comment_events.listen) only enqueues
-``comment_event_mail`` keyed by event and comment, so a repeated event adds nothing while a job
-waits; the job decides whom to mail (app.services.reply_mail) and records what was sent, so a
-retry never mails twice. A batch that must wait for its window becomes a delayed job with Redis
-(``enqueue_in``); without Redis it waits in the database for ``flask notifications send-due``,
-which also catches anything a lost delayed job left behind.
+``moderator_alert_mail`` and ``reader_mail``, keyed by event and comment, so a repeated event
+adds nothing while a job waits; each job decides whom to mail (app.services.reply_mail,
+app.services.moderator_alerts) and records what was sent, so a retry never mails twice. A
+batch that must wait for its window becomes a delayed job with Redis (``enqueue_in``); without
+Redis it waits in the database for ``flask notifications send-due``, which also catches
+anything a lost delayed job left behind.
 """
 
 from __future__ import annotations
@@ -47,17 +48,24 @@ def mail_setup(base: str | None = None) -> MailSetup:
 
 
 def on_comment_event(name: str, comment_id: int) -> None:
-    if name in MAIL_EVENTS:
-        enqueue(comment_event_mail, name, comment_id, base_url(), key=f"mail:{name}:{comment_id}")
-
-
-def comment_event_mail(name: str, comment_id: int, base: str) -> None:
-    """The job: a new guest's opt-in confirmation, moderators' alerts, the reply e-mail, the
-    author alert."""
-    setup = mail_setup(base)
-    note_queue_item(name, comment_id, setup)
-    if name == "comment.reported":
+    """Moderators' alerts and readers' mail are separate jobs: a mailbox that keeps failing
+    on one side never holds the other back."""
+    if name not in MAIL_EVENTS:
         return
+    base = base_url()
+    enqueue(moderator_alert_mail, name, comment_id, base, key=f"alert:{name}:{comment_id}")
+    if name != "comment.reported":
+        enqueue(reader_mail, name, comment_id, base, key=f"mail:{name}:{comment_id}")
+
+
+def moderator_alert_mail(name: str, comment_id: int, base: str) -> None:
+    """The job: moderators' immediate alerts (digests keep the item for later)."""
+    note_queue_item(name, comment_id, mail_setup(base))
+
+
+def reader_mail(name: str, comment_id: int, base: str) -> None:
+    """The job: a new guest's opt-in confirmation, the reply e-mail, the author alert."""
+    setup = mail_setup(base)
     if name == "comment.created":
         ask_for_confirmation(comment_id, setup)
     if name == "comment.approved":

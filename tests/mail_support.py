@@ -33,6 +33,17 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.refused: set[str] = set()  # mailboxes this server says do not exist
+        self.busy_once: set[str] = set()  # mailboxes refused once, then accepted
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.busy_once:
+            self.busy_once.discard(address)
+            return "450 4.2.1 mailbox busy, try again later"
+        if address in self.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append(email.message_from_bytes(envelope.content))

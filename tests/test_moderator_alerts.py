@@ -14,7 +14,7 @@ from app.services.moderator_alerts import send_digests
 from app.services.site_settings import apply_site_settings
 from tests.dashboard_support import signed_in
 from tests.factories import make_site, make_user, post_comment
-from tests.mail_support import parts
+from tests.mail_support import eventually, parts
 from tests.notification_support import account, post, whole
 
 
@@ -97,3 +97,28 @@ def test_immediate_alerts_and_digests_of_new_pending_and_reported_items(mail_app
         later = mail_setup()
         assert send_digests(later, utcnow() + timedelta(hours=2)) == 0
     assert len(inbox.to("digest@example.org")) == 1
+
+
+def test_a_moderators_failing_mailbox_never_holds_back_a_readers_mail(mail_app, smtp):
+    inbox, _ = smtp
+    setup_sites(mail_app)
+    assert choose(signed_in(mail_app, "mod@example.org"), news="immediately").status_code == 303
+    inbox.refused.add("mod@example.org")
+    client = mail_app.test_client()
+    # Held on news: the moderator's alert fails on every attempt; the guest's confirmation
+    # (double opt-in) still arrives.
+    post(client, "Tell me.", author_name="Gus", author_email="gus@x.org", notify_replies=True)
+    assert inbox.last("gus@x.org")["Subject"] == "Confirm reply e-mails"
+    assert inbox.to("mod@example.org") == []
+
+
+def test_an_alert_the_server_deferred_is_sent_on_the_retry_and_others_are_not_held(mail_app, smtp):
+    inbox, _ = smtp
+    setup_sites(mail_app)
+    for moderator in ("mod@example.org", "digest@example.org"):
+        client = signed_in(mail_app, moderator)
+        assert choose(client, news="immediately").status_code == 303
+    inbox.busy_once.add("mod@example.org")
+    post(mail_app.test_client(), "Held.", author_name="Gus")
+    assert eventually(lambda: len(inbox.to("mod@example.org")) == 1)
+    assert len(inbox.to("digest@example.org")) == 1  # once, although the job ran twice

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ReplyNotice, Role
-from app.notification_jobs import base_url, comment_event_mail
+from app.notification_jobs import base_url, reader_mail
 from app.services.profiles import update_profile
 from app.services.site_settings import apply_site_settings, effective_settings
 from app.services.sites import get_site
 from app.services.users import get_user_by_email
 from tests.dashboard_support import csrf_token, form_for, signed_in
 from tests.factories import make_site
-from tests.mail_support import dispose, make_mail_app, parts
+from tests.mail_support import dispose, eventually, make_mail_app, parts
 from tests.notification_support import (
     ARTICLE_URL,
     account,
@@ -69,8 +69,8 @@ def test_a_visible_reply_is_mailed_once_to_the_comment_author_and_never_for_ones
     assert len(inbox.messages) == 1
     # A retried job, or the same event again, sends nothing more.
     with news.app_context():
-        comment_event_mail("comment.created", reply["id"], "http://localhost")
-        comment_event_mail("comment.approved", reply["id"], "http://localhost")
+        reader_mail("comment.created", reply["id"], "http://localhost")
+        reader_mail("comment.approved", reply["id"], "http://localhost")
         assert db.session.scalar(select(func.count()).select_from(ReplyNotice)) == 1
     assert len(inbox.messages) == 1
 
@@ -302,3 +302,15 @@ def test_admins_turn_author_alerts_on_in_the_dashboard_settings(app, world):
     assert saved.status_code == 303
     with app.app_context():
         assert effective_settings(get_site("news"))["author_alerts"] is True
+
+
+def test_a_reply_mail_the_server_deferred_is_sent_on_the_retry_not_lost(news, smtp):
+    inbox, _ = smtp
+    client = news.test_client()
+    alice = account(news, "alice@example.org", "Alice")
+    bob = account(news, "bob@example.org", "Bob")
+    top = post(client, "Anyone?", alice)
+    inbox.busy_once.add("alice@example.org")  # a 450 on the first attempt
+    post(client, "Me.", bob, parent_id=top["id"])
+    assert eventually(lambda: len(inbox.to("alice@example.org")) == 1)
+    assert inbox.last("alice@example.org")["Subject"] == "New reply to your comment"

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import (
@@ -29,6 +28,7 @@ from app.models import (
 )
 from app.services.errors import ValidationError
 from app.services.permissions import can_moderate, moderated_site_ids, require_moderator
+from app.services.reply_mail import recorded_once
 from app.services.reply_subscriptions import MailSetup
 from app.services.sites import get_site
 
@@ -108,21 +108,26 @@ def note_queue_item(event: str, comment_id: int, setup: MailSetup) -> int:
         .order_by(ModeratorAlert.id)
     ).all()
     sent = 0
-    for alert in alerts:
-        user = db.session.get(User, alert.user_id)
-        if not may_alert(user, site) or user is None:
+    failure: Exception | None = None
+    for alert_id, user_id, frequency in [(a.id, a.user_id, a.frequency) for a in alerts]:
+        user = db.session.get(User, user_id)
+        if user is None or not may_alert(user, site):
             continue
-        item = ModeratorAlertItem(alert_id=alert.id, comment_id=comment.id, queue=queue)
-        try:
-            with db.session.begin_nested():
-                db.session.add(item)
-        except IntegrityError:  # already recorded for this moderator
+        item = ModeratorAlertItem(alert_id=alert_id, comment_id=comment_id, queue=queue)
+        if not recorded_once(item):  # already recorded for this moderator
             continue
-        if alert.frequency == "immediately":
-            setup.mailer.deliver(alert_message(user, site, [item], setup, digest=False))
+        if frequency == "immediately":
+            try:
+                setup.mailer.deliver(alert_message(user, site, [item], setup, digest=False))
+            except Exception as error:  # this mailbox failed: the others still get theirs
+                db.session.rollback()
+                failure = failure or error
+                continue
             item.sent_at = utcnow()
             sent += 1
         db.session.commit()
+    if failure is not None:
+        raise failure  # the job is retried; those already told are recorded and skipped
     return sent
 
 

@@ -75,18 +75,31 @@ def announce_reply(reply_id: int, setup: MailSetup, now: datetime | None = None)
     if recipient is None or same_person(reply, parent, recipient):
         return None
     batch = locked_batch(recipient.key, parent.root_id or parent.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(ReplyNotice(reply_id=reply.id, batch_id=batch.id, created_at=now))
-    except IntegrityError:  # another worker recorded this reply meanwhile
-        db.session.rollback()
-        return None
+    if not recorded_once(ReplyNotice(reply_id=reply.id, batch_id=batch.id, created_at=now)):
+        return None  # another worker recorded this reply meanwhile
     if batch.last_sent_at is not None and batch.last_sent_at + setup.batch_window > now:
         db.session.commit()
         due = batch.last_sent_at + setup.batch_window
         return Later(batch.id, (due - now).total_seconds())
     send_pending(batch, recipient, setup, now)
     return None
+
+
+def recorded_once(row: object) -> bool:
+    """Add ``row`` (unique per reply, alert...) to this transaction; False, with the transaction
+    rolled back, when another job recorded it first.
+
+    Deliberately not a savepoint: SQLite's driver commits a savepoint opened outside a
+    transaction when it is released, and the record must vanish with the transaction if the
+    message that follows cannot be delivered (the job is then retried, nothing is lost).
+    """
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def locked_batch(recipient: str, thread_id: int) -> ReplyMailBatch:
@@ -212,12 +225,8 @@ def alert_author(comment_id: int, setup: MailSetup) -> bool:
     recipient = author_recipient(comment)
     if recipient is None:
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(AuthorAlert(comment_id=comment.id))
-    except IntegrityError:  # already told
-        db.session.rollback()
-        return False
+    if not recorded_once(AuthorAlert(comment_id=comment.id)):
+        return False  # already told
     context = {
         "name": recipient.name,
         "site_name": site.name,
