@@ -17,6 +17,7 @@ from app.models.types import (
     utcnow,
 )
 from app.models.user import ApiToken, User, UserSession, moderator_sites, site_trusted_authors
+from app.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
     "ARTICLE_KEY_MAX",
@@ -32,6 +33,7 @@ __all__ = [
     "BodyFormat",
     "Comment",
     "CommentStatus",
+    "DeliveryStatus",
     "Reaction",
     "ReactionKind",
     "Report",
@@ -42,6 +44,8 @@ __all__ = [
     "UserSession",
     "UserStatus",
     "Vote",
+    "Webhook",
+    "WebhookDelivery",
     "is_record_id",
     "moderator_sites",
     "site_trusted_authors",
