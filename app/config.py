@@ -47,7 +47,9 @@ def env_seconds_list(name: str, default: list[int]) -> list[int]:
     try:
         values = [int(part) for part in raw.split(",")]
     except ValueError:
-        raise RuntimeError(f"{name} must be whole seconds separated by commas, not {raw!r}") from None
+        raise RuntimeError(
+            f"{name} must be whole seconds separated by commas, not {raw!r}"
+        ) from None
     if any(value < 0 for value in values):
         raise RuntimeError(f"{name} must not hold negative delays")
     return values
