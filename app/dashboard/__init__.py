@@ -58,4 +58,4 @@ def protect_pages(response: Response) -> Response:
     return response
 
 
-from app.dashboard import actions, history, queues, sites, staff  # noqa: E402,F401  (routes)
+from app.dashboard import actions, history, queues, sites, staff, webhooks  # noqa: E402,F401  (routes)

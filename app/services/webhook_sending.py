@@ -34,8 +34,8 @@ from app.services.webhooks import Destination, resolve_destination, signing_secr
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
 CLAIM_SECONDS = TIMEOUT_SECONDS + 20  # an attempt in progress; a lost worker's claim expires
-RESPONSE_READ_MAX = 4096
-ERROR_MAX = 500
+RESPONSE_READ_BYTES = 4096
+ERROR_KEPT_CHARS = 500
 USER_AGENT = "Parley-Webhooks/1"
 
 
@@ -88,7 +88,7 @@ def post(destination: Destination, body: str, headers: dict[str, str]) -> int:
     try:
         connection.request("POST", destination.target, body.encode("utf-8"), headers)
         response = connection.getresponse()
-        response.read(RESPONSE_READ_MAX)  # a receiver's answer is not kept beyond its code
+        response.read(RESPONSE_READ_BYTES)  # a receiver's answer is not kept beyond its code
         if time.monotonic() > deadline:
             raise TimeoutError(f"no answer within {TIMEOUT_SECONDS} s")
         return response.status
@@ -145,7 +145,7 @@ def attempt_delivery(
     if not webhook.enabled:
         _finish(delivery, DeliveryStatus.FAILED, error="the webhook is disabled")
         return Attempt("failed")
-    code, error, started = None, None, time.monotonic()
+    code, error, started, refused = None, None, time.monotonic(), False
     try:
         destination = resolve_destination(webhook.url, allow_private)
         timestamp = int(now.timestamp())
@@ -162,8 +162,8 @@ def attempt_delivery(
         code = post(destination, body, headers)
         if not 200 <= code < 300:
             error = f"the receiver answered {code}"
-    except ValidationError as refused:
-        error = refused.message
+    except ValidationError as refusal:  # a private address: not retried, the admin must act
+        error, refused = refusal.message, True
     except (OSError, http.client.HTTPException) as failure:
         error = f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
     latency = round((time.monotonic() - started) * 1000)
@@ -178,7 +178,7 @@ def attempt_delivery(
         _finish(delivery, DeliveryStatus.SUCCEEDED)
         return Attempt("succeeded")
     disabled = _count_failure(webhook, disable_after)
-    if retry_in is None or disabled is not None:
+    if retry_in is None or disabled is not None or refused:
         _finish(delivery, DeliveryStatus.FAILED, error=error)
         return Attempt("failed", disabled)
     delivery.next_attempt_at = utcnow() + timedelta(seconds=retry_in)
@@ -213,7 +213,7 @@ def _count_failure(webhook: Webhook, disable_after: int) -> Webhook | None:
 
 def _finish(delivery: WebhookDelivery, status: DeliveryStatus, error: str | None = None) -> None:
     delivery.status = status
-    delivery.last_error = error[:ERROR_MAX] if error else None
+    delivery.last_error = error[:ERROR_KEPT_CHARS] if error else None
     delivery.claimed_until = None
     if status != DeliveryStatus.PENDING:
         delivery.next_attempt_at = None

@@ -229,7 +229,7 @@ def set_enabled(slug: str, webhook_id: int, enabled: bool, actor: User | None = 
         webhook.disabled_at = None
     else:
         webhook.disabled_reason = "disabled by an admin"
-        webhook.disabled_at = utcnow()
+        webhook.disabled_at = None  # set only when failures disabled it (the admins' notice)
     db.session.commit()
     return webhook
 
