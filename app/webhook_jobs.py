@@ -2,9 +2,10 @@
 
 The web request does one thing per event: ``announce_event`` (a ``comment_events`` listener)
 enqueues ``fan_out_event`` with a fresh event id (the ``webhook-id``) and the event's time. That
-job freezes the body once and records one delivery per subscribed webhook, then enqueues
-``deliver`` for each; ``deliver`` makes one attempt and raises ``DeliveryRetry`` when another
-should follow, so the job machinery (app.jobs) retries it after PARLEY_WEBHOOK_RETRY_INTERVALS.
+job freezes the body once and records one delivery per subscribed webhook. With one webhook it
+makes the first attempt itself; with several it enqueues ``deliver`` for each, so they go out in
+parallel. A failed attempt is retried by ``deliver`` jobs after PARLEY_WEBHOOK_RETRY_INTERVALS
+(``deliver`` raises ``DeliveryRetry`` and the job machinery, app.jobs, waits the next delay).
 Both jobs are idempotent: the fan-out keeps existing rows, and a delivery is claimed before it
 is sent and never sent again once it succeeded.
 """
@@ -20,12 +21,13 @@ from flask import Flask, current_app
 from rq import get_current_job
 
 from app.extensions import db
-from app.jobs import LOCAL_RETRY_INTERVALS, enqueue
+from app.jobs import LOCAL_RETRY_INTERVALS, enqueue, enqueue_in, job_queue
 from app.models import Comment, CommentStatus, Webhook, WebhookDelivery, utcnow
 from app.services import comment_events
 from app.services.comment_rows import RULE_REMOVED, node_for_comment
 from app.services.identity import Viewer
 from app.services.webhook_sending import (
+    Attempt,
     admins_to_alert,
     attempt_delivery,
     record_deliveries,
@@ -84,8 +86,31 @@ def fan_out_event(name: str, comment_id: int, event_id: str, occurred_at: str) -
     if not hooks:
         return
     payload = event_payload(name, occurred_at, comment)
-    for delivery_id in record_deliveries(hooks, event_id, name, payload):
+    pending = record_deliveries(hooks, event_id, name, payload)
+    if len(pending) == 1:
+        first_attempt(pending[0])  # the common case: no second job for one webhook
+        return
+    for delivery_id in pending:  # several: in parallel, on any worker
         enqueue_delivery(delivery_id)
+
+
+def first_attempt(delivery_id: int) -> None:
+    """Attempt a delivery inside the fan-out job; on failure, hand it to ``deliver`` jobs
+    with the rest of the back-off (in Redis, after the first delay)."""
+    intervals = list(current_app.config["PARLEY_WEBHOOK_RETRY_INTERVALS"])
+    queued = job_queue() is not None
+    if queued:
+        retry_in = float(intervals[0]) if intervals else None
+    else:
+        retry_in = _local_retry_in(delivery_id)
+    attempt = _attempt(delivery_id, retry_in)
+    if attempt.outcome != "retry":
+        return
+    key = f"webhook-delivery:{delivery_id}"
+    if queued:
+        enqueue_in(retry_in or 0, deliver, delivery_id, key=key, retry_intervals=intervals[1:])
+    else:
+        enqueue(deliver, delivery_id, key=key)
 
 
 def enqueue_delivery(delivery_id: int) -> None:
@@ -109,9 +134,14 @@ def _retry_in() -> float | None:
 
 def deliver(delivery_id: int) -> None:
     """One attempt at a delivery; DeliveryRetry when it failed and another will come."""
-    config = current_app.config
     job = get_current_job()
     retry_in = _retry_in() if job is not None else _local_retry_in(delivery_id)
+    if _attempt(delivery_id, retry_in).outcome == "retry":
+        raise DeliveryRetry(f"webhook delivery {delivery_id} failed; retrying in {retry_in} s")
+
+
+def _attempt(delivery_id: int, retry_in: float | None) -> Attempt:
+    config = current_app.config
     attempt = attempt_delivery(
         delivery_id,
         allow_private=config["PARLEY_WEBHOOK_ALLOW_PRIVATE"],
@@ -120,8 +150,7 @@ def deliver(delivery_id: int) -> None:
     )
     if attempt.disabled is not None:
         alert_admins(attempt.disabled)
-    if attempt.outcome == "retry":
-        raise DeliveryRetry(f"webhook delivery {delivery_id} failed; retrying in {retry_in} s")
+    return attempt
 
 
 def _local_retry_in(delivery_id: int) -> float | None:

@@ -38,6 +38,7 @@ BENCHMARKS = [
     "streams",
     "readers",
     "posting",
+    "webhooks",
 ]
 
 

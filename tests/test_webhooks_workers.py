@@ -121,7 +121,7 @@ def test_two_workers_deliver_each_event_once_signed_and_retry_with_the_same_id(s
         ids = sorted(c["id"] for c in posted)
         mod = {"Authorization": f"Bearer {tokens['mod@example.org']}"}
         reader = {"Authorization": f"Bearer {tokens['reader@example.org']}"}
-        guest_comment, own = ids[1], ids[0]  # index 0 was posted with the reader's token
+        guest_comment, own = posted[1]["id"], posted[0]["id"]  # 0: with the reader's token
         for action in ("reject", "approve", "spam"):
             status, _h, content = call(
                 f"{base}/api/v1/moderation/comments/{guest_comment}",
