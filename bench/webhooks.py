@@ -3,9 +3,10 @@ costs the posting rate.
 
 PostgreSQL and Redis; gunicorn with gunicorn.conf.py (gevent, 2 workers) and two
 ``flask --app wsgi worker`` processes. A receiver (http.server, threads) on 127.0.0.1 counts
-distinct ``webhook-id`` headers. Two rounds of 1,000 guest comments, posted by 8 client threads
-over HTTP: first with no webhook configured, then with one (every event). Measured: posts/s of
-each round, and the time from the second round's first post until the receiver has all 1,000
+distinct ``webhook-id`` headers. Three rounds of 1,000 guest comments, posted by 8 client threads
+over HTTP: with no webhook, with one (every event), and with it disabled (the machine's load
+drifts: the rate without is the mean of the first and last rounds). Measured: posts/s of each,
+and the time from the webhook round's first post until the receiver has all 1,000
 ``comment.created`` deliveries.
 
 Targets (issue 11): all 1,000 delivered within 60 s; posting with a webhook no slower (within
@@ -35,6 +36,7 @@ TITLE = "Webhooks: 1,000 deliveries by two workers; posting with and without a w
 SITE = "bench"
 POSTS = 1000
 CLIENTS = 8
+WARM_UP = 200
 DELIVERY_TARGET_S = 60.0
 SLOWDOWN_ALLOWED = 0.10
 
@@ -108,8 +110,8 @@ def workers(env: dict[str, str], workdir: Path, count: int = 2) -> Iterator[None
             log.close()
 
 
-def post_all(base: str, label: str) -> float:
-    """Post POSTS guest comments with CLIENTS threads; the seconds it took."""
+def post_all(base: str, label: str, posts: int = POSTS) -> float:
+    """Post ``posts`` guest comments with CLIENTS threads; the seconds it took."""
     url = base + "/api/v1/comments"
 
     def one(n: int) -> None:
@@ -126,7 +128,7 @@ def post_all(base: str, label: str) -> float:
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        list(pool.map(one, range(POSTS)))
+        list(pool.map(one, range(posts)))
     return time.monotonic() - started
 
 
@@ -154,21 +156,25 @@ def measure(workdir: Path) -> dict[str, float]:
             workers(env, workdir),
             gunicorn(env, workdir, "/healthz", production_config=True) as base,
         ):
-            post_all(base, "warm-up")  # caches, pools and the toxicity model warm
+            post_all(base, "warm-up", WARM_UP)  # caches, pools, the toxicity model
             plain_s = post_all(base, "plain")
             with seeding_app(env):
-                from app.services.webhooks import add_webhook
+                from app.services.webhooks import add_webhook, set_enabled
 
-                add_webhook(SITE, hook_url, "bench-webhook-secret", allow_private=True)
+                hook_id = add_webhook(SITE, hook_url, "bench-webhook-secret", allow_private=True).id
             started = time.monotonic()
             hooked_s = post_all(base, "webhook")
             posted_at = time.monotonic()
             complete = wait_for(counter, POSTS, DELIVERY_TARGET_S * 3)
             delivered_s = (counter.last_at if complete else time.monotonic()) - started
+            delivered = counter.count()
+            with seeding_app(env):
+                set_enabled(SITE, hook_id, False)
+            plain_again_s = post_all(base, "plain again")  # the machine's load drifts
     return {
-        "plain_rate": POSTS / plain_s,
+        "plain_rate": 2 * POSTS / (plain_s + plain_again_s),
         "hooked_rate": POSTS / hooked_s,
-        "delivered": counter.count(),
+        "delivered": delivered,
         "delivered_s": delivered_s,
         "lag_s": max(0.0, (counter.last_at or posted_at) - posted_at),
     }
@@ -184,9 +190,10 @@ def run(options: Options) -> Section:
     no_slower = r["hooked_rate"] >= r["plain_rate"] * (1 - SLOWDOWN_ALLOWED)
     body = "\n".join([
         f"PostgreSQL and Redis; gunicorn with `gunicorn.conf.py` (gevent, 2 workers) and two "
-        f"`flask --app wsgi worker` processes; a receiver on 127.0.0.1. After a warm-up round, "
-        f"{POSTS:,} guest comments posted by {CLIENTS} client threads with no webhook, then "
-        f"{POSTS:,} with one webhook (every event).",
+        f"`flask --app wsgi worker` processes; a receiver on 127.0.0.1. After {WARM_UP} posts of "
+        f"warm-up, {POSTS:,} guest comments posted by {CLIENTS} client threads with no webhook, "
+        f"{POSTS:,} with one webhook (every event), {POSTS:,} with it disabled; the rate without "
+        "is the mean of the first and last rounds.",
         "",
         markdown_table(
             ["Round", "posts/s", "deliveries", "all received after", "after the last post"],
