@@ -132,9 +132,13 @@ def test_the_setting_is_off_unless_turned_on(monkeypatch, tmp_path):
 def test_without_redis_a_new_comment_is_delivered_signed_after_the_response(site, runner, client):
     with receiver() as hook:
         assert add(runner, hook.url).exit_code == 0
-        comment = post(
+        answer = post_comment(
             client, "First!", article_title="A title", article_url="https://news.example/a1"
         )
+        assert answer.status_code == 201
+        assert hook.wait_for(1, timeout=0.5) == []  # nothing before the response is done
+        answer.close()
+        comment = answer.get_json()
         [received] = hook.wait_for(1)
     body = verify(SECRET, received)
     assert re.fullmatch(r"msg_[0-9a-f]{32}", received.id)

@@ -166,6 +166,9 @@ def attempt_delivery(
         error, refused = refusal.message, True
     except (OSError, http.client.HTTPException) as failure:
         error = f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
+    except Exception as failure:  # noqa: BLE001 - recorded, so the delivery is not left claimed
+        log.exception("webhook delivery %s failed unexpectedly", delivery_id)
+        error = f"{type(failure).__name__}: {failure}"
     latency = round((time.monotonic() - started) * 1000)
     delivery.attempts += 1
     delivery.round_attempts += 1
@@ -188,27 +191,38 @@ def attempt_delivery(
 
 def _count_failure(webhook: Webhook, disable_after: int) -> Webhook | None:
     """One more failed attempt in a row, counted in the database (workers run in parallel);
-    the webhook if this one disabled it."""
+    the webhook if this attempt is the one that disabled it (exactly one attempt is)."""
     table = Webhook.__table__
     db.session.execute(
         update(table)
         .where(table.c.id == webhook.id)
         .values(consecutive_failures=table.c.consecutive_failures + 1)
     )
-    db.session.refresh(webhook)
-    if webhook.enabled and webhook.consecutive_failures >= disable_after:
-        webhook.enabled = False
-        webhook.disabled_at = utcnow()
-        webhook.disabled_reason = f"{webhook.consecutive_failures} failed attempts in a row"
-        log.warning(
-            "webhook %s of site %s (%s) disabled after %s failed attempts in a row",
-            webhook.id,
-            webhook.site.slug,
-            webhook.url,
-            webhook.consecutive_failures,
+    now = utcnow()
+    disabled = db.session.execute(
+        update(table)
+        .where(
+            table.c.id == webhook.id,
+            table.c.enabled.is_(True),
+            table.c.consecutive_failures >= disable_after,
         )
-        return webhook
-    return None
+        .values(
+            enabled=False,
+            disabled_at=now,
+            disabled_reason=f"{disable_after} failed attempts in a row",
+        )
+    )
+    db.session.refresh(webhook)
+    if disabled.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    log.warning(
+        "webhook %s of site %s (%s) disabled after %s failed attempts in a row",
+        webhook.id,
+        webhook.site.slug,
+        webhook.url,
+        webhook.consecutive_failures,
+    )
+    return webhook
 
 
 def _finish(delivery: WebhookDelivery, status: DeliveryStatus, error: str | None = None) -> None:
