@@ -170,3 +170,79 @@ def test_two_workers_deliver_each_event_once_signed_and_retry_with_the_same_id(s
         )
         statuses = set(db.session.scalars(select(WebhookDelivery.status)))
         assert statuses == {DeliveryStatus.SUCCEEDED}
+
+
+@pytest.fixture
+def redis_app(app):
+    """The test's app with jobs in the tests' Redis database (a worker runs them in-process)."""
+    if not REDIS_URL:
+        require_or_skip("this test needs PARLEY_TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    from app.redis_store import init_redis
+
+    app.config.update(PARLEY_REDIS_URL=REDIS_URL, PARLEY_WEBHOOK_RETRY_INTERVALS=[1, 1, 1, 1])
+    init_redis(app)
+    make_site(app, "news")
+    return app
+
+
+def run_worker(app) -> None:
+    from rq import SimpleWorker
+
+    from app.jobs import job_queue
+
+    with app.app_context():
+        queue = job_queue()
+        SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=True)
+
+
+def test_with_redis_a_private_address_is_refused_when_the_worker_delivers(redis_app):
+    app = redis_app
+    with receiver() as hook:
+        add_webhook(app, hook.url)  # added while allowed (or DNS said public then)
+        app.config["PARLEY_WEBHOOK_ALLOW_PRIVATE"] = False
+        answer = app.test_client().post(
+            "/api/v1/comments",
+            json={"site": "news", "article": "a1", "body": "hi", "author_name": "Ann"},
+            headers={"Origin": "https://news.example"},
+        )
+        assert answer.status_code == 201
+        run_worker(app)
+        assert hook.wait_for(1, timeout=1) == []
+        with app.app_context():
+            [delivery] = db.session.scalars(select(WebhookDelivery))
+            assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 1
+            assert "loopback, private or link-local" in delivery.last_error
+        app.config["PARLEY_WEBHOOK_ALLOW_PRIVATE"] = True  # the setting on: it goes through
+        runner = app.test_cli_runner()
+        again = runner.invoke(args=["sites", "webhooks", "redeliver", "news", "1", "1"])
+        assert again.exit_code == 0, again.output
+        run_worker(app)
+        [received] = hook.wait_for(1)
+    verify(SECRET, received)
+    with app.app_context():
+        assert db.session.get(WebhookDelivery, 1).status == DeliveryStatus.SUCCEEDED
+
+
+def test_with_redis_a_failing_receiver_is_retried_by_the_worker_after_the_delay(redis_app):
+    app = redis_app
+    app.config["PARLEY_WEBHOOK_ALLOW_PRIVATE"] = True
+    with receiver(fail_first=2) as hook:
+        add_webhook(app, hook.url)
+        answer = app.test_client().post(
+            "/api/v1/comments",
+            json={"site": "news", "article": "a1", "body": "hi", "author_name": "Ann"},
+            headers={"Origin": "https://news.example"},
+        )
+        assert answer.status_code == 201
+        deadline = time.monotonic() + 20
+        while len(hook.wait_for(0)) < 3 and time.monotonic() < deadline:
+            run_worker(app)
+            time.sleep(0.3)
+        received = hook.wait_for(3)
+    assert len(received) == 3 and len({r.id for r in received}) == 1
+    for r in received:
+        verify(SECRET, r)
+    with app.app_context():
+        [delivery] = db.session.scalars(select(WebhookDelivery))
+        assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.attempts == 3
