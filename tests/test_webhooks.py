@@ -331,3 +331,55 @@ def test_a_webhook_only_gets_its_events(site, runner, client):
         post(client)
         assert hook.wait_for(1, timeout=2) == []
     assert deliveries(site) == []
+
+
+def test_a_host_name_is_resolved_checked_and_sent_as_the_host_header(site, runner, client):
+    with receiver() as hook:
+        by_name = hook.url.replace("127.0.0.1", "localhost")  # may resolve to ::1 first
+        assert add(runner, by_name).exit_code == 0
+        post(client)
+        [received] = hook.wait_for(1)
+    assert received.headers["host"] == by_name.split("/")[2]
+    verify(SECRET, received)
+
+
+def test_https_receivers_must_present_a_certificate_the_system_trusts(
+    site, runner, client, tmp_path
+):
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    requests = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            requests.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert add(runner, f"https://127.0.0.1:{server.server_address[1]}/hook").exit_code == 0
+        post(client)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []  # a self-signed certificate is not trusted: nothing was sent
+    [delivery] = deliveries(site)
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 3
+    assert "CERTIFICATE_VERIFY_FAILED" in delivery.last_error

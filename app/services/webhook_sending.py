@@ -52,19 +52,30 @@ def signature(event_id: str, timestamp: int, body: str, secrets: list[str]) -> s
     )
 
 
+def connect_checked(destination: Destination, timeout: float) -> socket.socket:
+    """A connection to the first of the checked addresses that answers (IPv6 and IPv4 alike)."""
+    failure: OSError | None = None
+    for address in destination.addresses:
+        try:
+            return socket.create_connection((address, destination.port), timeout)
+        except OSError as error:
+            failure = error
+    raise failure or OSError("no address to connect to")
+
+
 class PinnedHTTPConnection(http.client.HTTPConnection):
-    """HTTP to a fixed address, whatever the Host header says."""
+    """HTTP to the checked addresses only, whatever the Host header says."""
 
     def __init__(self, destination: Destination, timeout: float) -> None:
         super().__init__(destination.host, destination.port, timeout=timeout)
-        self.address = destination.address
+        self.destination = destination
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = connect_checked(self.destination, self.timeout)
 
 
 class PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS to a fixed address, the certificate checked against the URL's host name."""
+    """HTTPS to the checked addresses only, the certificate checked against the URL's name."""
 
     def __init__(self, destination: Destination, timeout: float) -> None:
         super().__init__(
@@ -73,10 +84,10 @@ class PinnedHTTPSConnection(http.client.HTTPSConnection):
             timeout=timeout,
             context=ssl.create_default_context(),
         )
-        self.address = destination.address
+        self.destination = destination
 
     def connect(self) -> None:
-        sock = socket.create_connection((self.address, self.port), self.timeout)
+        sock = connect_checked(self.destination, self.timeout)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 

@@ -41,13 +41,13 @@ SECRET_SHOWN_CHARS = 4
 
 @dataclass(frozen=True, slots=True)
 class Destination:
-    """Where a delivery connects: the URL's parts and the one checked address to dial."""
+    """Where a delivery connects: the URL's parts and the checked addresses to dial."""
 
     scheme: str
     host: str
     port: int
     target: str  # path and query, as sent on the request line
-    address: str
+    addresses: tuple[str, ...]  # every address the name resolved to, all checked
 
 
 def _actor(actor: User | None) -> None:
@@ -102,8 +102,9 @@ def resolve_destination(url: str, allow_private: bool) -> Destination:
 
     Every address the name resolves to must be public unless ``allow_private``: a name that
     answers both a public and a private address is refused (an attacker controls which one a
-    later lookup returns). The caller connects to ``Destination.address``, never to a fresh
-    lookup of the name. ValidationError(private_address / unresolvable_host) otherwise.
+    later lookup returns). The caller connects to ``Destination.addresses`` (in turn, until one
+    answers), never to a fresh lookup of the name. ValidationError (private_address,
+    unresolvable_host) otherwise.
     """
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -127,7 +128,7 @@ def resolve_destination(url: str, allow_private: bool) -> Destination:
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
-    return Destination(parts.scheme, host, port, target, addresses[0])
+    return Destination(parts.scheme, host, port, target, tuple(addresses))
 
 
 def clean_secret(secret: Any) -> str:
