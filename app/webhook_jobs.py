@@ -13,6 +13,7 @@ is sent and never sent again once it succeeded.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -21,7 +22,7 @@ from flask import Flask, current_app
 from rq import get_current_job
 
 from app.extensions import db
-from app.jobs import LOCAL_RETRY_INTERVALS, enqueue, enqueue_in, job_queue
+from app.jobs import enqueue, enqueue_in, job_queue
 from app.models import Comment, CommentStatus, Webhook, WebhookDelivery, utcnow
 from app.services import comment_events
 from app.services.comment_rows import RULE_REMOVED, node_for_comment
@@ -37,6 +38,8 @@ from app.web.mail import mailer
 from app.web.serializers import comment_json, iso
 
 log = logging.getLogger(__name__)
+LOCAL_ATTEMPTS = 5  # without Redis
+LOCAL_PAUSE_MAX = 10.0  # seconds the web process waits between two attempts, at most
 
 
 class DeliveryRetry(RuntimeError):
@@ -79,7 +82,14 @@ def event_payload(name: str, occurred_at: str, comment: Comment) -> dict[str, An
 
 def fan_out_event(name: str, comment_id: int, event_id: str, occurred_at: str) -> None:
     """Record a delivery per subscribed webhook, with the body frozen now, and send each."""
-    comment = db.session.get(Comment, comment_id)
+    try:
+        _fan_out(name, comment_id, event_id, occurred_at)
+    finally:
+        db.session.remove()  # a worker runs job after job in one context: start each afresh
+
+
+def _fan_out(name: str, comment_id: int, event_id: str, occurred_at: str) -> None:
+    comment = db.session.get(Comment, comment_id, populate_existing=True)
     if comment is None:
         return
     hooks = subscribed_webhooks(comment.article.site_id, name)
@@ -99,18 +109,13 @@ def first_attempt(delivery_id: int) -> None:
     with the rest of the back-off (in Redis, after the first delay)."""
     intervals = list(current_app.config["PARLEY_WEBHOOK_RETRY_INTERVALS"])
     queued = job_queue() is not None
-    if queued:
-        retry_in = float(intervals[0]) if intervals else None
-    else:
-        retry_in = _local_retry_in(delivery_id)
-    attempt = _attempt(delivery_id, retry_in)
-    if attempt.outcome != "retry":
+    if not queued:
+        deliver_here(delivery_id)
         return
-    key = f"webhook-delivery:{delivery_id}"
-    if queued:
+    retry_in = float(intervals[0]) if intervals else None
+    if _attempt(delivery_id, retry_in).outcome == "retry":
+        key = f"webhook-delivery:{delivery_id}"
         enqueue_in(retry_in or 0, deliver, delivery_id, key=key, retry_intervals=intervals[1:])
-    else:
-        enqueue(deliver, delivery_id, key=key)
 
 
 def enqueue_delivery(delivery_id: int) -> None:
@@ -133,11 +138,32 @@ def _retry_in() -> float | None:
 
 
 def deliver(delivery_id: int) -> None:
-    """One attempt at a delivery; DeliveryRetry when it failed and another will come."""
-    job = get_current_job()
-    retry_in = _retry_in() if job is not None else _local_retry_in(delivery_id)
-    if _attempt(delivery_id, retry_in).outcome == "retry":
-        raise DeliveryRetry(f"webhook delivery {delivery_id} failed; retrying in {retry_in} s")
+    """On a worker: one attempt; DeliveryRetry when it failed and another will come. Without
+    Redis: every attempt, here (``deliver_here``)."""
+    try:
+        if get_current_job() is None:
+            deliver_here(delivery_id)
+            return
+        retry_in = _retry_in()
+        if _attempt(delivery_id, retry_in).outcome == "retry":
+            raise DeliveryRetry(f"webhook delivery {delivery_id} failed; retrying in {retry_in} s")
+    finally:
+        db.session.remove()
+
+
+def deliver_here(delivery_id: int) -> None:
+    """Without Redis: the attempts one after another in this process (after the response),
+    with the configured delays capped at LOCAL_PAUSE_MAX seconds: five attempts in all, the
+    contract's minimum, within a minute at most."""
+    intervals = current_app.config["PARLEY_WEBHOOK_RETRY_INTERVALS"][: LOCAL_ATTEMPTS - 1]
+    pauses = [min(float(seconds), LOCAL_PAUSE_MAX) for seconds in intervals]
+    while True:
+        delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+        done = delivery.round_attempts if delivery is not None else 0
+        retry_in = pauses[done] if done < len(pauses) else None
+        if _attempt(delivery_id, retry_in).outcome != "retry" or retry_in is None:
+            return
+        time.sleep(retry_in)
 
 
 def _attempt(delivery_id: int, retry_in: float | None) -> Attempt:
@@ -151,15 +177,6 @@ def _attempt(delivery_id: int, retry_in: float | None) -> Attempt:
     if attempt.disabled is not None:
         alert_admins(attempt.disabled)
     return attempt
-
-
-def _local_retry_in(delivery_id: int) -> float | None:
-    """Without Redis the web process retries a failed job LOCAL_RETRY_INTERVALS' times."""
-    delivery = db.session.get(WebhookDelivery, delivery_id)
-    done = delivery.round_attempts if delivery is not None else 0
-    if done >= len(LOCAL_RETRY_INTERVALS):
-        return None
-    return LOCAL_RETRY_INTERVALS[done]
 
 
 def alert_admins(webhook: Webhook) -> None:

@@ -26,6 +26,7 @@ SECRET = "whook-secret-for-tests-0123456789"
 @pytest.fixture
 def site(app):
     app.config["PARLEY_WEBHOOK_ALLOW_PRIVATE"] = True  # the receivers listen on 127.0.0.1
+    app.config["PARLEY_WEBHOOK_RETRY_INTERVALS"] = [0, 0, 0, 0]  # five attempts, no waiting
     make_site(app, "news")
     make_user(app, "admin@example.org", "Admin", Role.ADMIN)
     return app
@@ -235,6 +236,17 @@ def test_a_failing_receiver_gets_the_same_webhook_id_again(site, runner, client)
     assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.attempts == 3
 
 
+def test_without_redis_a_delivery_gets_five_attempts_then_fails(site, runner, client):
+    with receiver(fail_first=100) as hook:
+        assert add(runner, hook.url).exit_code == 0
+        post(client)
+        received = hook.wait_for(6, timeout=3)
+    assert len(received) == 5 and len({r.id for r in received}) == 1
+    [delivery] = deliveries(site)
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 5
+    assert delivery.last_response_code == 500 and "answered 500" in delivery.last_error
+
+
 def test_the_address_is_checked_again_when_delivering(site, runner, client):
     with receiver() as hook:
         assert add(runner, hook.url).exit_code == 0
@@ -286,17 +298,16 @@ def test_a_webhook_is_disabled_after_failures_in_a_row_and_admins_are_told(site,
     site.config["PARLEY_WEBHOOK_DISABLE_AFTER"] = 4
     with receiver(fail_first=100) as hook:
         assert add(runner, hook.url).exit_code == 0
-        post(client, "one")  # three attempts, all failing
-        post(client, "two")  # the fourth failure disables it
-        post(client, "three")  # nothing sent: it is disabled
-        received = hook.wait_for(5, timeout=6)
+        post(client, "one")  # the fourth failed attempt disables it: no fifth
+        post(client, "two")  # nothing sent: it is disabled
+        received = hook.wait_for(5, timeout=3)
     assert len(received) == 4
     with site.app_context():
         webhook = db.session.get(Webhook, 1)
         assert webhook.enabled is False
         assert "4 failed attempts in a row" in webhook.disabled_reason
-    statuses = [d.status for d in deliveries(site)]
-    assert statuses == [DeliveryStatus.FAILED, DeliveryStatus.FAILED]  # none for "three"
+    [delivery] = deliveries(site)  # none for "two"
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 4
     mails = list(Path(site.instance_path).glob("outbox/*.eml"))
     assert len(mails) == 1
     text = mails[0].read_text()
@@ -381,5 +392,5 @@ def test_https_receivers_must_present_a_certificate_the_system_trusts(
         server.server_close()
     assert requests == []  # a self-signed certificate is not trusted: nothing was sent
     [delivery] = deliveries(site)
-    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 3
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 5
     assert "CERTIFICATE_VERIFY_FAILED" in delivery.last_error

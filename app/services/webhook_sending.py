@@ -149,10 +149,13 @@ def attempt_delivery(
     now = utcnow()
     if not claim(delivery_id, now):
         return Attempt("skipped")
-    delivery = db.session.get(WebhookDelivery, delivery_id)
+    # As the database has them now: the claim was written past the ORM, and a worker's
+    # session may hold these rows from an earlier job.
+    delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
     if delivery is None:
         return Attempt("skipped")
     webhook = delivery.webhook
+    db.session.refresh(webhook)
     if not webhook.enabled:
         _finish(delivery, DeliveryStatus.FAILED, error="the webhook is disabled")
         return Attempt("failed")
@@ -265,7 +268,9 @@ def disabled_webhooks(site_ids: list[int] | None = None) -> list[Webhook]:
 def subscribed_webhooks(site_id: int, event_type: str) -> list[Webhook]:
     """The site's enabled webhooks that receive ``event_type``."""
     hooks = db.session.scalars(
-        select(Webhook).where(Webhook.site_id == site_id, Webhook.enabled.is_(True))
+        select(Webhook)
+        .where(Webhook.site_id == site_id, Webhook.enabled.is_(True))
+        .execution_options(populate_existing=True)
     )
     return [hook for hook in hooks if event_type in hook.events]
 
