@@ -39,7 +39,7 @@ from app.web.serializers import comment_json, iso
 
 log = logging.getLogger(__name__)
 LOCAL_ATTEMPTS = 5  # without Redis
-LOCAL_PAUSE_MAX = 10.0  # seconds the web process waits between two attempts, at most
+LOCAL_PAUSE_CAP = 10.0  # seconds the web process waits between two attempts, at most
 
 
 class DeliveryRetry(RuntimeError):
@@ -153,10 +153,10 @@ def deliver(delivery_id: int) -> None:
 
 def deliver_here(delivery_id: int) -> None:
     """Without Redis: the attempts one after another in this process (after the response),
-    with the configured delays capped at LOCAL_PAUSE_MAX seconds: five attempts in all, the
+    with the configured delays capped at LOCAL_PAUSE_CAP seconds: five attempts in all, the
     contract's minimum, within a minute at most."""
     intervals = current_app.config["PARLEY_WEBHOOK_RETRY_INTERVALS"][: LOCAL_ATTEMPTS - 1]
-    pauses = [min(float(seconds), LOCAL_PAUSE_MAX) for seconds in intervals]
+    pauses = [min(float(seconds), LOCAL_PAUSE_CAP) for seconds in intervals]
     while True:
         delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
         done = delivery.round_attempts if delivery is not None else 0
