@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     from app.services.toxicity import configure_scoring
     from app.sessions import ParleySessionInterface
     from app.shared_cache import init_shared_cache
+    from app.webhook_jobs import init_webhooks
 
     app.session_interface = ParleySessionInterface()
     use_secret_key(app.config["SECRET_KEY"])  # keys the generated avatars' tokens
@@ -90,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     init_compression(app)
     init_jobs(app)
     install_notifications()
+    init_webhooks(app)
 
 
 def register_blueprints(app: Flask) -> None:

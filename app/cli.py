@@ -164,7 +164,7 @@ def demo_setup(port: int):
 
 
 def register_cli(app: Flask) -> None:
-    from app import identity_cli  # noqa: F401  (adds commands to the groups above)
+    from app import identity_cli, webhooks_cli  # noqa: F401  (add commands to the groups above)
 
     for group in (sites_cli, users_cli, comments_cli, demo_cli):
         app.cli.add_command(group)

@@ -52,6 +52,22 @@ def env_float(name: str, default: float) -> float:
     return value
 
 
+def env_seconds_list(name: str, default: list[int]) -> list[int]:
+    """A comma-separated list of whole seconds, e.g. ``5,30,120``."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = [int(part) for part in raw.split(",")]
+    except ValueError:
+        raise RuntimeError(
+            f"{name} must be whole seconds separated by commas, not {raw!r}"
+        ) from None
+    if any(value < 0 for value in values):
+        raise RuntimeError(f"{name} must not hold negative delays")
+    return values
+
+
 def load_secret_key(instance_path: Path) -> str:
     """Return PARLEY_SECRET_KEY, or a key generated once and kept in instance/secret_key.
 
@@ -145,6 +161,15 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "PARLEY_MAIL_FROM": os.environ.get("PARLEY_MAIL_FROM") or None,
         # Reply e-mails (docs/notifications.md): at most one per reader and thread this often.
         "PARLEY_REPLY_MAIL_BATCH_MINUTES": env_float("PARLEY_REPLY_MAIL_BATCH_MINUTES", 10.0),
+        # Webhooks (docs/webhooks.md): receivers on loopback, private or link-local addresses
+        # are refused unless this is on (development and tests only); the delays in seconds
+        # before each retry (the first try plus these are all the attempts); failed attempts in a
+        # row after which a webhook is disabled and admins are alerted.
+        "PARLEY_WEBHOOK_ALLOW_PRIVATE": env_flag("PARLEY_WEBHOOK_ALLOW_PRIVATE", False),
+        "PARLEY_WEBHOOK_RETRY_INTERVALS": env_seconds_list(
+            "PARLEY_WEBHOOK_RETRY_INTERVALS", [5, 30, 120, 600, 1800, 7200]
+        ),
+        "PARLEY_WEBHOOK_DISABLE_AFTER": env_int("PARLEY_WEBHOOK_DISABLE_AFTER", 50),
         # Uploaded avatars go to PARLEY_MEDIA_DIR/avatars (default: instance/avatars).
         "PARLEY_MEDIA_DIR": os.environ.get("PARLEY_MEDIA_DIR") or None,
         # How many reverse proxies in front of Parley set X-Forwarded-For/-Proto (0: none).

@@ -97,13 +97,14 @@ def enqueue_in(
     task: Callable[..., Any],
     *args: Any,
     key: str | None = None,
+    retry_intervals: list[int] | None = None,
     **kwargs: Any,
 ) -> bool:
     """Run ``task`` once ``delay_seconds`` have passed, on a worker; False without Redis.
 
     The web process keeps no timers: without Redis a delayed job is not run, and callers keep
     what it would do in the database for a periodic command to finish (their docs say which).
-    ``key`` deduplicates as in ``enqueue``.
+    ``key`` deduplicates and ``retry_intervals`` sets the back-off, as in ``enqueue``.
     """
     queue = job_queue()
     if queue is None:
@@ -118,7 +119,7 @@ def enqueue_in(
         list(args),
         kwargs,
         job_id=key,
-        retry=_retry(None),
+        retry=_retry(retry_intervals),
         failure_ttl=FAILED_TTL,
         description=task_path(task),
     )

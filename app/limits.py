@@ -87,3 +87,11 @@ JSON_DEPTH_MAX = 32
 # The reader's latest comments on one article that the frame's private state marks as theirs:
 # enough for any page a reader keeps open, and a bound on the answer's size.
 OWN_COMMENTS_MAX = 100
+
+# Webhooks (docs/webhooks.md): the receiver's URL, the shared secret, how many per site.
+WEBHOOK_URL_MAX = 2048
+WEBHOOK_SECRET_MIN = 6
+WEBHOOK_SECRET_MAX = 256
+WEBHOOKS_PER_SITE_MAX = 20
+WEBHOOK_EVENTS_MAX = 7  # a webhook's chosen events (there are seven)
+WEBHOOK_DELIVERIES_SHOWN_MAX = 100  # the delivery log's page, newest first

@@ -39,6 +39,7 @@ BENCHMARKS = [
     "readers",
     "posting",
     "notifications_mail",
+    "webhooks",
 ]
 
 

@@ -12,9 +12,11 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import AuditEntry, Ban, Comment, Role, Site, User
+from app.services import webhooks
 from app.services.comments import post_comment
 from app.services.identity import Viewer
 from app.services.site_settings import all_settings
+from app.services.webhook_sending import record_deliveries
 from tests.factories import make_site
 
 PASSWORD = "correct horse battery"  # what tests.factories.make_user gives every account
@@ -71,6 +73,7 @@ class World:
     app: Flask
     author_id: int
     serial: count
+    webhook: dict[str, int] | None = None
 
     def fresh_comment(self) -> tuple[int, str]:
         """A new pending comment by the author on a new article of ``news``: (id, article)."""
@@ -92,6 +95,8 @@ def url_and_form(world: World, method: str, rule, with_token: str | None) -> tup
     comment_id, article = world.fresh_comment()
     values = {"site_slug": "news", "queue": "pending", "comment_id": comment_id}
     values.update({"user_id": world.author_id})
+    if "webhook_id" in rule.arguments:
+        values.update(world_webhook(world))
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: no test value for {missing}"
     with world.app.test_request_context():
@@ -136,7 +141,32 @@ FORMS = {
     },
     "dashboard.update_staff": lambda cid, art: {"role": "reader"},
     "dashboard.save_alerts": lambda cid, art: {"alert-news": "daily"},
+    # A public address (never contacted: the add only resolves the literal).
+    "dashboard.add_webhook": lambda cid, art: {
+        "url": "https://93.184.215.14/hooks",
+        "secret": "a-webhook-secret",
+        "events": ["comment.created"],
+    },
+    "dashboard.change_webhook": lambda cid, art: {"action": "enable"},
+    "dashboard.redeliver": lambda cid, art: {},
 }
+
+
+def world_webhook(world: World) -> dict[str, int]:
+    """A webhook of news (on 127.0.0.1, so deliveries are refused at once: the world does not
+    allow private addresses) with one delivery: {"webhook_id", "delivery_id"}."""
+    if world.webhook is None:
+        with world.app.app_context():
+            hook = webhooks.add_webhook(
+                "news",
+                "http://127.0.0.1:9/hook",
+                "a-webhook-secret",
+                ["comment.reported"],
+                allow_private=True,
+            )
+            [delivery] = record_deliveries([hook], "msg_world", "comment.reported", {"type": "x"})
+            world.webhook = {"webhook_id": hook.id, "delivery_id": delivery}
+    return world.webhook
 
 
 # The world's accounts get a cheap (but real, checked by the real sign-in) password hash:

@@ -29,6 +29,11 @@ ADMIN_ONLY = {
     "dashboard.list_staff",
     "dashboard.add_staff",
     "dashboard.update_staff",
+    "dashboard.list_webhooks",
+    "dashboard.add_webhook",
+    "dashboard.change_webhook",
+    "dashboard.show_deliveries",
+    "dashboard.redeliver",
 }
 # URL arguments that tie a route to one site: another site's moderator gets 403 there.
 SITE_BOUND_ARGS = {"site_slug", "comment_id"}

@@ -44,7 +44,12 @@ def test_a_reported_approved_comment_is_kept_with_the_approve_key():
 def test_only_admins_have_the_admin_powers():
     reader, moderator, admin = (User(role=role) for role in Role)
     assert all(powers_of(admin).values())
-    assert set(powers_of(admin)) == {"manage_staff", "change_settings", "ban_everywhere"}
+    assert set(powers_of(admin)) == {
+        "manage_staff",
+        "change_settings",
+        "ban_everywhere",
+        "manage_webhooks",
+    }
     assert not any(powers_of(moderator).values())
     with pytest.raises(Forbidden):
         require_admin(moderator)

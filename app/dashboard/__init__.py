@@ -58,4 +58,12 @@ def protect_pages(response: Response) -> Response:
     return response
 
 
-from app.dashboard import actions, alerts, history, queues, sites, staff  # noqa: E402,F401  (routes)
+from app.dashboard import (  # noqa: E402,F401  (routes)
+    actions,
+    alerts,
+    history,
+    queues,
+    sites,
+    staff,
+    webhooks,
+)

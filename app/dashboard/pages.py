@@ -12,6 +12,7 @@ from app.services import staff
 from app.services.moderation.queues import queue_counts
 from app.services.permissions import powers_of
 from app.services.site_settings import effective_settings
+from app.services.webhook_sending import disabled_webhooks
 
 QUEUES = ("pending", "reported", "spam")
 HISTORY = ("approved", "rejected")
@@ -39,6 +40,7 @@ def render_page(template: str, *, site_slug: str | None = None, **context: Any) 
     moderator covers), fresh on every page: three indexed COUNT queries.
     """
     sites = moderated_sites()
+    powers = powers_of(staff_member())
     return render_template(
         template,
         site_slug=site_slug,
@@ -48,6 +50,8 @@ def render_page(template: str, *, site_slug: str | None = None, **context: Any) 
         queues=QUEUES,
         history=HISTORY,
         queue_titles=QUEUE_TITLES,
-        may=powers_of(staff_member()),
+        may=powers,
+        # Admins see every webhook disabled by failures until it is enabled or removed.
+        webhook_alerts=disabled_webhooks() if powers["manage_webhooks"] else [],
         **context,
     )

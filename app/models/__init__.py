@@ -25,6 +25,7 @@ from app.models.types import (
     utcnow,
 )
 from app.models.user import ApiToken, User, UserSession, moderator_sites, site_trusted_authors
+from app.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
     "ARTICLE_KEY_MAX",
@@ -43,6 +44,7 @@ __all__ = [
     "CommentStatus",
     "ModeratorAlert",
     "ModeratorAlertItem",
+    "DeliveryStatus",
     "Reaction",
     "ReactionKind",
     "ReplyMailBatch",
@@ -56,6 +58,8 @@ __all__ = [
     "UserSession",
     "UserStatus",
     "Vote",
+    "Webhook",
+    "WebhookDelivery",
     "is_record_id",
     "moderator_sites",
     "site_trusted_authors",

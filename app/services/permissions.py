@@ -125,7 +125,7 @@ def may_change_settings(user: User | None) -> bool:
 
 
 # What a staff member may do beyond moderating their sites, for pages to show or hide.
-STAFF_POWERS = ("manage_staff", "change_settings", "ban_everywhere")
+STAFF_POWERS = ("manage_staff", "change_settings", "ban_everywhere", "manage_webhooks")
 
 
 def powers_of(user: User) -> dict[str, bool]:
