@@ -17,8 +17,6 @@ machine they follow its load and the workers' CPU, which the webhook round adds)
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,9 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.report import PROJECT_ROOT, Options, Section, markdown_table
+from bench.report import Options, Section, markdown_table
 from bench.server import (
-    BIN,
     REDIS_URL,
     cpu_seconds,
     gunicorn,
@@ -39,6 +36,7 @@ from bench.server import (
     seeding_app,
     server_pids,
 )
+from tests.worker_processes import worker_processes
 
 TITLE = "Webhooks: 1,000 deliveries by two workers; posting with and without a webhook"
 SITE = "bench"
@@ -109,31 +107,6 @@ def receiver(workdir: Path) -> Iterator[tuple[str, Counter]]:
         process.wait(timeout=10)
 
 
-@contextmanager
-def workers(env: dict[str, str], workdir: Path, count: int = 2) -> Iterator[list[int]]:
-    processes = []
-    for n in range(count):
-        log = open(workdir / f"worker-{n}.log", "w")  # noqa: SIM115 - closed below
-        command = [str(BIN / "flask"), "--app", "wsgi", "worker"]
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        processes.append((process, log))
-    try:
-        yield [process.pid for process, _log in processes]
-    finally:
-        for process, _log in processes:
-            process.send_signal(signal.SIGTERM)
-        for process, log in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-            log.close()
-
-
 def post_all(base: str, label: str, posts: int = POSTS) -> float:
     """Post ``posts`` guest comments with CLIENTS threads; the seconds it took."""
     url = base + "/api/v1/comments"
@@ -177,7 +150,7 @@ def measure(workdir: Path) -> dict[str, float]:
             create_site(SITE, "Bench News", ["https://news.example"])
         with (
             receiver(workdir) as (hook_url, counter),
-            workers(env, workdir) as worker_pids,
+            worker_processes(env, 2, workdir) as worker_pids,
             gunicorn(env, workdir, "/healthz", production_config=True) as base,
         ):
             post_all(base, "warm-up", WARM_UP)  # caches, pools, the toxicity model

@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -29,6 +25,7 @@ from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_ski
 from tests.factories import make_site, make_token, make_user
 from tests.test_multiprocess import call, gunicorn_master
 from tests.webhook_receiver import receiver, verify
+from tests.worker_processes import worker_processes
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "two-workers-webhook-secret"
@@ -57,29 +54,13 @@ def shared(postgres_url, tmp_path, monkeypatch):
         db.engine.dispose()
 
 
-@contextmanager
-def worker(database_url: str, workdir: Path, name: str) -> Iterator[subprocess.Popen]:
-    env = {
+def worker_env(database_url: str) -> dict[str, str]:
+    return {
         **os.environ,
         "PARLEY_DATABASE_URL": database_url,
         "PARLEY_REDIS_URL": REDIS_URL,
         "PARLEY_SECRET_KEY": "multiprocess-test-secret",
     }
-    log = open(workdir / f"worker-{name}.log", "w")  # noqa: SIM115 - closed below
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
 
 
 def add_webhook(app, url: str, *events: str) -> int:
@@ -107,8 +88,7 @@ def test_two_workers_deliver_each_event_once_signed_and_retry_with_the_same_id(s
         flaky = stack.enter_context(receiver(fail_first=1))
         add_webhook(app, hook.url)
         add_webhook(app, flaky.url, "comment.created")
-        stack.enter_context(worker(database_url, tmp_path, "one"))
-        stack.enter_context(worker(database_url, tmp_path, "two"))
+        stack.enter_context(worker_processes(worker_env(database_url), 2, tmp_path))
         base = stack.enter_context(gunicorn_master(database_url, tmp_path))
 
         with ThreadPoolExecutor(max_workers=POSTS) as pool:

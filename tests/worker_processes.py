@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def worker_processes(env: dict[str, str], count: int, workdir: Path) -> Iterator[None]:
-    """``count`` workers with ``env``, logging to ``workdir/worker-N.log``; stopped on exit."""
+def worker_processes(env: dict[str, str], count: int, workdir: Path) -> Iterator[list[int]]:
+    """``count`` workers with ``env``, logging to ``workdir/worker-N.log``; their pids; stopped
+    on exit."""
     flask = str(Path(sys.executable).parent / "flask")
     processes, logs = [], []
     for number in range(count):
@@ -32,7 +33,7 @@ def worker_processes(env: dict[str, str], count: int, workdir: Path) -> Iterator
             )
         )
     try:
-        yield
+        yield [process.pid for process in processes]
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
