@@ -1,13 +1,13 @@
 """Reply e-mails, author alerts and moderators' alerts as background jobs, started by comment
 events.
 
-``on_comment_event`` (registered with app.services.comment_events.listen) only enqueues
-``moderator_alert_mail`` and ``reader_mail``, keyed by event and comment, so a repeated event
-adds nothing while a job waits; each job decides whom to mail (app.services.reply_mail,
-app.services.moderator_alerts) and records what was sent, so a retry never mails twice. A
-batch that must wait for its window becomes a delayed job with Redis (``enqueue_in``); without
-Redis it waits in the database for ``flask notifications send-due``, which also catches
-anything a lost delayed job left behind.
+Two comment-event listeners only enqueue ``moderator_alert_mail`` and ``reader_mail``, each
+only for events that may mail someone (app.services.mail_triggers), keyed by event and
+comment, so a repeated event adds nothing while a job waits; each job decides whom to mail
+(app.services.reply_mail, app.services.moderator_alerts) and records what was sent, so a
+retry never mails twice. A batch that must wait for its window becomes a delayed job with
+Redis (``enqueue_in``); without Redis it waits in the database for ``flask notifications
+send-due``, which also catches anything a lost delayed job left behind.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from flask import current_app, has_request_context, request
 from app.jobs import enqueue, enqueue_in
 from app.mail_jobs import configured_mailer
 from app.services import comment_events
+from app.services.mail_triggers import alert_may_be_due, reader_mail_may_be_due
 from app.services.moderator_alerts import note_queue_item
 from app.services.reply_mail import Later, alert_author, announce_reply, send_batch
 from app.services.reply_subscriptions import MailSetup, ask_for_confirmation
-
-MAIL_EVENTS = ("comment.created", "comment.approved", "comment.reported")
 
 
 def base_url() -> str:
@@ -47,15 +46,17 @@ def mail_setup(base: str | None = None) -> MailSetup:
     )
 
 
-def on_comment_event(name: str, comment_id: int) -> None:
-    """Moderators' alerts and readers' mail are separate jobs: a mailbox that keeps failing
-    on one side never holds the other back."""
-    if name not in MAIL_EVENTS:
-        return
-    base = base_url()
-    enqueue(moderator_alert_mail, name, comment_id, base, key=f"alert:{name}:{comment_id}")
-    if name != "comment.reported":
-        enqueue(reader_mail, name, comment_id, base, key=f"mail:{name}:{comment_id}")
+# Moderators' alerts and readers' mail are separate jobs, each enqueued by its own listener:
+# a mailbox that keeps failing on one side never holds the other back.
+
+
+def enqueue_moderator_alert(name: str, comment_id: int) -> None:
+    key = f"alert:{name}:{comment_id}"
+    enqueue(moderator_alert_mail, name, comment_id, base_url(), key=key)
+
+
+def enqueue_reader_mail(name: str, comment_id: int) -> None:
+    enqueue(reader_mail, name, comment_id, base_url(), key=f"mail:{name}:{comment_id}")
 
 
 def moderator_alert_mail(name: str, comment_id: int, base: str) -> None:
@@ -91,4 +92,5 @@ def schedule(later: Later | None, base: str) -> None:
 
 
 def install_notifications() -> None:
-    comment_events.listen(on_comment_event)
+    comment_events.listen(enqueue_moderator_alert, when=alert_may_be_due)
+    comment_events.listen(enqueue_reader_mail, when=reader_mail_may_be_due)

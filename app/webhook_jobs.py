@@ -31,6 +31,7 @@ from app.services.webhook_sending import (
     Attempt,
     admins_to_alert,
     attempt_delivery,
+    event_has_receivers,
     record_deliveries,
     subscribed_webhooks,
 )
@@ -47,7 +48,7 @@ class DeliveryRetry(RuntimeError):
 
 
 def announce_event(name: str, comment_id: int) -> None:
-    """comment_events listener: one enqueue, nothing else, in the request."""
+    """comment_events listener (for events a webhook receives): one enqueue, nothing else."""
     event_id = f"msg_{uuid.uuid4().hex}"
     enqueue(
         fan_out_event, name, comment_id, event_id, iso(utcnow()), key=f"webhook-event:{event_id}"
@@ -199,4 +200,4 @@ def alert_admins(webhook: Webhook) -> None:
 def init_webhooks(app: Flask) -> None:
     """Announce every committed comment event to the webhook fan-out (once per process)."""
     del app
-    comment_events.listen(announce_event)
+    comment_events.listen(announce_event, when=event_has_receivers)

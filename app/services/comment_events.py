@@ -42,13 +42,24 @@ STATUS_EVENTS = {
 PENDING_KEY = "parley_comment_events"
 READY_KEY = "parley_comment_events_ready"
 Listener = Callable[[str, int], None]
+Condition = Callable[[str, Comment], bool]
 _listeners: list[Listener] = []
+_conditions: dict[Listener, Condition] = {}
 
 
-def listen(listener: Listener) -> None:
-    """Call ``listener(name, comment_id)`` after each commit that recorded an event (once)."""
+def listen(listener: Listener, when: Condition | None = None) -> None:
+    """Call ``listener(name, comment_id)`` after each commit that recorded an event (once).
+
+    ``when(name, comment)``, if given, is asked just before that commit, inside the
+    transaction (so it may query what the transaction wrote): the listener hears only the
+    events it answers True for. It lets a listener skip the background job of an event that
+    concerns no one, without querying after the commit. Should ``when`` fail, the event is
+    heard: a condition never loses an event, nor stops the commit.
+    """
     if listener not in _listeners:
         _listeners.append(listener)
+    if when is not None:
+        _conditions[listener] = when
 
 
 def record(name: str, comment: Comment) -> None:
@@ -74,15 +85,31 @@ def _take_ids(session: Session) -> None:
         return
     if any(comment.id is None for _, comment in pending):
         session.flush()
-    session.info[READY_KEY] = [(name, c.id) for name, c in pending if c.id is not None]
+    session.info[READY_KEY] = [
+        (name, c.id, _unconcerned(name, c)) for name, c in pending if c.id is not None
+    ]
+
+
+def _unconcerned(name: str, comment: Comment) -> frozenset[Listener]:
+    """The listeners whose condition says the event is not for them."""
+    skipped = set()
+    for listener, when in list(_conditions.items()):
+        try:
+            if not when(name, comment):
+                skipped.add(listener)
+        except Exception:
+            log.exception("condition of %r failed on %s for comment %s", listener, name, comment.id)
+    return frozenset(skipped)
 
 
 def _announce(session: Session) -> None:
     """after_commit: hand each event to the listeners; a failing listener loses no data."""
     if session.in_nested_transaction():
         return
-    for name, comment_id in session.info.pop(READY_KEY, None) or []:
+    for name, comment_id, unconcerned in session.info.pop(READY_KEY, None) or []:
         for listener in list(_listeners):
+            if listener in unconcerned:
+                continue
             try:
                 listener(name, comment_id)
             except Exception:

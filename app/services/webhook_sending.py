@@ -27,7 +27,16 @@ from sqlalchemy import or_, select, update
 from standardwebhooks import Webhook as Signer
 
 from app.extensions import db
-from app.models import DeliveryStatus, Role, User, Webhook, WebhookDelivery, utcnow
+from app.models import (
+    Article,
+    Comment,
+    DeliveryStatus,
+    Role,
+    User,
+    Webhook,
+    WebhookDelivery,
+    utcnow,
+)
 from app.services.errors import ValidationError
 from app.services.webhooks import Destination, resolve_destination, signing_secrets
 
@@ -273,6 +282,16 @@ def subscribed_webhooks(site_id: int, event_type: str) -> list[Webhook]:
         .execution_options(populate_existing=True)
     )
     return [hook for hook in hooks if event_type in hook.events]
+
+
+def event_has_receivers(event_type: str, comment: Comment) -> bool:
+    """Whether an enabled webhook of the comment's site receives ``event_type``: asked before
+    the event's commit, so that an event nobody receives costs no background job."""
+    site_id = select(Article.site_id).where(Article.id == comment.article_id).scalar_subquery()
+    subscribed = db.session.scalars(
+        select(Webhook.events).where(Webhook.site_id == site_id, Webhook.enabled.is_(True))
+    )
+    return any(event_type in (events or ()) for events in subscribed)
 
 
 def record_deliveries(
