@@ -87,6 +87,7 @@ def enqueue(
         args=(path, list(args), kwargs),
         job_id=key,
         retry=_retry(retry_intervals),
+        result_ttl=0,  # nothing reads a job's return value; a failure is still kept
         failure_ttl=FAILED_TTL,
         description=path,
     )
@@ -120,6 +121,7 @@ def enqueue_in(
         kwargs,
         job_id=key,
         retry=_retry(retry_intervals),
+        result_ttl=0,
         failure_ttl=FAILED_TTL,
         description=task_path(task),
     )
