@@ -40,6 +40,7 @@ BENCHMARKS = [
     "posting",
     "notifications_mail",
     "webhooks",
+    "side_by_side",
 ]
 
 

@@ -1,0 +1,100 @@
+"""Issue 7's check that restructuring cost nothing: this tree against an earlier commit.
+
+The earlier commit (``PARLEY_BENCH_BEFORE``, default ``BEFORE``: main just before the API
+payloads were declared with pydantic) is checked out into a temporary git worktree. Both
+trees are measured by ``bench/side_by_side_probe.py`` with this interpreter and its packages
+(``PYTHONPATH`` selects the tree: two virtualenvs differ by more than the code does), each on
+its own throwaway database made by its own migrations and seeded with the API benchmark's data,
+in alternating order, ``PAIRS`` times. The figure is CPU time per request in the process
+(``time.process_time``, Flask's test client): unlike requests per second it hardly moves with
+what else the machine runs.
+
+Target (issue 7): thread reads, counts and posting within 5 % of before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.report import PROJECT_ROOT, Options, Section, markdown_table
+
+TITLE = "Issue 7: before and after, side by side (CPU per request)"
+BEFORE = "33e82dc"
+CASES = ("first_page", "whole_thread", "counts", "post")
+LABELS = {
+    "first_page": "first page of a 1,000-comment thread",
+    "whole_thread": "whole thread (limit=500)",
+    "counts": "counts for 20 articles",
+    "post": "guest post",
+}
+PAIRS = 2
+TOLERANCE = 0.05
+PROBE = PROJECT_ROOT / "bench" / "side_by_side_probe.py"
+
+
+def probe(tree: Path, backend: str) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, str(PROBE), backend, ",".join(CASES)],
+        cwd=tree, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"probe of {tree} on {backend} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def checkout(ref: str, where: Path) -> Path:
+    tree = where / "before"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(tree), ref],
+        cwd=PROJECT_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    return tree
+
+
+def run(options: Options) -> Section:
+    ref = os.environ.get("PARLEY_BENCH_BEFORE", BEFORE)
+    runs: dict[tuple[str, str, str], list[float]] = {}  # (tree, backend, case) -> ms
+    with tempfile.TemporaryDirectory(prefix="parley-side-") as tmp:
+        before = checkout(ref, Path(tmp))
+        try:
+            for pair in range(PAIRS):
+                order = [("before", before), ("after", PROJECT_ROOT)]
+                for name, tree in order if pair % 2 == 0 else order[::-1]:
+                    for backend in options.backends:
+                        print(f"  {name} ({backend}), pair {pair + 1}", flush=True)
+                        for case, ms in probe(tree, backend).items():
+                            runs.setdefault((name, backend, case), []).append(ms)
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(before)],
+                cwd=PROJECT_ROOT, check=False, capture_output=True,
+            )  # fmt: skip
+    rows, met = [], True
+    for backend in options.backends:
+        for case in CASES:
+            was, now = runs[("before", backend, case)], runs[("after", backend, case)]
+            change = statistics.median(now) / statistics.median(was) - 1
+            ok = change <= TOLERANCE
+            met = met and ok
+            rows.append([
+                backend, LABELS[case],
+                ", ".join(f"{ms:.2f}" for ms in was), f"{statistics.median(was):.2f}",
+                ", ".join(f"{ms:.2f}" for ms in now), f"{statistics.median(now):.2f}",
+                f"{change * 100:+.1f} %", "met" if ok else "**missed**",
+            ])  # fmt: skip
+    header = ["Backend", "Case", "Before (ms)", "Median", "After (ms)", "Median", "Change",
+              "Within 5 %"]  # fmt: skip
+    body = (
+        f"Before: `{ref}`; after: this tree. {PAIRS} alternating pairs of runs, each the median "
+        "of 3 rounds (first page 300 requests, whole thread 60, counts 600, posts 200) after a "
+        "warm-up; one interpreter and one set of packages for both trees.\n\n"
+        + markdown_table(header, rows)
+    )
+    return Section(TITLE, body, targets_met=met)
