@@ -141,11 +141,12 @@ FORMS = {
     },
     "dashboard.update_staff": lambda cid, art: {"role": "reader"},
     "dashboard.save_alerts": lambda cid, art: {"alert-news": "daily"},
-    # A public address (never contacted: the add only resolves the literal).
+    # A public address, never contacted: the add only resolves the literal, and the webhook
+    # receives comment.edited only, which no dashboard route causes (a reader's own edit does).
     "dashboard.add_webhook": lambda cid, art: {
         "url": "https://93.184.215.14/hooks",
         "secret": "a-webhook-secret",
-        "events": ["comment.created"],
+        "events": ["comment.edited"],
     },
     "dashboard.change_webhook": lambda cid, art: {"action": "enable"},
     "dashboard.redeliver": lambda cid, art: {},

@@ -59,6 +59,7 @@ def sign_in(page, live, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live.url}/moderation/")
+    page.wait_for_load_state("load")  # the dashboard's script has started: its listeners are on
 
 
 def widget_frame(page):
