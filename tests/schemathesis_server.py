@@ -39,6 +39,10 @@ def seeded_app(database_url: str, instance: Path):
     app = create_app(base_config(database_url, instance))
     app.instance_path = str(instance)
     app.config["PARLEY_MEDIA_DIR"] = str(instance / "media")
+    # An event stream is answered for as long as it is open: a second is enough to check its
+    # headers and first lines, where the default (10 minutes) held each generated request
+    # until Schemathesis gave up on it.
+    app.config["PARLEY_EVENTS_MAX_SECONDS"] = 1
     make_site(app, "news")
     make_site(app, "other", origins=["https://other.example"])
     make_user(app, "admin@example.org", "Admin", "admin")
