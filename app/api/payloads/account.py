@@ -2,20 +2,17 @@
 
 from typing_extensions import TypedDict
 
+from app.api.payloads.answers import NewAvatar
 from app.api.payloads.declare import Operation, paths
 from app.api.spec.common import CSRF_HEADER, REQUIRED_AUTH, json_response
 from app.api.spec.schemas import schema_of
 from app.limits import AVATAR_MAX_BYTES, AVATAR_MAX_SIDE
 from app.services.avatar_uploads import OUTPUT_SIDE
-from app.web.fields import Url, formatted
+from app.web.fields import formatted
 
 
 class AvatarUpload(TypedDict):
     file: formatted("binary")
-
-
-class NewAvatar(TypedDict):
-    avatar_url: Url
 
 
 MEGABYTES = AVATAR_MAX_BYTES // 2**20

@@ -4,11 +4,12 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 ``app/api/editing.py`` and ``app/services/editing.py``.
 """
 
-from typing import Annotated, Literal, NotRequired
+from typing import Annotated, NotRequired
 
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from app.api.payloads.answers import CommentSource, DeletedComment
 from app.api.payloads.core import COMMENT_EXAMPLE
 from app.api.payloads.declare import Operation, paths
 from app.api.payloads.shared import Confirm
@@ -23,24 +24,13 @@ from app.api.spec.common import (
 )
 from app.api.spec.schemas import schema_of
 from app.limits import BODY_MAX
-from app.models import CommentStatus
 from app.services.editing import DEFAULT_EDIT_WINDOW_SECONDS
 from app.web.answers import Comment
-
-
-class CommentSource(TypedDict):
-    id: int
-    source: str
 
 
 class CommentEdit(TypedDict):
     body: Annotated[str, Field(min_length=1, max_length=BODY_MAX)]
     confirm: NotRequired[Confirm]
-
-
-class DeletedComment(TypedDict):
-    id: int
-    status: Literal[CommentStatus.DELETED.value]
 
 
 NOT_YOURS = (403, "not_your_comment", "the caller did not write this comment")

@@ -1,48 +1,29 @@
 """Readers' identity: SSO sessions for the frame, signing out, the reader's own account."""
 
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Any, NotRequired
 
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from app.api.payloads.answers import Account, SessionsEnded, SsoSession, VerificationSent
 from app.api.payloads.declare import Operation, paths
 from app.api.spec.common import CSRF_HEADER, REQUIRED_AUTH, SESSION, json_body, json_response
 from app.api.spec.schemas import schema_of
 from app.limits import (
     AUTHOR_NAME_MAX,
-    BADGE_MAX,
     EMAIL_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
     SSO_TOKEN_MAX,
 )
-from app.services.moderation.items import AUTHOR_KINDS
-from app.web.fields import Count, Email, Url, one_of
+from app.web.fields import Email
 
-ACCOUNT_KINDS = tuple(kind for kind in AUTHOR_KINDS if kind != "guest")
 MY_DATA_PARTS = ("comments", "votes", "reactions", "reports")
-
-
-# The reader's own account, as ``app.api.account.account_json`` serializes it.
-class Account(TypedDict):
-    id: int
-    name: Annotated[str, Field(max_length=AUTHOR_NAME_MAX)]
-    kind: one_of(ACCOUNT_KINDS)
-    email: Annotated[str | None, Field(description="Only ever shown to its owner.")]
-    email_verified: bool
-    avatar_url: Url
-    badge: Annotated[str | None, Field(max_length=BADGE_MAX)]
-    reply_notifications: bool
 
 
 class SsoSignIn(TypedDict):
     token: Annotated[str, Field(max_length=SSO_TOKEN_MAX)]
     site: NotRequired[Annotated[str, Field(description="The frame's site slug.")]]
-
-
-class SsoSession(TypedDict):
-    account: Account
-    changed: bool
 
 
 class AccountDeletion(TypedDict, total=False):
@@ -62,14 +43,6 @@ class PasswordChange(TypedDict):
 class EmailChange(TypedDict):
     password: str
     email: Annotated[Email, Field(max_length=EMAIL_MAX)]
-
-
-class VerificationSent(TypedDict):
-    status: Literal["verification_sent"]
-
-
-class SessionsEnded(TypedDict):
-    sessions_ended: Count
 
 
 # Everything Parley holds about the caller: the account and a list of each kind of record.

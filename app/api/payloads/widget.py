@@ -10,6 +10,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from app.api.payloads.answers import ReactionState, ReportReceipt, VoteState
 from app.api.payloads.declare import Operation, paths
 from app.api.payloads.shared import ArticleKey, SiteSlug
 from app.api.spec.common import (
@@ -24,38 +25,11 @@ from app.limits import REPORT_NOTE_MAX
 from app.models import ReportReason
 from app.services.site_settings import SETTINGS
 from app.services.votes import VOTE_VALUES
-from app.web.answers import REACTION_KINDS, Reaction, ReactionCounts, Viewer
-from app.web.fields import component, one_of
+from app.web.answers import REACTION_KINDS, ReactionCounts, Viewer
+from app.web.fields import one_of
 
 ReactionKind = one_of(REACTION_KINDS)
 VoteValue = one_of(VOTE_VALUES)
-
-
-@component
-class ReactionState(TypedDict):
-    reactions: ReactionCounts
-    mine: Annotated[
-        Reaction,
-        Field(description="The caller's reaction after this request; null when removed."),
-    ]
-
-
-@component
-class VoteState(TypedDict):
-    score: Annotated[int, Field(description="The comment's score after the vote.")]
-    mine: Annotated[
-        one_of(sorted(VOTE_VALUES)), Field(description="The caller's vote after this request.")
-    ]
-
-
-@component
-class ReportReceipt(TypedDict):
-    id: Annotated[int, Field(description="The report's id.")]
-    comment_id: int
-    reason: Annotated[
-        one_of(ReportReason), Field(description="The reason of the caller's (first) report.")
-    ]
-    status: Literal["recorded"]
 
 
 class NewReaction(TypedDict):
