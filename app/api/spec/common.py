@@ -165,7 +165,7 @@ def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
             response["headers"] = {
                 "Retry-After": {
                     "description": "Seconds to wait before retrying.",
-                    "schema": {"type": "integer"},
+                    "schema": schema_of(int),
                 }
             }
         responses[str(status)] = response
