@@ -40,6 +40,7 @@ BENCHMARKS = [
     "posting",
     "notifications_mail",
     "webhooks",
+    "payload_encoding",
     "side_by_side",
 ]
 

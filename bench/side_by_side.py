@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.report import PROJECT_ROOT, Options, Section, markdown_table
 
 TITLE = "Issue 7: before and after, side by side (CPU per request)"
-BEFORE = "33e82dc"
+BEFORE = "d06eae2"
 CASES = ("first_page", "whole_thread", "counts", "post")
 LABELS = {
     "first_page": "first page of a 1,000-comment thread",

@@ -5,11 +5,10 @@ Cookie-authenticated calls pass the API's CSRF check (``app.api.auth``) like eve
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app
 
 from app.api import bp
+from app.api.payloads.answers import Account, SessionsEnded, SsoSession, VerificationSent
 from app.auth.signing import begin_session, current_session_token, finish_session
 from app.models import User
 from app.services.avatars import avatar_url
@@ -26,7 +25,7 @@ from app.web.serializers import public_base_url
 from app.web.viewer import current_viewer, has_session_cookie
 
 
-def account_json(user: User) -> dict[str, Any]:
+def account_json(user: User) -> Account:
     """The reader's own account as they may see it (their address included, nobody else's)."""
     return {
         "id": user.id,
@@ -66,7 +65,8 @@ def start_sso_session():
     if not same_reader:
         begin_session(user, channel="sso")
     changed = not same_reader or profile != (user.name, user.sso_avatar_url, user.sso_badge)
-    return {"account": account_json(user), "changed": changed}
+    answer: SsoSession = {"account": account_json(user), "changed": changed}
+    return answer
 
 
 @bp.delete("/session")
@@ -106,7 +106,8 @@ def post_my_password():
         data.get("new_password"),
         keep_session=current_session_token() if has_session_cookie() else None,
     )
-    return {"sessions_ended": ended}
+    answer: SessionsEnded = {"sessions_ended": ended}
+    return answer
 
 
 @bp.post("/me/email")
@@ -114,7 +115,8 @@ def post_my_email():
     """Ask to change the address: it changes once the link sent to the new address is followed."""
     data = json_body()
     request_email_change(require_user(), data.get("password"), data.get("email"), account_links())
-    return {"status": "verification_sent"}, 202
+    answer: VerificationSent = {"status": "verification_sent"}
+    return answer, 202
 
 
 @bp.delete("/me/sessions")
@@ -124,7 +126,8 @@ def delete_my_sessions():
     ended = end_sessions(user)
     if has_session_cookie():
         finish_session()
-    return {"sessions_ended": ended}
+    answer: SessionsEnded = {"sessions_ended": ended}
+    return answer
 
 
 @bp.get("/me/data")

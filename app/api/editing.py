@@ -1,6 +1,7 @@
 from flask import current_app
 
 from app.api import bp
+from app.api.payloads.answers import CommentSource, DeletedComment
 from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.comment_rows import node_for_author
@@ -22,7 +23,8 @@ def edit_window() -> int:
 def get_comment_source(comment_id: int):
     """The author's own Markdown, to start an edit from (within the edit window)."""
     comment = own_comment_source(comment_id, current_viewer(), edit_window())
-    return {"id": comment.id, "source": comment.body_source}
+    answer: CommentSource = {"id": comment.id, "source": comment.body_source}
+    return answer
 
 
 @bp.patch("/comments/<id:comment_id>")
@@ -42,4 +44,5 @@ def update_comment(comment_id: int):
 def delete_comment(comment_id: int):
     """The author deletes their comment within the edit window; replies stay."""
     comment = delete_own_comment(comment_id, current_viewer(), edit_window())
-    return {"id": comment.id, "status": comment.status.value}
+    answer: DeletedComment = {"id": comment.id, "status": comment.status.value}
+    return answer

@@ -2,6 +2,7 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import bp
+from app.api.payloads.answers import NewAvatar
 from app.api.ratelimits import avatar_rate, uploader_key
 from app.extensions import limiter
 from app.services.avatar_uploads import (
@@ -47,4 +48,7 @@ def put_my_avatar():
         for part in request.files.values():
             part.close()
     stored = set_avatar(viewer.user, data, media_folder())
-    return {"avatar_url": public_base_url() + avatar_path(viewer.user.id, None, stored)}
+    answer: NewAvatar = {
+        "avatar_url": public_base_url() + avatar_path(viewer.user.id, None, stored)
+    }
+    return answer

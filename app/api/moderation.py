@@ -14,6 +14,15 @@ from typing import Any
 from flask import request
 
 from app.api import bp
+from app.api.payloads.moderation.answers import (
+    AUTHOR_ACTIONS,
+    BAN_SCOPES,
+    AuthorHistory,
+    AuthorStatus,
+    ModerationArticle,
+    ModerationComment,
+    ModerationPage,
+)
 from app.limits import PAGE_SIZE
 from app.models import Article, User
 from app.services import articles as article_service
@@ -24,10 +33,6 @@ from app.services.site_settings import site_settings_for, update_site_settings
 from app.web.parsing import json_body, query_int, required_arg
 from app.web.serializers import iso, public_base_url
 from app.web.viewer import current_viewer
-
-AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")
-# The API's names for a ban's scope -> the service's (app.services.authors.BAN_SCOPES).
-BAN_SCOPES = {"site": "site", "global": "everywhere"}
 
 
 def moderator() -> User:
@@ -48,7 +53,7 @@ def optional_int(name: str) -> int | None:
 # --- serializers ----------------------------------------------------------------------------
 
 
-def history_json(history: items.AuthorHistory | None) -> dict[str, Any] | None:
+def history_json(history: items.AuthorHistory | None) -> AuthorHistory | None:
     if history is None:
         return None
     return {
@@ -62,7 +67,7 @@ def history_json(history: items.AuthorHistory | None) -> dict[str, Any] | None:
     }
 
 
-def item_json(item: items.QueueItem, base: str) -> dict[str, Any]:
+def item_json(item: items.QueueItem, base: str) -> ModerationComment:
     author = item.author
     parent = item.parent
     return {
@@ -99,7 +104,7 @@ def item_json(item: items.QueueItem, base: str) -> dict[str, Any]:
     }
 
 
-def page_json(page: items.QueuePage) -> dict[str, Any]:
+def page_json(page: items.QueuePage) -> ModerationPage:
     base = public_base_url()
     return {
         "comments": [item_json(item, base) for item in page.items],
@@ -107,7 +112,7 @@ def page_json(page: items.QueuePage) -> dict[str, Any]:
     }
 
 
-def author_json(status: author_service.AuthorStatus) -> dict[str, Any]:
+def author_json(status: author_service.AuthorStatus) -> AuthorStatus:
     return {
         "name": status.name,
         "user_id": status.user_id,
@@ -128,7 +133,7 @@ def author_json(status: author_service.AuthorStatus) -> dict[str, Any]:
     }
 
 
-def article_item_json(item: article_service.ArticleItem) -> dict[str, Any]:
+def article_item_json(item: article_service.ArticleItem) -> ModerationArticle:
     return {
         "key": item.key,
         "title": item.title,
@@ -143,7 +148,7 @@ def article_item_json(item: article_service.ArticleItem) -> dict[str, Any]:
     }
 
 
-def article_json(article: Article) -> dict[str, Any]:
+def article_json(article: Article) -> ModerationArticle:
     return {
         "key": article.key,
         "title": article.title,

@@ -1,6 +1,7 @@
 from flask import current_app
 
 from app.api import bp
+from app.api.payloads.answers import ReactionState
 from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.reactions import react
@@ -24,4 +25,8 @@ def create_reaction():
         viewer=current_viewer(),
         origin=request_source(),
     )
-    return {"reactions": state.counts, "mine": state.mine.value if state.mine else None}
+    answer: ReactionState = {
+        "reactions": state.counts,
+        "mine": state.mine.value if state.mine else None,
+    }
+    return answer

@@ -1,6 +1,7 @@
 from flask import current_app
 
 from app.api import bp
+from app.api.payloads.answers import ReportReceipt
 from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.reports import report_comment
@@ -19,7 +20,7 @@ def create_report(comment_id: int):
     data = json_body()
     result = report_comment(comment_id, data.get("reason"), data.get("note"), current_viewer())
     report = result.report
-    body = {
+    body: ReportReceipt = {
         "id": report.id,
         "comment_id": report.comment_id,
         "reason": report.reason.value,

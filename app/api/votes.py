@@ -1,6 +1,7 @@
 from flask import current_app
 
 from app.api import bp
+from app.api.payloads.answers import VoteState
 from app.api.ratelimits import caller_is_staff, caller_rate_key
 from app.extensions import limiter
 from app.services.votes import vote
@@ -18,4 +19,5 @@ def vote_on_comment(comment_id: int):
     """Vote a comment up (1) or down (-1), or take the vote back (0)."""
     data = json_body()
     result = vote(comment_id, data.get("value"), current_viewer())
-    return {"score": result.score, "mine": result.mine}
+    answer: VoteState = {"score": result.score, "mine": result.mine}
+    return answer

@@ -1,4 +1,9 @@
-"""Explicit allowlists of the fields readers get. Emails and IPs are never among them."""
+"""Explicit allowlists of the fields readers get. Emails and IPs are never among them.
+
+Each serializer returns the ``TypedDict`` its answer is declared as (``app/web/answers.py``,
+the same declaration the OpenAPI document is generated from); at run time they are plain
+dicts, encoded by orjson.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from app.services.identity import Viewer
 from app.services.reply_pages import ReplyPage
 from app.services.threads import ArticleInfo, ThreadPage
 from app.services.viewer_state import ViewerState
+from app.web import answers
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -41,7 +47,7 @@ def public_base_url() -> str:
     return (current_app.config.get("PARLEY_PUBLIC_URL") or request.host_url).rstrip("/")
 
 
-def comment_json(node: CommentNode, base: str) -> dict[str, Any]:
+def comment_json(node: CommentNode, base: str) -> answers.Comment:
     return {
         "id": node.id,
         "parent_id": node.parent_id,
@@ -61,13 +67,13 @@ def comment_json(node: CommentNode, base: str) -> dict[str, Any]:
     }
 
 
-def own_comment_json(node: CommentNode) -> dict[str, Any]:
+def own_comment_json(node: CommentNode) -> answers.CommentExtras:
     """Extra fields on the viewer's own comments: until when they may edit or delete it."""
     until = editable_until(node.created_at, current_app.config["PARLEY_EDIT_WINDOW_SECONDS"])
     return {"own": True, "editable_until": iso(until)}
 
 
-def viewer_json(viewer: Viewer, state: ViewerState, base: str) -> dict[str, Any]:
+def viewer_json(viewer: Viewer, state: ViewerState, base: str) -> answers.Viewer:
     """The current reader as the widget shows them, and what they reacted and voted."""
     user = viewer.user
     return {
@@ -81,7 +87,7 @@ def viewer_json(viewer: Viewer, state: ViewerState, base: str) -> dict[str, Any]
     }
 
 
-def article_json(article: ArticleInfo) -> dict[str, Any]:
+def article_json(article: ArticleInfo) -> answers.Article:
     return {
         "key": article.key,
         "title": article.title,
@@ -92,7 +98,7 @@ def article_json(article: ArticleInfo) -> dict[str, Any]:
     }
 
 
-def capped_comment_json(node: CommentNode, base: str) -> dict[str, Any]:
+def capped_comment_json(node: CommentNode, base: str) -> answers.Comment:
     """A top-level comment of a read with a replies cap: what it left out, and where it resumes."""
     data = comment_json(node, base)
     data["more_replies"] = node.more_replies
@@ -105,10 +111,10 @@ def thread_json(
     viewer: Viewer | None = None,
     state: ViewerState | None = None,
     replies_capped: bool = False,
-) -> dict[str, Any]:
+) -> answers.Thread:
     base = public_base_url()
     top_level = capped_comment_json if replies_capped else comment_json
-    data = {
+    data: answers.Thread = {
         "article": article_json(page.article),
         "comments": [top_level(node, base) for node in page.comments],
         "next_cursor": page.next_cursor,
@@ -120,9 +126,9 @@ def thread_json(
 
 def replies_json(
     page: ReplyPage, viewer: Viewer | None = None, state: ViewerState | None = None
-) -> dict[str, Any]:
+) -> answers.ReplyPage:
     base = public_base_url()
-    data = {
+    data: answers.ReplyPage = {
         "comments": [comment_json(node, base) for node in page.comments],
         "more_replies": page.more_replies,
         "next_cursor": page.next_cursor,

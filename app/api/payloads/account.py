@@ -1,11 +1,19 @@
 """The reader's own account: ``PUT /api/v1/me/avatar``."""
 
-from __future__ import annotations
+from typing_extensions import TypedDict
 
-from app.api.payloads.declare import Operation, obj, paths, string
+from app.api.payloads.answers import NewAvatar
+from app.api.payloads.declare import Operation, paths
 from app.api.spec.common import CSRF_HEADER, REQUIRED_AUTH, json_response
+from app.api.spec.schemas import schema_of
 from app.limits import AVATAR_MAX_BYTES, AVATAR_MAX_SIDE
 from app.services.avatar_uploads import OUTPUT_SIDE
+from app.web.fields import formatted
+
+
+class AvatarUpload(TypedDict):
+    file: formatted("binary")
+
 
 MEGABYTES = AVATAR_MAX_BYTES // 2**20
 
@@ -26,16 +34,12 @@ PUT_AVATAR = Operation(
     parameters=[CSRF_HEADER],
     request_body={
         "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": obj({"file": string(format="binary")}, required=["file"])
-            }
-        },
+        "content": {"multipart/form-data": {"schema": schema_of(AvatarUpload)}},
     },
     responses={
         "200": json_response(
             "The new avatar's URL (served with long-lived cache headers).",
-            obj({"avatar_url": string(format="uri")}, required=["avatar_url"]),
+            schema_of(NewAvatar),
             {
                 "avatar_url": "https://comments.example/avatars/u/5b0e2c9d41f7a3e86c1d0b9a7f2e4c53.webp"
             },

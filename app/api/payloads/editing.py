@@ -4,24 +4,34 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 ``app/api/editing.py`` and ``app/services/editing.py``.
 """
 
-from __future__ import annotations
+from typing import Annotated, NotRequired
 
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from app.api.payloads.answers import CommentSource, DeletedComment
 from app.api.payloads.core import COMMENT_EXAMPLE
-from app.api.payloads.declare import Operation, choice, integer, obj, paths, string
+from app.api.payloads.declare import Operation, paths
+from app.api.payloads.shared import Confirm
 from app.api.payloads.widget import BODY_ERRORS, RATE_NOTE, UNKNOWN_COMMENT, WIDGET_HEADERS
 from app.api.spec.common import (
-    CONFIRM_PROPERTY,
     OPTIONAL_AUTH,
     TOXICITY_ERRORS,
     json_body,
     json_response,
     path_id,
-    ref,
     with_nudge_guidelines,
 )
+from app.api.spec.schemas import schema_of
 from app.limits import BODY_MAX
-from app.models import CommentStatus
 from app.services.editing import DEFAULT_EDIT_WINDOW_SECONDS
+from app.web.answers import Comment
+
+
+class CommentEdit(TypedDict):
+    body: Annotated[str, Field(min_length=1, max_length=BODY_MAX)]
+    confirm: NotRequired[Confirm]
+
 
 NOT_YOURS = (403, "not_your_comment", "the caller did not write this comment")
 WINDOW_CLOSED = (403, "edit_window_closed", "the edit window of this comment has passed")
@@ -42,7 +52,7 @@ GET_SOURCE = Operation(
     responses={
         "200": json_response(
             "The comment's Markdown source.",
-            obj({"id": integer(), "source": string()}, required=["id", "source"]),
+            schema_of(CommentSource),
             {"id": 42, "source": "Good piece, *especially* the map."},
         )
     },
@@ -65,16 +75,13 @@ UPDATE_COMMENT = Operation(
     security=OPTIONAL_AUTH,
     parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     request_body=json_body(
-        obj(
-            {"body": string(BODY_MAX, min_length=1), "confirm": CONFIRM_PROPERTY},
-            required=["body"],
-        ),
+        schema_of(CommentEdit),
         {"body": "Good piece, *especially* the map."},
     ),
     responses={
         "200": json_response(
             "The edited comment (with `edited_at`, `own` and `editable_until`).",
-            ref("Comment"),
+            schema_of(Comment),
             {
                 **COMMENT_EXAMPLE,
                 "html": "<p>Good piece, <em>especially</em> the map.</p>",
@@ -115,10 +122,7 @@ DELETE_COMMENT = Operation(
     responses={
         "200": json_response(
             "The comment is deleted.",
-            obj(
-                {"id": integer(), "status": choice([CommentStatus.DELETED.value])},
-                required=["id", "status"],
-            ),
+            schema_of(DeletedComment),
             {"id": 42, "status": "deleted"},
         )
     },

@@ -1,54 +1,57 @@
 """Readers' identity: SSO sessions for the frame, signing out, the reader's own account."""
 
-from __future__ import annotations
+from typing import Annotated, Any, NotRequired
 
-from typing import Any
+from pydantic import Field
+from typing_extensions import TypedDict
 
-from app.api.payloads.declare import (
-    Operation,
-    array,
-    boolean,
-    choice,
-    count,
-    integer,
-    obj,
-    paths,
-    string,
-)
+from app.api.payloads.answers import Account, SessionsEnded, SsoSession, VerificationSent
+from app.api.payloads.declare import Operation, paths
 from app.api.spec.common import CSRF_HEADER, REQUIRED_AUTH, SESSION, json_body, json_response
+from app.api.spec.schemas import schema_of
 from app.limits import (
     AUTHOR_NAME_MAX,
-    BADGE_MAX,
     EMAIL_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
     SSO_TOKEN_MAX,
 )
-from app.services.moderation.items import AUTHOR_KINDS
+from app.web.fields import Email
 
-ACCOUNT_KINDS = tuple(kind for kind in AUTHOR_KINDS if kind != "guest")
-ACCOUNT = obj(
-    {
-        "id": integer(),
-        "name": string(AUTHOR_NAME_MAX),
-        "kind": choice(ACCOUNT_KINDS),
-        "email": string(nullable=True, description="Only ever shown to its owner."),
-        "email_verified": boolean(),
-        "avatar_url": string(format="uri"),
-        "badge": string(BADGE_MAX, nullable=True),
-        "reply_notifications": boolean(),
-    },
-    required=[
-        "id",
-        "name",
-        "kind",
-        "email",
-        "email_verified",
-        "avatar_url",
-        "badge",
-        "reply_notifications",
-    ],
+MY_DATA_PARTS = ("comments", "votes", "reactions", "reports")
+
+
+class SsoSignIn(TypedDict):
+    token: Annotated[str, Field(max_length=SSO_TOKEN_MAX)]
+    site: NotRequired[Annotated[str, Field(description="The frame's site slug.")]]
+
+
+class AccountDeletion(TypedDict, total=False):
+    password: Annotated[str, Field(description="Required for accounts that have a password.")]
+
+
+class ProfileChange(TypedDict, total=False):
+    name: Annotated[str, Field(min_length=1, max_length=AUTHOR_NAME_MAX)]
+    reply_notifications: bool
+
+
+class PasswordChange(TypedDict):
+    current_password: str
+    new_password: Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
+
+
+class EmailChange(TypedDict):
+    password: str
+    email: Annotated[Email, Field(max_length=EMAIL_MAX)]
+
+
+# Everything Parley holds about the caller: the account and a list of each kind of record.
+MyData = TypedDict(  # noqa: UP013 - its keys are a vocabulary, not names written here
+    "MyData",
+    {"account": dict[str, Any], **dict.fromkeys(MY_DATA_PARTS, list[dict[str, Any]])},
 )
+
+ACCOUNT = schema_of(Account)
 ACCOUNT_EXAMPLE = {
     "id": 42,
     "name": "Ada",
@@ -61,7 +64,7 @@ ACCOUNT_EXAMPLE = {
 }
 SIGNED_IN = (401, "sign_in_required", "the caller is not signed in")
 BODY_ERRORS = ("invalid_json", "unsupported_media_type")
-ENDED = obj({"sessions_ended": count()}, required=["sessions_ended"])
+ENDED = schema_of(SessionsEnded)
 READ_ERRORS = (SIGNED_IN, "invalid_token", "invalid_sso_token", "sso_token_expired")
 
 
@@ -97,19 +100,13 @@ START_SSO_SESSION = Operation(
     security=[SESSION],
     parameters=[CSRF_HEADER],
     request_body=json_body(
-        obj(
-            {
-                "token": string(SSO_TOKEN_MAX),
-                "site": string(description="The frame's site slug."),
-            },
-            required=["token"],
-        ),
+        schema_of(SsoSignIn),
         {"site": "news", "token": "eyJhbGciOiJIUzI1NiJ9..."},
     ),
     responses={
         "200": json_response(
             "Signed in.",
-            obj({"account": ACCOUNT, "changed": boolean()}, required=["account", "changed"]),
+            schema_of(SsoSession),
         )
     },
     errors=(
@@ -156,7 +153,7 @@ DELETE_ME = account_operation(
         "deleted; every session and token ends; moderators see it in the audit log."
     ),
     request_body=json_body(
-        obj({"password": string(description="Required for accounts that have a password.")}),
+        schema_of(AccountDeletion),
         {"password": "my current password"},
     ),
     responses={"204": {"description": "Deleted."}},
@@ -175,12 +172,7 @@ PATCH_ME = account_operation(
     "patch_me",
     "Change the display name or the reply-notification preference",
     request_body=json_body(
-        obj(
-            {
-                "name": string(AUTHOR_NAME_MAX, min_length=1),
-                "reply_notifications": boolean(),
-            }
-        ),
+        schema_of(ProfileChange),
         {"reply_notifications": False},
     ),
     responses={"200": json_response("The account.", ACCOUNT, ACCOUNT_EXAMPLE)},
@@ -199,7 +191,6 @@ PATCH_ME = account_operation(
     ),
 )
 
-MY_DATA_PARTS = ("comments", "votes", "reactions", "reports")
 GET_MY_DATA = account_operation(
     "get",
     "/api/v1/me/data",
@@ -208,13 +199,7 @@ GET_MY_DATA = account_operation(
     responses={
         "200": json_response(
             "Everything Parley holds about the caller (sent as an attachment).",
-            obj(
-                {
-                    "account": {"type": "object"},
-                    **{part: array({"type": "object"}) for part in MY_DATA_PARTS},
-                },
-                required=["account", *MY_DATA_PARTS],
-            ),
+            schema_of(MyData),
         )
     },
     errors=READ_ERRORS,
@@ -225,15 +210,7 @@ POST_MY_PASSWORD = account_operation(
     "/api/v1/me/password",
     "post_my_password",
     "Change the password; every other session of the account ends",
-    request_body=json_body(
-        obj(
-            {
-                "current_password": string(),
-                "new_password": string(PASSWORD_MAX, min_length=PASSWORD_MIN),
-            },
-            required=["current_password", "new_password"],
-        )
-    ),
+    request_body=json_body(schema_of(PasswordChange)),
     responses={"200": json_response("Changed.", ENDED, {"sessions_ended": 2})},
     errors=(
         *BODY_ERRORS,
@@ -255,16 +232,13 @@ POST_MY_EMAIL = account_operation(
         "followed; the answer is the same whether or not another account has it."
     ),
     request_body=json_body(
-        obj(
-            {"password": string(), "email": string(EMAIL_MAX, format="email")},
-            required=["password", "email"],
-        ),
+        schema_of(EmailChange),
         {"password": "my current password", "email": "new@example.org"},
     ),
     responses={
         "202": json_response(
             "A verification link was sent to the new address.",
-            obj({"status": {"const": "verification_sent"}}, required=["status"]),
+            schema_of(VerificationSent),
         )
     },
     errors=(
@@ -297,12 +271,3 @@ PATHS = paths(
     POST_MY_EMAIL,
     DELETE_MY_SESSIONS,
 )
-
-EXTENDS = {
-    "Viewer": {
-        "kind": choice(
-            AUTHOR_KINDS,
-            description="A guest, a Parley account, or a publisher's single sign-on reader.",
-        )
-    }
-}

@@ -1,9 +1,8 @@
 """Live updates: ``GET /api/v1/events`` (Server-Sent Events), contract v1.1 "Live updates"."""
 
-from __future__ import annotations
-
-from app.api.payloads.declare import Operation, paths, string
+from app.api.payloads.declare import Operation, paths
 from app.api.spec.common import query
+from app.api.spec.schemas import schema_of
 
 STREAM_EVENTS = Operation(
     "get",
@@ -24,13 +23,13 @@ STREAM_EVENTS = Operation(
     ),
     security=[{}],
     parameters=[
-        query("site", "The site's slug.", string(), required=True),
-        query("article", "The article key.", string(), required=True),
+        query("site", "The site's slug.", schema_of(str), required=True),
+        query("article", "The article key.", schema_of(str), required=True),
     ],
     responses={
         "200": {
             "description": "The event stream.",
-            "content": {"text/event-stream": {"schema": string()}},
+            "content": {"text/event-stream": {"schema": schema_of(str)}},
         }
     },
     errors=(

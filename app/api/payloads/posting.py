@@ -1,21 +1,22 @@
 """Posting a comment or a reply: ``POST /api/v1/comments`` and its body, ``NewComment``."""
 
-from __future__ import annotations
+from typing import Annotated, NotRequired
+
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from app.api.payloads.core import COMMENT_EXAMPLE
-from app.api.payloads.declare import Operation, boolean, integer, obj, paths, string
+from app.api.payloads.declare import Operation, paths
+from app.api.payloads.shared import ArticleKey, Confirm, SiteSlug
 from app.api.spec.common import (
-    ARTICLE_KEY,
-    CONFIRM_PROPERTY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
-    SITE_SLUG,
     TOXICITY_ERRORS,
     json_body,
     json_response,
-    ref,
     with_nudge_guidelines,
 )
+from app.api.spec.schemas import component_schemas, schema_of
 from app.limits import (
     ARTICLE_TITLE_MAX,
     ARTICLE_URL_MAX,
@@ -23,54 +24,85 @@ from app.limits import (
     BODY_MAX,
     EMAIL_MAX,
 )
+from app.web.answers import Comment
+from app.web.fields import Email, Url, component
 
-NEW_COMMENT = obj(
-    {
-        "site": SITE_SLUG,
-        "article": ARTICLE_KEY,
-        "body": string(
-            BODY_MAX,
+
+@component
+class NewComment(TypedDict):
+    site: SiteSlug
+    article: ArticleKey
+    body: Annotated[
+        str,
+        Field(
             min_length=1,
+            max_length=BODY_MAX,
             description=(
                 f"Markdown source, 1 to {BODY_MAX:,} characters after trimming. Raw HTML is "
                 "shown as text."
             ),
         ),
-        "parent_id": integer(
-            nullable=True, description="Reply to this comment (approved, or your own pending one)."
-        ),
-        "author_name": string(
-            AUTHOR_NAME_MAX,
-            min_length=1,
-            description="Required for guests; ignored for signed-in and token callers.",
-        ),
-        "author_email": string(
-            EMAIL_MAX,
-            format="email",
-            description="Guests only, optional, never shown to anyone but moderators.",
-        ),
-        "notify_replies": boolean(
-            description=(
-                "Guests only, with `author_email`: ask for e-mails about replies to this "
-                "comment. Parley first mails a confirmation link to that address and sends "
-                "nothing else until it is followed (double opt-in). Readers with accounts "
-                "choose in their profile (`reply_notifications`); for them this is ignored."
-            )
-        ),
-        "article_title": string(
-            ARTICLE_TITLE_MAX, description="Stored when the article has no title yet."
-        ),
-        "article_url": string(
-            ARTICLE_URL_MAX,
-            format="uri",
-            description="http(s) URL, stored when the article has no URL yet.",
-        ),
-        "confirm": CONFIRM_PROPERTY,
-    },
-    required=["site", "article", "body"],
-)
+    ]
+    parent_id: NotRequired[
+        Annotated[
+            int | None,
+            Field(description="Reply to this comment (approved, or your own pending one)."),
+        ]
+    ]
+    author_name: NotRequired[
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=AUTHOR_NAME_MAX,
+                description="Required for guests; ignored for signed-in and token callers.",
+            ),
+        ]
+    ]
+    author_email: NotRequired[
+        Annotated[
+            Email,
+            Field(
+                max_length=EMAIL_MAX,
+                description="Guests only, optional, never shown to anyone but moderators.",
+            ),
+        ]
+    ]
+    notify_replies: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description=(
+                    "Guests only, with `author_email`: ask for e-mails about replies to this "
+                    "comment. Parley first mails a confirmation link to that address and sends "
+                    "nothing else until it is followed (double opt-in). Readers with accounts "
+                    "choose in their profile (`reply_notifications`); for them this is ignored."
+                )
+            ),
+        ]
+    ]
+    article_title: NotRequired[
+        Annotated[
+            str,
+            Field(
+                max_length=ARTICLE_TITLE_MAX,
+                description="Stored when the article has no title yet.",
+            ),
+        ]
+    ]
+    article_url: NotRequired[
+        Annotated[
+            Url,
+            Field(
+                max_length=ARTICLE_URL_MAX,
+                description="http(s) URL, stored when the article has no URL yet.",
+            ),
+        ]
+    ]
+    confirm: NotRequired[Confirm]
 
-SCHEMAS = {"NewComment": NEW_COMMENT}
+
+SCHEMAS = component_schemas(NewComment)
 
 CREATE_COMMENT = Operation(
     "post",
@@ -91,7 +123,7 @@ CREATE_COMMENT = Operation(
     security=OPTIONAL_AUTH,
     parameters=[CSRF_HEADER],
     request_body=json_body(
-        ref("NewComment"),
+        schema_of(NewComment),
         {
             "site": "daily-news",
             "article": "air-defence-drills-2026",
@@ -102,12 +134,12 @@ CREATE_COMMENT = Operation(
     responses={
         "201": json_response(
             "The new comment.",
-            ref("Comment"),
+            schema_of(Comment),
             COMMENT_EXAMPLE,
             headers={
                 "X-RateLimit-Remaining": {
                     "description": "Posts left in the current window (when limits are on).",
-                    "schema": integer(),
+                    "schema": schema_of(int),
                 }
             },
         )

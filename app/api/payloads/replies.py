@@ -1,20 +1,15 @@
 """Replies in pages: the ``replies`` cap of ``GET /api/v1/threads`` and the rest by cursor."""
 
-from __future__ import annotations
+from typing import Annotated
 
-from app.api.payloads.declare import (
-    Operation,
-    array,
-    count,
-    integer,
-    obj,
-    page_size,
-    paths,
-    string,
-    whole_number_error,
-)
-from app.api.spec.common import OPTIONAL_AUTH, json_response, query, ref
+from pydantic import Field
+
+from app.api.payloads.declare import Operation, paths, whole_number_error
+from app.api.payloads.shared import page_size
+from app.api.spec.common import OPTIONAL_AUTH, json_response, query
+from app.api.spec.schemas import component_schemas, schema_of
 from app.limits import ARTICLE_KEY_MAX, PAGE_SIZE, REPLIES_MAX
+from app.web.answers import ReplyPage
 
 REPLIES_PARAMETER = query(
     "replies",
@@ -22,40 +17,12 @@ REPLIES_PARAMETER = query(
     "oldest first). Without it every reply comes, as the contract says. With it, each top-level "
     "comment also carries `more_replies` and `replies_cursor` for "
     "`GET /api/v1/threads/replies`.",
-    integer(1, REPLIES_MAX),
+    schema_of(Annotated[int, Field(ge=1, le=REPLIES_MAX)]),
 )
 INVALID_REPLIES = (400, "invalid_replies", whole_number_error("replies", 1, REPLIES_MAX))
 
-SCHEMAS = {
-    "ReplyPage": obj(
-        {
-            "comments": array(ref("Comment")),
-            "more_replies": count("Replies still to come under this top-level comment."),
-            "next_cursor": string(nullable=True, description="Null on the last page."),
-        },
-        required=["comments", "more_replies", "next_cursor"],
-        description=(
-            "Replies after a cursor, oldest first. Each comment's `parent_id` is a comment of an "
-            "earlier page (or of the thread read) or of this one: attach it there. Its own "
-            "replies on this page are nested under it."
-        ),
-    )
-}
-
-EXTENDS = {
-    "Comment": {
-        "more_replies": count(
-            "With the `replies` cap, on top-level comments: replies left out of this answer."
-        ),
-        "replies_cursor": string(
-            nullable=True,
-            description=(
-                "With the `replies` cap, on top-level comments: the cursor for "
-                "`GET /api/v1/threads/replies`, or null when none were left out."
-            ),
-        ),
-    }
-}
+# The fields a capped read adds to top-level comments are declared on ``Comment`` itself.
+SCHEMAS = component_schemas(ReplyPage)
 
 GET_REPLIES = Operation(
     "get",
@@ -70,23 +37,26 @@ GET_REPLIES = Operation(
     ),
     security=OPTIONAL_AUTH,
     parameters=[
-        query("site", "The site's slug.", string(), required=True),
+        query("site", "The site's slug.", schema_of(str), required=True),
         query(
-            "article", "The article's key.", string(ARTICLE_KEY_MAX, min_length=1), required=True
+            "article",
+            "The article's key.",
+            schema_of(Annotated[str, Field(min_length=1, max_length=ARTICLE_KEY_MAX)]),
+            required=True,
         ),
         query(
             "cursor",
             "`replies_cursor` of a top-level comment or `next_cursor` of a page.",
-            string(),
+            schema_of(str),
             required=True,
         ),
         query(
             "limit",
             f"Replies per page (default PARLEY_PAGE_SIZE, {PAGE_SIZE}).",
-            page_size(REPLIES_MAX),
+            schema_of(page_size(REPLIES_MAX)),
         ),
     ],
-    responses={"200": json_response("The page.", ref("ReplyPage"))},
+    responses={"200": json_response("The page.", schema_of(ReplyPage))},
     errors=(
         "invalid_site",
         "invalid_article",

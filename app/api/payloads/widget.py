@@ -5,24 +5,55 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 (``tests/test_api_*.py`` check that every error listed here really occurs).
 """
 
-from __future__ import annotations
+from typing import Annotated, Literal, NotRequired
 
-from app.api.payloads.core import REACTION_KINDS
-from app.api.payloads.declare import Operation, boolean, choice, count, integer, obj, paths, string
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from app.api.payloads.answers import ReactionState, ReportReceipt, VoteState
+from app.api.payloads.declare import Operation, paths
+from app.api.payloads.shared import ArticleKey, SiteSlug
 from app.api.spec.common import (
-    ARTICLE_KEY,
     CSRF_HEADER,
     OPTIONAL_AUTH,
-    SITE_SLUG,
     json_body,
     json_response,
     path_id,
-    ref,
 )
-from app.limits import BADGE_MAX, REPORT_NOTE_MAX
+from app.api.spec.schemas import component_schemas, schema_of
+from app.limits import REPORT_NOTE_MAX
 from app.models import ReportReason
 from app.services.site_settings import SETTINGS
 from app.services.votes import VOTE_VALUES
+from app.web.answers import REACTION_KINDS, ReactionCounts, Viewer
+from app.web.fields import one_of
+
+ReactionKind = one_of(REACTION_KINDS)
+VoteValue = one_of(VOTE_VALUES)
+
+
+class NewReaction(TypedDict):
+    site: SiteSlug
+    article: ArticleKey
+    kind: ReactionKind
+
+
+class NewVote(TypedDict):
+    value: VoteValue
+
+
+class NewReport(TypedDict):
+    reason: one_of(ReportReason)
+    note: NotRequired[
+        Annotated[
+            str | None,
+            Field(
+                max_length=REPORT_NOTE_MAX,
+                description="Optional words for the moderators (trimmed).",
+            ),
+        ]
+    ]
+
 
 TAGS = [
     {
@@ -46,7 +77,7 @@ FRAME_HEADER = {
         "the frame's partitioned cookie `parley_frame` instead of `parley_session` (and its CSRF "
         "token is the one the frame page carries)."
     ),
-    "schema": choice(["1"]),
+    "schema": schema_of(Literal["1"]),
 }
 WIDGET_HEADERS = [CSRF_HEADER, FRAME_HEADER]
 
@@ -73,83 +104,8 @@ def words(values: tuple[object, ...], last: str = "or") -> str:
     return f"{', '.join(map(str, values[:-1]))} {last} {values[-1]}"
 
 
-SCHEMAS = {
-    "ReactionCounts": obj(
-        {kind: count() for kind in REACTION_KINDS},
-        required=REACTION_KINDS,
-        description="Readers' reactions to the article, by kind (all six kinds present).",
-    ),
-    "ReactionState": obj(
-        {
-            "reactions": ref("ReactionCounts"),
-            "mine": choice(
-                [*REACTION_KINDS, None],
-                description="The caller's reaction after this request; null when removed.",
-            ),
-        },
-        required=["reactions", "mine"],
-    ),
-    "VoteState": obj(
-        {
-            "score": integer(description="The comment's score after the vote."),
-            "mine": choice(
-                sorted(VOTE_VALUES), description="The caller's vote after this request."
-            ),
-        },
-        required=["score", "mine"],
-    ),
-    "ReportReceipt": obj(
-        {
-            "id": integer(description="The report's id."),
-            "comment_id": integer(),
-            "reason": choice(
-                ReportReason, description="The reason of the caller's (first) report."
-            ),
-            "status": choice(["recorded"]),
-        },
-        required=["id", "comment_id", "reason", "status"],
-    ),
-    "Viewer": obj(
-        {
-            "name": string(nullable=True, description="Null for guests."),
-            "avatar_url": string(format="uri"),
-            "badge": string(BADGE_MAX, nullable=True),
-            "signed_in": boolean(),
-            "reaction": choice([*REACTION_KINDS, None]),
-            "votes": {
-                "type": "object",
-                "description": "The caller's votes on this page's comments, by comment id.",
-                "additionalProperties": choice(sorted(value for value in VOTE_VALUES if value)),
-            },
-        },
-        required=["name", "avatar_url", "badge", "signed_in", "reaction", "votes"],
-        description=(
-            "Added by `GET /api/v1/threads` as the top-level `viewer`: the current reader as "
-            "the widget shows them, and what they chose on this thread. `reaction` and `votes` "
-            "are empty for clients with no token and no session cookie (an IP address is "
-            "shared, so Parley does not report one reader's choices to another)."
-        ),
-    ),
-}
-
-# Fields the widget's work adds to the core's answers.
-EXTENDS = {
-    "Thread": {"viewer": ref("Viewer")},
-    "Comment": {
-        "own": {
-            "const": True,
-            "description": "Present (true) only on the caller's own comments.",
-        },
-        "editable_until": {
-            "type": ["string", "null"],
-            "format": "date-time",
-            "description": (
-                "Only on the caller's own comments: until when the author may edit or delete it "
-                "(created_at + PARLEY_EDIT_WINDOW_SECONDS); null once that has passed."
-            ),
-        },
-    },
-}
+# ``Thread.viewer`` and the caller's own fields of ``Comment`` are declared on those answers.
+SCHEMAS = component_schemas(ReactionCounts, ReactionState, VoteState, ReportReceipt, Viewer)
 
 CREATE_REACTION = Operation(
     "post",
@@ -165,16 +121,13 @@ CREATE_REACTION = Operation(
     security=OPTIONAL_AUTH,
     parameters=WIDGET_HEADERS,
     request_body=json_body(
-        obj(
-            {"site": SITE_SLUG, "article": ARTICLE_KEY, "kind": choice(REACTION_KINDS)},
-            required=["site", "article", "kind"],
-        ),
+        schema_of(NewReaction),
         {"site": "daily-news", "article": "air-defence-drills-2026", "kind": "wow"},
     ),
     responses={
         "200": json_response(
             "The article's reaction counts and the caller's reaction.",
-            ref("ReactionState"),
+            schema_of(ReactionState),
             {"reactions": {**dict.fromkeys(REACTION_KINDS, 0), "wow": 4}, "mine": "wow"},
         )
     },
@@ -206,13 +159,13 @@ VOTE_ON_COMMENT = Operation(
     security=OPTIONAL_AUTH,
     parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     request_body=json_body(
-        obj({"value": choice(VOTE_VALUES)}, required=["value"]),
+        schema_of(NewVote),
         {"value": 1},
     ),
     responses={
         "200": json_response(
             "The comment's score and the caller's vote.",
-            ref("VoteState"),
+            schema_of(VoteState),
             {"score": 4, "mine": 1},
         )
     },
@@ -245,28 +198,18 @@ CREATE_REPORT = Operation(
     security=OPTIONAL_AUTH,
     parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     request_body=json_body(
-        obj(
-            {
-                "reason": choice(ReportReason),
-                "note": string(
-                    REPORT_NOTE_MAX,
-                    nullable=True,
-                    description="Optional words for the moderators (trimmed).",
-                ),
-            },
-            required=["reason"],
-        ),
+        schema_of(NewReport),
         {"reason": "abuse", "note": "Insults another reader."},
     ),
     responses={
         "201": json_response(
             "The report was recorded.",
-            ref("ReportReceipt"),
+            schema_of(ReportReceipt),
             {"id": 7, "comment_id": 42, "reason": "abuse", "status": "recorded"},
         ),
         "200": json_response(
             "The caller had already reported this comment; nothing changed.",
-            ref("ReportReceipt"),
+            schema_of(ReportReceipt),
         ),
     },
     errors=(

@@ -1,11 +1,14 @@
 """The OpenAPI 3.1 document served at ``GET /api/v1/openapi.json``, generated from declarations.
 
-Every API payload (request bodies, query parameters, responses and their error codes) is
-declared once, in a module of ``app/api/payloads/`` written with the helpers of
-``app.api.payloads.declare``; limits come from ``app/limits.py`` and word lists from the
-services, so the document says what the validation does. This module assembles the parts:
+Every API payload (request bodies and answers) is declared once, as a ``TypedDict`` whose
+fields carry their limits (``app/limits.py``) and vocabularies (the services' enums) in
+``Annotated[..., Field(...)]`` (``app/web/fields.py``); the serializers return these types.
+pydantic generates their JSON Schema (``schemas.py``), so the document says what the code
+sends and the validation checks. Each endpoint is an ``Operation`` (``app.api.payloads.declare``)
+that points at those payloads and lists its parameters and error codes. This module assembles
+the parts of ``app/api/payloads/``:
 
-* ``core``: threads, counts, this document; the Error/Comment/Article/Thread schemas.
+* ``core``: threads, counts, this document; the Error/Author/Comment/Article/Thread schemas.
 * ``posting``: posting a comment (``NewComment``).
 * ``widget`` and ``editing``: reactions, votes, reports; editing or deleting one's own comment.
 * ``moderation`` (a package): ``/api/v1/moderation/...``.
@@ -16,9 +19,11 @@ services, so the document says what the validation does. This module assembles t
 A part defines ``PATHS`` (``{"/api/v1/...": {"get": {operation}}}``, full paths as in the URL
 map, usually ``declare.paths(...)`` of its ``Operation``s) and may define:
 
-* ``SCHEMAS``: merged into ``components.schemas``; refer to them with ``common.ref(name)``;
+* ``SCHEMAS``: merged into ``components.schemas``, usually ``schemas.component_schemas(...)``
+  of payloads marked ``@component``; ``schemas.schema_of(payload)`` refers to one;
 * ``EXTENDS``: ``{"Comment": {"own": {...}}}`` adds properties to a schema another part
-  defines (a field an area adds to the core's answers), without editing that part;
+  defines, without editing that part (the payloads declare their optional fields themselves,
+  ``NotRequired``, so no part needs it today);
 * ``TAGS``: tag objects for the operations' ``tags``.
 
 ``core`` is required; every other part in ``PARTS`` is imported with importlib only if its
@@ -27,10 +32,10 @@ loudly. Two parts may add different methods to the same path. The same method on
 or the same schema name in two parts, extending a schema no part defines, or redefining an
 existing property is a ``SpecConflict`` when the document is built.
 
-``app.api.spec.common`` has the building blocks every part shares (``errors``,
+``app.api.spec.common`` has the building blocks of operations every part shares (``errors``,
 ``json_response``, ``query``, the error codes...). Every route under ``/api/v1`` must be
-declared: ``tests/test_openapi.py`` fails otherwise, and also checks that the errors the
-endpoints really return are listed on their operations.
+declared: ``tests/test_openapi.py`` fails otherwise, and also checks that the answers and
+errors the endpoints really return fit this document.
 """
 
 from __future__ import annotations

@@ -1,34 +1,19 @@
-"""Building blocks for the parts of the OpenAPI document (core, widget, moderation).
+"""Building blocks of the document's operations: errors, responses, parameters, security.
 
 Every part describes errors with ``errors(...)``, so each operation lists exactly the codes it
-can return, grouped by HTTP status, and a client can switch on ``error.code``.
+can return, grouped by HTTP status, and a client can switch on ``error.code``. Schemas are never
+written here: they come from the payload declarations through ``schemas.schema_of``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.limits import ARTICLE_KEY_MAX, RECORD_ID_MAX, SITE_SLUG_MAX, URL_MAX
-from app.services.sites import SLUG_RE
+from app.api.payloads.shared import Error, NudgeGuidelines, RecordId
+from app.api.spec.schemas import schema_of
+from app.limits import ARTICLE_KEY_MAX, URL_MAX
 
 Schema = dict[str, Any]
-
-# Input constraints the server enforces, stated once for every operation that takes them.
-SITE_SLUG: Schema = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": SITE_SLUG_MAX,
-    "pattern": SLUG_RE.pattern,
-    "description": "The site's slug.",
-}
-ARTICLE_KEY: Schema = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": ARTICLE_KEY_MAX,
-    "pattern": "\\S",
-    "description": "The article's key (a CMS id or canonical URL), trimmed.",
-}
-RECORD_ID: Schema = {"type": "integer", "minimum": 1, "maximum": RECORD_ID_MAX}
 
 # Codes more than one part returns, with what each means. A part with a code of its own
 # passes it to ``errors`` as a (status, code, meaning) tuple instead of adding it here.
@@ -89,13 +74,8 @@ CSRF_HEADER: Schema = {
         "token of that session. `X-CSRF-Token` is accepted too. Not needed with a bearer token "
         "or without cookies."
     ),
-    "schema": {"type": "string"},
+    "schema": schema_of(str),
 }
-
-
-def ref(name: str) -> Schema:
-    """A reference to ``components.schemas[name]``."""
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def json_content(schema: Schema, example: Any = None) -> dict[str, Schema]:
@@ -129,19 +109,11 @@ def path_id(name: str = "id", description: str = "The comment's id.") -> Schema:
         "in": "path",
         "required": True,
         "description": description,
-        "schema": RECORD_ID,
+        "schema": schema_of(RecordId),
     }
 
 
 # Posting and editing: the toxicity nudge (docs/moderation.md).
-CONFIRM_PROPERTY: Schema = {
-    "type": "boolean",
-    "description": (
-        "`true` posts the comment even though it scores at or above the site's "
-        "`toxicity_nudge` threshold (the writer saw the guidelines and chose to post anyway; "
-        "recorded in the audit log)."
-    ),
-}
 TOXICITY_ERRORS: tuple[tuple[int, str, str], ...] = (
     (400, "invalid_confirm", "`confirm` is not true or false"),
     (
@@ -159,18 +131,7 @@ def with_nudge_guidelines(responses: dict[str, Schema]) -> dict[str, Schema]:
     """Document ``error.guidelines`` on the 422 ``toxicity_nudge`` answer of ``responses``."""
     schema = responses["422"]["content"]["application/json"]["schema"]
     schema["properties"]["error"]["required"] = ["code", "message", "guidelines"]
-    schema["properties"]["error"]["properties"]["guidelines"] = {
-        "type": "object",
-        "required": ["text", "url"],
-        "properties": {
-            "text": {"type": "string", "description": "The site's community guidelines."},
-            "url": {
-                "type": ["string", "null"],
-                "format": "uri",
-                "description": "A link to the full guidelines, or null.",
-            },
-        },
-    }
+    schema["properties"]["error"]["properties"]["guidelines"] = schema_of(NudgeGuidelines)
     return responses
 
 
@@ -193,7 +154,7 @@ def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
     for status in sorted(by_status):
         entries = by_status[status]
         schema = {
-            "allOf": [ref("Error")],
+            "allOf": [schema_of(Error)],
             "properties": {
                 "error": {"properties": {"code": {"enum": [code for code, _ in entries]}}}
             },
@@ -204,7 +165,7 @@ def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
             response["headers"] = {
                 "Retry-After": {
                     "description": "Seconds to wait before retrying.",
-                    "schema": {"type": "integer"},
+                    "schema": schema_of(int),
                 }
             }
         responses[str(status)] = response

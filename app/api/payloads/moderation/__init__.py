@@ -4,15 +4,15 @@ The wording follows the "Moderation endpoints" section of ``docs/api.md``; the e
 follow the view module and app.services.{moderation,authors,articles,site_settings}
 (tests/test_api_moderation.py checks answers against this document).
 
-``schemas`` holds the shapes, parameters and errors the parts share; ``comments`` the queues,
-search and actions on comments; ``people`` actions on authors and the audit log; ``sites`` a
-site's articles and settings.
+``answers`` declares the payloads; ``shared`` holds the named schemas, parameters and errors
+the parts share; ``comments`` the queues, search and actions on comments; ``people`` actions on
+authors and the audit log; ``sites`` a site's articles and settings.
 """
 
 from __future__ import annotations
 
 from app.api.payloads.moderation import comments, people, sites
-from app.api.payloads.moderation.schemas import SCHEMAS, TAGS
+from app.api.payloads.moderation.shared import SCHEMAS, TAGS
 
 PATHS: dict[str, dict[str, object]] = {}
 for _part in (comments, people, sites):

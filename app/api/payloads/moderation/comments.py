@@ -1,23 +1,34 @@
 """Moderation of comments: the queues, their counts, search, and actions on one or many."""
 
-from __future__ import annotations
+from typing import Annotated
 
-from app.api.payloads.declare import array, boolean, choice, integer, obj, paths, string
-from app.api.payloads.moderation.schemas import (
+from pydantic import Field
+
+from app.api.payloads.declare import paths
+from app.api.payloads.moderation.answers import (
+    STATUSES,
+    BulkAction,
+    BulkResult,
+    CommentAction,
+    ModerationComment,
+    ModerationPage,
+    QueueCounts,
+)
+from app.api.payloads.moderation.shared import (
     CURSOR_PARAM,
     INVALID_CURSOR,
     INVALID_LIMIT,
     INVALID_REASON,
     LIMIT_PARAM,
     SITE_PARAM,
-    STATUSES,
     UNKNOWN_COMMENT,
     operation,
 )
-from app.api.spec.common import RECORD_ID, json_body, json_response, path_id, query, ref
-from app.limits import BULK_MAX, MODERATION_REASON_MAX, SEARCH_TEXT_MAX
-from app.services.moderation.actions import ACTIONS
-from app.services.moderation.queues import COUNTED_QUEUES, QUEUE_SORTS, QUEUES
+from app.api.spec.common import json_body, json_response, path_id, query
+from app.api.spec.schemas import schema_of
+from app.limits import BULK_MAX, SEARCH_TEXT_MAX
+from app.services.moderation.queues import QUEUE_SORTS, QUEUES
+from app.web.fields import one_of
 
 INVALID_ACTION = (400, "invalid_action", "`action` is not one of the six, or cannot apply")
 
@@ -35,7 +46,7 @@ LIST_QUEUE = operation(
     "for reports) comments with readers' reports, most reported first. `spam`, and the "
     "history views `approved` and `rejected`: newest first. `sort=toxicity` orders "
     "any queue most toxic first (unscored comments last).",
-    json_response("The page.", ref("ModerationPage")),
+    json_response("The page.", schema_of(ModerationPage)),
     (
         (404, "unknown_queue", f"not one of {', '.join(QUEUES)}"),
         "unknown_site",
@@ -44,14 +55,14 @@ LIST_QUEUE = operation(
         (400, "invalid_sort", f"`sort` is not {' or '.join(f'`{s}`' for s in QUEUE_SORTS)}"),
     ),
     [
-        {"name": "queue", "in": "path", "required": True, "schema": choice(QUEUES)},
+        {"name": "queue", "in": "path", "required": True, "schema": schema_of(one_of(QUEUES))},
         SITE_PARAM,
         CURSOR_PARAM,
         LIMIT_PARAM,
         query(
             "sort",
             "`default` (the queue's own order) or `toxicity` (most toxic first).",
-            choice(QUEUE_SORTS, default=QUEUE_SORTS[0]),
+            schema_of(Annotated[one_of(QUEUE_SORTS), Field(default=QUEUE_SORTS[0])]),
         ),
     ],
 )
@@ -64,16 +75,7 @@ QUEUE_COUNTS = operation(
     "Counts of the pending, reported and spam queues.",
     json_response(
         "The counts.",
-        obj(
-            {
-                "counts": {
-                    "type": "object",
-                    "required": list(COUNTED_QUEUES),
-                    "additionalProperties": integer(),
-                }
-            },
-            required=["counts"],
-        ),
+        schema_of(QueueCounts),
     ),
     ("unknown_site",),
     [SITE_PARAM],
@@ -85,7 +87,7 @@ SEARCH = operation(
     "search_moderation_comments",
     "Search every comment",
     "Comments matching all the filters given, newest first.",
-    json_response("The page.", ref("ModerationPage")),
+    json_response("The page.", schema_of(ModerationPage)),
     (
         too_long("text"),
         too_long("author"),
@@ -98,12 +100,12 @@ SEARCH = operation(
         "unknown_site",
     ),
     [
-        query("text", "Words in the comment's Markdown.", string()),
-        query("author", "Part of the author's name.", string()),
-        query("article", "Part of the article's key or title.", string()),
-        query("status", "One status.", choice(STATUSES)),
-        query("from", "First day (UTC), e.g. 2026-11-01.", string()),
-        query("to", "Last day (UTC), inclusive.", string()),
+        query("text", "Words in the comment's Markdown.", schema_of(str)),
+        query("author", "Part of the author's name.", schema_of(str)),
+        query("article", "Part of the article's key or title.", schema_of(str)),
+        query("status", "One status.", schema_of(one_of(STATUSES))),
+        query("from", "First day (UTC), e.g. 2026-11-01.", schema_of(str)),
+        query("to", "Last day (UTC), inclusive.", schema_of(str)),
         SITE_PARAM,
         CURSOR_PARAM,
         LIMIT_PARAM,
@@ -116,7 +118,7 @@ GET_COMMENT = operation(
     "get_moderation_comment",
     "One comment as the queues show it",
     "The comment with its reasons, context and author history.",
-    json_response("The comment.", ref("ModerationComment")),
+    json_response("The comment.", schema_of(ModerationComment)),
     (UNKNOWN_COMMENT,),
     [path_id("comment_id")],
 )
@@ -130,7 +132,7 @@ MODERATE_ONE = operation(
     "`feature`/`unfeature` keep the status (only approved comments can be featured). "
     "Approving a reported comment dismisses its reports. Readers see the change at "
     "once (threads and counts). Every action is audited.",
-    json_response("The comment after the action.", ref("ModerationComment")),
+    json_response("The comment after the action.", schema_of(ModerationComment)),
     (
         INVALID_ACTION,
         INVALID_REASON,
@@ -139,16 +141,7 @@ MODERATE_ONE = operation(
     ),
     [path_id("comment_id")],
     json_body(
-        obj(
-            {
-                "action": choice(ACTIONS),
-                "reason": string(
-                    MODERATION_REASON_MAX,
-                    description="One of the site's `reject_reasons`, or free text.",
-                ),
-            },
-            required=["action"],
-        ),
+        schema_of(CommentAction),
         {"action": "reject", "reason": "Off topic"},
     ),
 )
@@ -162,17 +155,7 @@ MODERATE_MANY = operation(
     "changed (missing, on a site the caller does not moderate, deleted), none is.",
     json_response(
         "The comments after the action.",
-        obj(
-            {
-                "comments": array(
-                    obj(
-                        {"id": integer(), "status": string(), "featured": boolean()},
-                        required=["id", "status", "featured"],
-                    )
-                )
-            },
-            required=["comments"],
-        ),
+        schema_of(BulkResult),
     ),
     (
         (400, "invalid_ids", f"`ids` is not a list of 1 to {BULK_MAX} comment ids"),
@@ -183,14 +166,7 @@ MODERATE_MANY = operation(
     ),
     None,
     json_body(
-        obj(
-            {
-                "ids": array(RECORD_ID, min_items=1, max_items=BULK_MAX),
-                "action": choice(ACTIONS),
-                "reason": string(MODERATION_REASON_MAX),
-            },
-            required=["ids", "action"],
-        ),
+        schema_of(BulkAction),
         {"ids": [12, 13, 15], "action": "approve"},
     ),
 )

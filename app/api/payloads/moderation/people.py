@@ -1,42 +1,32 @@
 """Moderation of authors (of a comment, or an account by id) and reading the audit log."""
 
-from __future__ import annotations
-
-from app.api.moderation import AUTHOR_ACTIONS, BAN_SCOPES
-from app.api.payloads.declare import array, choice, integer, obj, paths, string, timestamp
-from app.api.payloads.moderation.schemas import (
+from app.api.payloads.declare import paths
+from app.api.payloads.moderation.answers import (
+    AUTHOR_ACTIONS,
+    SCOPES,
+    AuditPage,
+    AuthorAction,
+    AuthorStatus,
+)
+from app.api.payloads.moderation.shared import (
     CURSOR_PARAM,
     INVALID_CURSOR,
     INVALID_LIMIT,
     INVALID_REASON,
     LIMIT_PARAM,
-    NULLABLE_STRING,
     OWN_ACCOUNT,
     SITE_PARAM,
     UNKNOWN_COMMENT,
     UNKNOWN_USER,
     operation,
 )
-from app.api.spec.common import RECORD_ID, json_body, json_response, path_id, query, ref
-from app.limits import AUDIT_ACTION_NAME_MAX, MODERATION_REASON_MAX, SUSPEND_DAYS_MAX
-
-SCOPES = tuple(BAN_SCOPES)
+from app.api.payloads.shared import RecordId
+from app.api.spec.common import json_body, json_response, path_id, query
+from app.api.spec.schemas import schema_of
+from app.limits import AUDIT_ACTION_NAME_MAX, SUSPEND_DAYS_MAX
 
 AUTHOR_ACTION_BODY = json_body(
-    obj(
-        {
-            "action": choice(AUTHOR_ACTIONS),
-            "scope": choice(
-                SCOPES,
-                default=SCOPES[0],
-                description="Ban or suspend on one site, or (admins only) on every site.",
-            ),
-            "site": string(description="The site, for an action by user id."),
-            "days": integer(1, SUSPEND_DAYS_MAX),
-            "reason": string(MODERATION_REASON_MAX),
-        },
-        required=["action"],
-    ),
+    schema_of(AuthorAction),
     {"action": "suspend", "days": 7, "reason": "Repeated insults"},
 )
 AUTHOR_ACTION_ERRORS = (
@@ -63,7 +53,7 @@ GET_COMMENT_AUTHOR = operation(
     "get_comment_author",
     "The author of a comment",
     "History, trust and active bans of the comment's author (an account or a guest).",
-    json_response("The author.", ref("AuthorStatus")),
+    json_response("The author.", schema_of(AuthorStatus)),
     (UNKNOWN_COMMENT, OWN_ACCOUNT),
     [path_id("comment_id")],
 )
@@ -75,7 +65,7 @@ ACT_ON_COMMENT_AUTHOR = operation(
     "Ban, suspend, trust or reset a comment's author",
     "Works for guests: they are banned by browser id and IP address. `reset` removes "
     "trust and lifts the bans the caller may lift.",
-    json_response("The author after the action.", ref("AuthorStatus")),
+    json_response("The author after the action.", schema_of(AuthorStatus)),
     (*AUTHOR_ACTION_ERRORS, UNKNOWN_COMMENT),
     [path_id("comment_id")],
     AUTHOR_ACTION_BODY,
@@ -87,7 +77,7 @@ GET_USER = operation(
     "get_moderation_user",
     "An account as moderators see it",
     "History, trust and active bans of an account.",
-    json_response("The account.", ref("AuthorStatus")),
+    json_response("The account.", schema_of(AuthorStatus)),
     (UNKNOWN_USER, "unknown_site", OWN_ACCOUNT),
     [USER_ID, SITE_PARAM],
 )
@@ -98,26 +88,10 @@ ACT_ON_USER = operation(
     "act_on_user",
     "Ban, suspend, trust or reset an account",
     "A one-site ban or suspension needs `site`; `scope: global` is for admins.",
-    json_response("The account after the action.", ref("AuthorStatus")),
+    json_response("The account after the action.", schema_of(AuthorStatus)),
     (*AUTHOR_ACTION_ERRORS, UNKNOWN_USER, "unknown_site"),
     [USER_ID],
     AUTHOR_ACTION_BODY,
-)
-
-AUDIT_ENTRY = obj(
-    {
-        "id": integer(),
-        "created_at": timestamp(),
-        "action": string(),
-        "actor": {"type": ["object", "null"]},
-        "site": NULLABLE_STRING,
-        "comment_id": integer(nullable=True),
-        "target_user": {"type": ["object", "null"]},
-        "reason": NULLABLE_STRING,
-        "before_status": NULLABLE_STRING,
-        "after_status": NULLABLE_STRING,
-    },
-    required=["id", "created_at", "action", "actor", "site"],
 )
 
 LIST_AUDIT = operation(
@@ -130,10 +104,7 @@ LIST_AUDIT = operation(
     "entries; entries of no site (global bans) are for admins and all-site moderators.",
     json_response(
         "A page of entries.",
-        obj(
-            {"entries": array(AUDIT_ENTRY), "next_cursor": NULLABLE_STRING},
-            required=["entries", "next_cursor"],
-        ),
+        schema_of(AuditPage),
     ),
     (
         (400, "invalid_comment", "`comment` is not a whole number"),
@@ -145,9 +116,9 @@ LIST_AUDIT = operation(
     ),
     [
         SITE_PARAM,
-        query("comment", "Entries about this comment.", RECORD_ID),
-        query("user", "Entries by or about this account.", RECORD_ID),
-        query("action", "One action, e.g. `reject` or `rule_hold`.", string()),
+        query("comment", "Entries about this comment.", schema_of(RecordId)),
+        query("user", "Entries by or about this account.", schema_of(RecordId)),
+        query("action", "One action, e.g. `reject` or `rule_hold`.", schema_of(str)),
         CURSOR_PARAM,
         LIMIT_PARAM,
     ],

@@ -1,21 +1,27 @@
 """Moderation of a site: its articles (close, reopen, pre-moderate) and its settings."""
 
-from __future__ import annotations
-
-from app.api.payloads.declare import array, boolean, obj, paths
-from app.api.payloads.moderation.schemas import (
+from app.api.payloads.declare import paths
+from app.api.payloads.moderation.answers import (
+    ArticleChange,
+    ArticlePage,
+    ModerationArticle,
+    SettingsAnswer,
+    SettingsChange,
+)
+from app.api.payloads.moderation.shared import (
     CURSOR_PARAM,
     INVALID_CURSOR,
     INVALID_LIMIT,
     LIMIT_PARAM,
-    NULLABLE_STRING,
     SLUG_PARAM,
     operation,
 )
-from app.api.spec.common import ARTICLE_KEY, SITE_SLUG, json_body, json_response, query, ref
+from app.api.payloads.shared import SiteSlug
+from app.api.spec.common import json_body, json_response, query
+from app.api.spec.schemas import schema_of
 
 SITE_MISSING = (400, "invalid_site", "`site` is missing")
-SETTINGS_ANSWER = obj({"settings": ref("SiteSettings")}, required=["settings"])
+SETTINGS_ANSWER = schema_of(SettingsAnswer)
 
 LIST_ARTICLES = operation(
     "get",
@@ -25,13 +31,14 @@ LIST_ARTICLES = operation(
     "Newest first, with approved, pending and reported counts and whether comments are closed.",
     json_response(
         "A page of articles.",
-        obj(
-            {"articles": array(ref("ModerationArticle")), "next_cursor": NULLABLE_STRING},
-            required=["articles", "next_cursor"],
-        ),
+        schema_of(ArticlePage),
     ),
     (SITE_MISSING, "unknown_site", INVALID_CURSOR, INVALID_LIMIT),
-    [query("site", "The site's slug.", SITE_SLUG, required=True), CURSOR_PARAM, LIMIT_PARAM],
+    [
+        query("site", "The site's slug.", schema_of(SiteSlug), required=True),
+        CURSOR_PARAM,
+        LIMIT_PARAM,
+    ],
 )
 
 UPDATE_ARTICLE = operation(
@@ -41,7 +48,7 @@ UPDATE_ARTICLE = operation(
     "Close, reopen or pre-moderate one article",
     "`closed` closes or reopens comments (posting then answers 403 `thread_closed`); "
     "`premod` true/false overrides the site's pre-moderation, null follows it.",
-    json_response("The article.", ref("ModerationArticle")),
+    json_response("The article.", schema_of(ModerationArticle)),
     (
         SITE_MISSING,
         (400, "invalid_article_change", "neither `closed` nor `premod` is given"),
@@ -53,15 +60,7 @@ UPDATE_ARTICLE = operation(
     ),
     None,
     json_body(
-        obj(
-            {
-                "site": SITE_SLUG,
-                "article": ARTICLE_KEY,
-                "closed": boolean(),
-                "premod": {"type": ["boolean", "null"]},
-            },
-            required=["site", "article"],
-        ),
+        schema_of(ArticleChange),
         {"site": "daily-news", "article": "air-defence-drills-2026", "closed": True},
     ),
 )
@@ -89,7 +88,7 @@ UPDATE_SETTINGS = operation(
     ((400, "invalid_setting", "an unknown setting, or a value out of its range"), "unknown_site"),
     [SLUG_PARAM],
     json_body(
-        {"type": "object", "minProperties": 1},
+        schema_of(SettingsChange),
         {"banned_words": ["casino", "buy now"], "max_links": 2},
     ),
 )
