@@ -15,7 +15,6 @@ from flask import request
 
 from app.api import bp
 from app.api.payloads.moderation.answers import (
-    AUTHOR_ACTIONS,
     BAN_SCOPES,
     AuthorHistory,
     AuthorStatus,
@@ -234,9 +233,9 @@ def moderate_many_comments():
 
 def _author_action(data: dict[str, Any], comment_id: int | None, user_id: int | None):
     action = data.get("action")
-    if action not in AUTHOR_ACTIONS:
+    if action not in author_service.AUTHOR_ACTIONS:
         raise ValidationError(
-            f"action must be one of {', '.join(AUTHOR_ACTIONS)}", "invalid_action"
+            f"action must be one of {', '.join(author_service.AUTHOR_ACTIONS)}", "invalid_action"
         )
     scope = data.get("scope", "site")
     if not isinstance(scope, str) or scope not in BAN_SCOPES:  # a dict or list is unhashable

@@ -24,9 +24,9 @@ from app.limits import MODERATION_REASON_MAX, SUSPEND_DAYS_MAX
 from app.services import authors
 from app.services.moderation import actions as comment_actions
 
-COMMENT_ACTIONS = ("approve", "reject", "spam", "restore", "feature", "unfeature")
-BULK_ACTIONS = ("approve", "reject", "spam", "restore")
-AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")
+COMMENT_ACTIONS = comment_actions.ACTIONS
+BULK_ACTIONS = tuple(comment_actions.STATUS_ACTIONS)  # the status changes, offered in bulk
+AUTHOR_ACTIONS = authors.AUTHOR_ACTIONS
 PAST_TENSE = {
     "approve": "Approved",
     "reject": "Rejected",

@@ -53,6 +53,7 @@ from app.services.trust import grant_trust, is_trusted, withdraw_trust
 from app.services.user_sessions import revoke_credentials
 
 BAN_SCOPES = ("site", "everywhere")  # the ban's site (the comment's, or site_slug), or all
+AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")  # what a moderator may do to an author
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from app.limits import (
     WORD_MAX,
 )
 from app.models import CommentStatus, ReportReason
+from app.services.authors import AUTHOR_ACTIONS
 from app.services.moderation.actions import ACTIONS
 from app.services.moderation.items import AUTHOR_KINDS
 from app.services.moderation.queues import COUNTED_QUEUES
@@ -34,7 +35,6 @@ from app.web.fields import Count, Timestamp, Url, component, one_of
 STATUSES = tuple(status.value for status in CommentStatus)
 # The API's names for a ban's scope -> the service's (app.services.authors.BAN_SCOPES).
 BAN_SCOPES = {"site": "site", "global": "everywhere"}
-AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")
 SCOPES = tuple(BAN_SCOPES)
 
 Reason = Annotated[str, Field(max_length=MODERATION_REASON_MAX)]
