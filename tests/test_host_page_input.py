@@ -7,8 +7,8 @@ import json
 import re
 from urllib.parse import urlencode
 
+from app.limits import ARTICLE_TITLE_MAX as TITLE_MAX
 from app.models import ARTICLE_KEY_MAX
-from app.services.comments import TITLE_MAX
 from tests.factories import make_site
 from tests.widget_support import (
     Browser,

@@ -46,9 +46,6 @@ from app.services.sites import get_site
 from app.services.toxicity import record_confirmed, screen_comment
 
 EMAIL_RE = re.compile(EMAIL_PATTERN)
-# The names the widget's frame reads the article limits by.
-TITLE_MAX = ARTICLE_TITLE_MAX
-URL_MAX = ARTICLE_URL_MAX
 
 
 def clean_body(body: Any) -> str:

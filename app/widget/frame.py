@@ -28,10 +28,10 @@ from typing import Any
 from flask import Response, current_app, render_template, request
 
 from app.i18n import Catalogue, catalogue
+from app.limits import ARTICLE_TITLE_MAX, ARTICLE_URL_MAX
 from app.models import ReactionKind, ReportReason, Site, utcnow
 from app.services.articles import clean_article_key, fit_article_key, shorten_title
 from app.services.comment_rows import CommentNode
-from app.services.comments import TITLE_MAX, URL_MAX
 from app.services.editing import editable_until
 from app.services.errors import ValidationError
 from app.services.identity import Viewer
@@ -109,7 +109,7 @@ def read_options() -> FrameOptions:
     # publisher gives none) is made to fit, never a reason to refuse the reader: a title is
     # shortened, a key shortened with a hash, and a URL too long to keep is left out.
     url = (request.args.get("url") or "").strip() or None
-    if url and (len(url) > URL_MAX or not url.lower().startswith(("http://", "https://"))):
+    if url and (len(url) > ARTICLE_URL_MAX or not url.lower().startswith(("http://", "https://"))):
         url = None
     theme = request.args.get("theme") or "auto"
     accent = request.args.get("accent") or ""
@@ -117,7 +117,7 @@ def read_options() -> FrameOptions:
     return FrameOptions(
         site=site,
         article=clean_article_key(fit_article_key(request.args.get("article"))),
-        title=shorten_title(_text_arg("title"), TITLE_MAX),
+        title=shorten_title(_text_arg("title"), ARTICLE_TITLE_MAX),
         url=url,
         lang=catalogue(request.args.get("lang")).language,
         theme=theme if theme in THEMES else "auto",
