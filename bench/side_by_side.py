@@ -7,7 +7,9 @@ trees are measured by ``bench/side_by_side_probe.py`` with this interpreter and 
 its own throwaway database made by its own migrations and seeded with the API benchmark's data,
 in alternating order, ``PAIRS`` times. The figure is CPU time per request in the process
 (``time.process_time``, Flask's test client): unlike requests per second it hardly moves with
-what else the machine runs.
+what else the machine runs. Each tree's figure is the lowest of its runs: what other work on
+the machine does is only ever add to a run (cache misses, a busy core), so the lowest is the
+closest to the code's own cost (as ``timeit`` advises); every run is shown.
 
 Target (issue 7): thread reads, counts and posting within 5 % of before.
 """
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,7 @@ LABELS = {
     "counts": "counts for 20 articles",
     "post": "guest post",
 }
-PAIRS = 2
+PAIRS = 3
 TOLERANCE = 0.05
 PROBE = PROJECT_ROOT / "bench" / "side_by_side_probe.py"
 
@@ -80,21 +81,24 @@ def run(options: Options) -> Section:
     for backend in options.backends:
         for case in CASES:
             was, now = runs[("before", backend, case)], runs[("after", backend, case)]
-            change = statistics.median(now) / statistics.median(was) - 1
+            change = min(now) / min(was) - 1
             ok = change <= TOLERANCE
             met = met and ok
             rows.append([
                 backend, LABELS[case],
-                ", ".join(f"{ms:.2f}" for ms in was), f"{statistics.median(was):.2f}",
-                ", ".join(f"{ms:.2f}" for ms in now), f"{statistics.median(now):.2f}",
+                ", ".join(f"{ms:.2f}" for ms in was), f"{min(was):.2f}",
+                ", ".join(f"{ms:.2f}" for ms in now), f"{min(now):.2f}",
                 f"{change * 100:+.1f} %", "met" if ok else "**missed**",
             ])  # fmt: skip
-    header = ["Backend", "Case", "Before (ms)", "Median", "After (ms)", "Median", "Change",
+    header = ["Backend", "Case", "Before (ms)", "Lowest", "After (ms)", "Lowest", "Change",
               "Within 5 %"]  # fmt: skip
     body = (
-        f"Before: `{ref}`; after: this tree. {PAIRS} alternating pairs of runs, each the median "
-        "of 3 rounds (first page 300 requests, whole thread 60, counts 600, posts 200) after a "
-        "warm-up; one interpreter and one set of packages for both trees.\n\n"
+        f"Before: `{ref}`; after: this tree. {PAIRS} alternating pairs of runs, each the lowest "
+        "of 7 rounds (first page 300 requests, whole thread 60, counts 600, posts 200) after a "
+        "warm-up; one interpreter and one set of packages for both trees; each tree's lowest "
+        "run is compared (other work on the machine only ever adds to a run). Reads are "
+        "rendered, not replayed from the caches of anonymous answers; start-up objects are "
+        "frozen out of the garbage collector's view, as in production workers.\n\n"
         + markdown_table(header, rows)
     )
     return Section(TITLE, body, targets_met=met)
