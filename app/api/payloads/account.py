@@ -39,7 +39,7 @@ PUT_AVATAR = Operation(
     responses={
         "200": json_response(
             "The new avatar's URL (served with long-lived cache headers).",
-            schema_of(NewAvatar),
+            NewAvatar,
             {
                 "avatar_url": "https://comments.example/avatars/u/5b0e2c9d41f7a3e86c1d0b9a7f2e4c53.webp"
             },

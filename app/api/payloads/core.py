@@ -97,7 +97,7 @@ GET_THREAD = Operation(
         query("cursor", "`next_cursor` of the previous page, unchanged.", schema_of(str)),
         REPLIES_PARAMETER,
     ],
-    responses={"200": json_response("The page.", schema_of(Thread), THREAD_EXAMPLE)},
+    responses={"200": json_response("The page.", Thread, THREAD_EXAMPLE)},
     errors=(
         "invalid_site",
         "invalid_article",
@@ -142,7 +142,7 @@ GET_COUNTS = Operation(
     responses={
         "200": json_response(
             "The counts, keyed by article key.",
-            schema_of(Counts),
+            Counts,
             {"counts": {"air-defence-drills-2026": 3, "budget-2027": 0}},
             headers={
                 "Access-Control-Allow-Origin": {
@@ -168,12 +168,7 @@ GET_OPENAPI = Operation(
     tags=("meta",),
     description="Readable from any origin (`Access-Control-Allow-Origin: *`).",
     security=[{}],
-    responses={
-        "200": json_response(
-            "The OpenAPI document of Parley's API.",
-            schema_of(OpenApiDocument),
-        )
-    },
+    responses={"200": json_response("The OpenAPI document of Parley's API.", OpenApiDocument)},
 )
 
 PATHS = paths(GET_THREAD, GET_COUNTS, GET_OPENAPI)

@@ -22,7 +22,6 @@ from app.api.spec.common import (
     path_id,
     with_nudge_guidelines,
 )
-from app.api.spec.schemas import schema_of
 from app.limits import BODY_MAX
 from app.services.editing import DEFAULT_EDIT_WINDOW_SECONDS
 from app.web.answers import Comment
@@ -52,7 +51,7 @@ GET_SOURCE = Operation(
     responses={
         "200": json_response(
             "The comment's Markdown source.",
-            schema_of(CommentSource),
+            CommentSource,
             {"id": 42, "source": "Good piece, *especially* the map."},
         )
     },
@@ -74,14 +73,11 @@ UPDATE_COMMENT = Operation(
     ),
     security=OPTIONAL_AUTH,
     parameters=[path_id("comment_id"), *WIDGET_HEADERS],
-    request_body=json_body(
-        schema_of(CommentEdit),
-        {"body": "Good piece, *especially* the map."},
-    ),
+    request_body=json_body(CommentEdit, {"body": "Good piece, *especially* the map."}),
     responses={
         "200": json_response(
             "The edited comment (with `edited_at`, `own` and `editable_until`).",
-            schema_of(Comment),
+            Comment,
             {
                 **COMMENT_EXAMPLE,
                 "html": "<p>Good piece, <em>especially</em> the map.</p>",
@@ -121,9 +117,7 @@ DELETE_COMMENT = Operation(
     parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     responses={
         "200": json_response(
-            "The comment is deleted.",
-            schema_of(DeletedComment),
-            {"id": 42, "status": "deleted"},
+            "The comment is deleted.", DeletedComment, {"id": 42, "status": "deleted"}
         )
     },
     errors=(

@@ -9,13 +9,7 @@ from app.api.payloads.answers import Account, SessionsEnded, SsoSession, Verific
 from app.api.payloads.declare import Operation, paths
 from app.api.spec.common import CSRF_HEADER, REQUIRED_AUTH, SESSION, json_body, json_response
 from app.api.spec.schemas import schema_of
-from app.limits import (
-    AUTHOR_NAME_MAX,
-    EMAIL_MAX,
-    PASSWORD_MAX,
-    PASSWORD_MIN,
-    SSO_TOKEN_MAX,
-)
+from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, SSO_TOKEN_MAX
 from app.web.fields import Email
 
 MY_DATA_PARTS = ("comments", "votes", "reactions", "reports")
@@ -47,8 +41,7 @@ class EmailChange(TypedDict):
 
 # Everything Parley holds about the caller: the account and a list of each kind of record.
 MyData = TypedDict(  # noqa: UP013 - its keys are a vocabulary, not names written here
-    "MyData",
-    {"account": dict[str, Any], **dict.fromkeys(MY_DATA_PARTS, list[dict[str, Any]])},
+    "MyData", {"account": dict[str, Any], **dict.fromkeys(MY_DATA_PARTS, list[dict[str, Any]])}
 )
 
 ACCOUNT = schema_of(Account)
@@ -99,16 +92,8 @@ START_SSO_SESSION = Operation(
     ),
     security=[SESSION],
     parameters=[CSRF_HEADER],
-    request_body=json_body(
-        schema_of(SsoSignIn),
-        {"site": "news", "token": "eyJhbGciOiJIUzI1NiJ9..."},
-    ),
-    responses={
-        "200": json_response(
-            "Signed in.",
-            schema_of(SsoSession),
-        )
-    },
+    request_body=json_body(SsoSignIn, {"site": "news", "token": "eyJhbGciOiJIUzI1NiJ9..."}),
+    responses={"200": json_response("Signed in.", SsoSession)},
     errors=(
         "invalid_json",
         (400, "session_required", "the request carries no session cookie"),
@@ -152,10 +137,7 @@ DELETE_ME = account_operation(
         "`deleted_account_comments` setting says; votes, reactions and reports are "
         "deleted; every session and token ends; moderators see it in the audit log."
     ),
-    request_body=json_body(
-        schema_of(AccountDeletion),
-        {"password": "my current password"},
-    ),
+    request_body=json_body(AccountDeletion, {"password": "my current password"}),
     responses={"204": {"description": "Deleted."}},
     errors=(
         *BODY_ERRORS,
@@ -171,10 +153,7 @@ PATCH_ME = account_operation(
     "/api/v1/me",
     "patch_me",
     "Change the display name or the reply-notification preference",
-    request_body=json_body(
-        schema_of(ProfileChange),
-        {"reply_notifications": False},
-    ),
+    request_body=json_body(ProfileChange, {"reply_notifications": False}),
     responses={"200": json_response("The account.", ACCOUNT, ACCOUNT_EXAMPLE)},
     errors=(
         *BODY_ERRORS,
@@ -198,8 +177,7 @@ GET_MY_DATA = account_operation(
     "Download my data (account, comments, votes, reactions, reports)",
     responses={
         "200": json_response(
-            "Everything Parley holds about the caller (sent as an attachment).",
-            schema_of(MyData),
+            "Everything Parley holds about the caller (sent as an attachment).", MyData
         )
     },
     errors=READ_ERRORS,
@@ -210,7 +188,7 @@ POST_MY_PASSWORD = account_operation(
     "/api/v1/me/password",
     "post_my_password",
     "Change the password; every other session of the account ends",
-    request_body=json_body(schema_of(PasswordChange)),
+    request_body=json_body(PasswordChange),
     responses={"200": json_response("Changed.", ENDED, {"sessions_ended": 2})},
     errors=(
         *BODY_ERRORS,
@@ -232,14 +210,10 @@ POST_MY_EMAIL = account_operation(
         "followed; the answer is the same whether or not another account has it."
     ),
     request_body=json_body(
-        schema_of(EmailChange),
-        {"password": "my current password", "email": "new@example.org"},
+        EmailChange, {"password": "my current password", "email": "new@example.org"}
     ),
     responses={
-        "202": json_response(
-            "A verification link was sent to the new address.",
-            schema_of(VerificationSent),
-        )
+        "202": json_response("A verification link was sent to the new address.", VerificationSent)
     },
     errors=(
         *BODY_ERRORS,

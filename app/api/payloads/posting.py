@@ -17,13 +17,7 @@ from app.api.spec.common import (
     with_nudge_guidelines,
 )
 from app.api.spec.schemas import component_schemas, schema_of
-from app.limits import (
-    ARTICLE_TITLE_MAX,
-    ARTICLE_URL_MAX,
-    AUTHOR_NAME_MAX,
-    BODY_MAX,
-    EMAIL_MAX,
-)
+from app.limits import ARTICLE_TITLE_MAX, ARTICLE_URL_MAX, AUTHOR_NAME_MAX, BODY_MAX, EMAIL_MAX
 from app.web.answers import Comment
 from app.web.fields import Email, Url, component
 
@@ -123,7 +117,7 @@ CREATE_COMMENT = Operation(
     security=OPTIONAL_AUTH,
     parameters=[CSRF_HEADER],
     request_body=json_body(
-        schema_of(NewComment),
+        NewComment,
         {
             "site": "daily-news",
             "article": "air-defence-drills-2026",
@@ -134,7 +128,7 @@ CREATE_COMMENT = Operation(
     responses={
         "201": json_response(
             "The new comment.",
-            schema_of(Comment),
+            Comment,
             COMMENT_EXAMPLE,
             headers={
                 "X-RateLimit-Remaining": {

@@ -56,7 +56,7 @@ GET_REPLIES = Operation(
             schema_of(page_size(REPLIES_MAX)),
         ),
     ],
-    responses={"200": json_response("The page.", schema_of(ReplyPage))},
+    responses={"200": json_response("The page.", ReplyPage)},
     errors=(
         "invalid_site",
         "invalid_article",

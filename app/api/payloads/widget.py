@@ -13,13 +13,7 @@ from typing_extensions import TypedDict
 from app.api.payloads.answers import ReactionState, ReportReceipt, VoteState
 from app.api.payloads.declare import Operation, paths
 from app.api.payloads.shared import ArticleKey, SiteSlug
-from app.api.spec.common import (
-    CSRF_HEADER,
-    OPTIONAL_AUTH,
-    json_body,
-    json_response,
-    path_id,
-)
+from app.api.spec.common import CSRF_HEADER, OPTIONAL_AUTH, json_body, json_response, path_id
 from app.api.spec.schemas import component_schemas, schema_of
 from app.limits import REPORT_NOTE_MAX
 from app.models import ReportReason
@@ -121,13 +115,12 @@ CREATE_REACTION = Operation(
     security=OPTIONAL_AUTH,
     parameters=WIDGET_HEADERS,
     request_body=json_body(
-        schema_of(NewReaction),
-        {"site": "daily-news", "article": "air-defence-drills-2026", "kind": "wow"},
+        NewReaction, {"site": "daily-news", "article": "air-defence-drills-2026", "kind": "wow"}
     ),
     responses={
         "200": json_response(
             "The article's reaction counts and the caller's reaction.",
-            schema_of(ReactionState),
+            ReactionState,
             {"reactions": {**dict.fromkeys(REACTION_KINDS, 0), "wow": 4}, "mine": "wow"},
         )
     },
@@ -158,15 +151,10 @@ VOTE_ON_COMMENT = Operation(
     ),
     security=OPTIONAL_AUTH,
     parameters=[path_id("comment_id"), *WIDGET_HEADERS],
-    request_body=json_body(
-        schema_of(NewVote),
-        {"value": 1},
-    ),
+    request_body=json_body(NewVote, {"value": 1}),
     responses={
         "200": json_response(
-            "The comment's score and the caller's vote.",
-            schema_of(VoteState),
-            {"score": 4, "mine": 1},
+            "The comment's score and the caller's vote.", VoteState, {"score": 4, "mine": 1}
         )
     },
     errors=(
@@ -197,19 +185,15 @@ CREATE_REPORT = Operation(
     ),
     security=OPTIONAL_AUTH,
     parameters=[path_id("comment_id"), *WIDGET_HEADERS],
-    request_body=json_body(
-        schema_of(NewReport),
-        {"reason": "abuse", "note": "Insults another reader."},
-    ),
+    request_body=json_body(NewReport, {"reason": "abuse", "note": "Insults another reader."}),
     responses={
         "201": json_response(
             "The report was recorded.",
-            schema_of(ReportReceipt),
+            ReportReceipt,
             {"id": 7, "comment_id": 42, "reason": "abuse", "status": "recorded"},
         ),
         "200": json_response(
-            "The caller had already reported this comment; nothing changed.",
-            schema_of(ReportReceipt),
+            "The caller had already reported this comment; nothing changed.", ReportReceipt
         ),
     },
     errors=(

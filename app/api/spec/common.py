@@ -78,19 +78,20 @@ CSRF_HEADER: Schema = {
 }
 
 
-def json_content(schema: Schema, example: Any = None) -> dict[str, Schema]:
-    media: Schema = {"schema": schema}
+def json_content(shape: Any, example: Any = None) -> dict[str, Schema]:
+    """A JSON media entry; ``shape`` is a declared payload type, or a schema already made."""
+    media: Schema = {"schema": shape if isinstance(shape, dict) else schema_of(shape)}
     if example is not None:
         media["example"] = example
     return {"application/json": media}
 
 
-def json_response(description: str, schema: Schema, example: Any = None, **extra: Any) -> Schema:
-    return {"description": description, "content": json_content(schema, example), **extra}
+def json_response(description: str, shape: Any, example: Any = None, **extra: Any) -> Schema:
+    return {"description": description, "content": json_content(shape, example), **extra}
 
 
-def json_body(schema: Schema, example: Any = None, required: bool = True) -> Schema:
-    return {"required": required, "content": json_content(schema, example)}
+def json_body(shape: Any, example: Any = None, required: bool = True) -> Schema:
+    return {"required": required, "content": json_content(shape, example)}
 
 
 def query(name: str, description: str, schema: Schema, required: bool = False) -> Schema:

@@ -46,7 +46,7 @@ LIST_QUEUE = operation(
     "for reports) comments with readers' reports, most reported first. `spam`, and the "
     "history views `approved` and `rejected`: newest first. `sort=toxicity` orders "
     "any queue most toxic first (unscored comments last).",
-    json_response("The page.", schema_of(ModerationPage)),
+    json_response("The page.", ModerationPage),
     (
         (404, "unknown_queue", f"not one of {', '.join(QUEUES)}"),
         "unknown_site",
@@ -73,10 +73,7 @@ QUEUE_COUNTS = operation(
     "get_queue_counts",
     "How many comments wait in each queue",
     "Counts of the pending, reported and spam queues.",
-    json_response(
-        "The counts.",
-        schema_of(QueueCounts),
-    ),
+    json_response("The counts.", QueueCounts),
     ("unknown_site",),
     [SITE_PARAM],
 )
@@ -87,7 +84,7 @@ SEARCH = operation(
     "search_moderation_comments",
     "Search every comment",
     "Comments matching all the filters given, newest first.",
-    json_response("The page.", schema_of(ModerationPage)),
+    json_response("The page.", ModerationPage),
     (
         too_long("text"),
         too_long("author"),
@@ -118,7 +115,7 @@ GET_COMMENT = operation(
     "get_moderation_comment",
     "One comment as the queues show it",
     "The comment with its reasons, context and author history.",
-    json_response("The comment.", schema_of(ModerationComment)),
+    json_response("The comment.", ModerationComment),
     (UNKNOWN_COMMENT,),
     [path_id("comment_id")],
 )
@@ -132,7 +129,7 @@ MODERATE_ONE = operation(
     "`feature`/`unfeature` keep the status (only approved comments can be featured). "
     "Approving a reported comment dismisses its reports. Readers see the change at "
     "once (threads and counts). Every action is audited.",
-    json_response("The comment after the action.", schema_of(ModerationComment)),
+    json_response("The comment after the action.", ModerationComment),
     (
         INVALID_ACTION,
         INVALID_REASON,
@@ -140,10 +137,7 @@ MODERATE_ONE = operation(
         (409, "comment_deleted", "its author deleted it"),
     ),
     [path_id("comment_id")],
-    json_body(
-        schema_of(CommentAction),
-        {"action": "reject", "reason": "Off topic"},
-    ),
+    json_body(CommentAction, {"action": "reject", "reason": "Off topic"}),
 )
 
 MODERATE_MANY = operation(
@@ -153,10 +147,7 @@ MODERATE_MANY = operation(
     f"Act on up to {BULK_MAX} comments at once",
     "The same action on every comment listed, in one transaction: if one cannot be "
     "changed (missing, on a site the caller does not moderate, deleted), none is.",
-    json_response(
-        "The comments after the action.",
-        schema_of(BulkResult),
-    ),
+    json_response("The comments after the action.", BulkResult),
     (
         (400, "invalid_ids", f"`ids` is not a list of 1 to {BULK_MAX} comment ids"),
         INVALID_ACTION,
@@ -165,10 +156,7 @@ MODERATE_MANY = operation(
         (409, "comment_deleted", "one of them was deleted by its author"),
     ),
     None,
-    json_body(
-        schema_of(BulkAction),
-        {"ids": [12, 13, 15], "action": "approve"},
-    ),
+    json_body(BulkAction, {"ids": [12, 13, 15], "action": "approve"}),
 )
 
 PATHS = paths(LIST_QUEUE, QUEUE_COUNTS, SEARCH, GET_COMMENT, MODERATE_ONE, MODERATE_MANY)

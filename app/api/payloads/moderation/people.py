@@ -26,8 +26,7 @@ from app.api.spec.schemas import schema_of
 from app.limits import AUDIT_ACTION_NAME_MAX, SUSPEND_DAYS_MAX
 
 AUTHOR_ACTION_BODY = json_body(
-    schema_of(AuthorAction),
-    {"action": "suspend", "days": 7, "reason": "Repeated insults"},
+    AuthorAction, {"action": "suspend", "days": 7, "reason": "Repeated insults"}
 )
 AUTHOR_ACTION_ERRORS = (
     (
@@ -53,7 +52,7 @@ GET_COMMENT_AUTHOR = operation(
     "get_comment_author",
     "The author of a comment",
     "History, trust and active bans of the comment's author (an account or a guest).",
-    json_response("The author.", schema_of(AuthorStatus)),
+    json_response("The author.", AuthorStatus),
     (UNKNOWN_COMMENT, OWN_ACCOUNT),
     [path_id("comment_id")],
 )
@@ -65,7 +64,7 @@ ACT_ON_COMMENT_AUTHOR = operation(
     "Ban, suspend, trust or reset a comment's author",
     "Works for guests: they are banned by browser id and IP address. `reset` removes "
     "trust and lifts the bans the caller may lift.",
-    json_response("The author after the action.", schema_of(AuthorStatus)),
+    json_response("The author after the action.", AuthorStatus),
     (*AUTHOR_ACTION_ERRORS, UNKNOWN_COMMENT),
     [path_id("comment_id")],
     AUTHOR_ACTION_BODY,
@@ -77,7 +76,7 @@ GET_USER = operation(
     "get_moderation_user",
     "An account as moderators see it",
     "History, trust and active bans of an account.",
-    json_response("The account.", schema_of(AuthorStatus)),
+    json_response("The account.", AuthorStatus),
     (UNKNOWN_USER, "unknown_site", OWN_ACCOUNT),
     [USER_ID, SITE_PARAM],
 )
@@ -88,7 +87,7 @@ ACT_ON_USER = operation(
     "act_on_user",
     "Ban, suspend, trust or reset an account",
     "A one-site ban or suspension needs `site`; `scope: global` is for admins.",
-    json_response("The account after the action.", schema_of(AuthorStatus)),
+    json_response("The account after the action.", AuthorStatus),
     (*AUTHOR_ACTION_ERRORS, UNKNOWN_USER, "unknown_site"),
     [USER_ID],
     AUTHOR_ACTION_BODY,
@@ -102,10 +101,7 @@ LIST_AUDIT = operation(
     "Every moderator action and rule decision, newest first: who (null actor: a rule), "
     "when, what, why, and the status before and after. Moderators see their sites' "
     "entries; entries of no site (global bans) are for admins and all-site moderators.",
-    json_response(
-        "A page of entries.",
-        schema_of(AuditPage),
-    ),
+    json_response("A page of entries.", AuditPage),
     (
         (400, "invalid_comment", "`comment` is not a whole number"),
         (400, "invalid_user", "`user` is not a whole number"),

@@ -93,10 +93,5 @@ def operation(
 
 
 SCHEMAS: dict[str, Schema] = component_schemas(
-    AuthorHistory,
-    ModerationComment,
-    ModerationPage,
-    AuthorStatus,
-    ModerationArticle,
-    SiteSettings,
+    AuthorHistory, ModerationComment, ModerationPage, AuthorStatus, ModerationArticle, SiteSettings
 )

@@ -29,10 +29,7 @@ LIST_ARTICLES = operation(
     "list_moderation_articles",
     "A site's articles with their counts",
     "Newest first, with approved, pending and reported counts and whether comments are closed.",
-    json_response(
-        "A page of articles.",
-        schema_of(ArticlePage),
-    ),
+    json_response("A page of articles.", ArticlePage),
     (SITE_MISSING, "unknown_site", INVALID_CURSOR, INVALID_LIMIT),
     [
         query("site", "The site's slug.", schema_of(SiteSlug), required=True),
@@ -48,7 +45,7 @@ UPDATE_ARTICLE = operation(
     "Close, reopen or pre-moderate one article",
     "`closed` closes or reopens comments (posting then answers 403 `thread_closed`); "
     "`premod` true/false overrides the site's pre-moderation, null follows it.",
-    json_response("The article.", schema_of(ModerationArticle)),
+    json_response("The article.", ModerationArticle),
     (
         SITE_MISSING,
         (400, "invalid_article_change", "neither `closed` nor `premod` is given"),
@@ -60,8 +57,7 @@ UPDATE_ARTICLE = operation(
     ),
     None,
     json_body(
-        schema_of(ArticleChange),
-        {"site": "daily-news", "article": "air-defence-drills-2026", "closed": True},
+        ArticleChange, {"site": "daily-news", "article": "air-defence-drills-2026", "closed": True}
     ),
 )
 
@@ -87,10 +83,7 @@ UPDATE_SETTINGS = operation(
     json_response("Every setting after the change.", SETTINGS_ANSWER),
     ((400, "invalid_setting", "an unknown setting, or a value out of its range"), "unknown_site"),
     [SLUG_PARAM],
-    json_body(
-        schema_of(SettingsChange),
-        {"banned_words": ["casino", "buy now"], "max_links": 2},
-    ),
+    json_body(SettingsChange, {"banned_words": ["casino", "buy now"], "max_links": 2}),
 )
 
 PATHS = paths(LIST_ARTICLES, UPDATE_ARTICLE, GET_SETTINGS, UPDATE_SETTINGS)
