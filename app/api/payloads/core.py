@@ -14,7 +14,7 @@ from typing_extensions import TypedDict
 from app.api.payloads.declare import Operation, paths, whole_number_error
 from app.api.payloads.replies import INVALID_REPLIES, REPLIES_PARAMETER
 from app.api.payloads.shared import ArticleKey, Error, SiteSlug, page_size
-from app.api.spec.common import OPTIONAL_AUTH, json_response, query
+from app.api.spec.common import OPTIONAL_AUTH, json_response, one_article, query
 from app.api.spec.schemas import component_schemas, schema_of
 from app.limits import COUNTS_KEYS_MAX, PAGE_SIZE, THREAD_PAGE_MAX
 from app.services.threads import SORTS
@@ -82,8 +82,7 @@ GET_THREAD = Operation(
     ),
     security=OPTIONAL_AUTH,
     parameters=[
-        query("site", "The site's slug.", schema_of(SiteSlug), required=True),
-        query("article", "The article's key.", schema_of(ArticleKey), required=True),
+        *one_article(),
         query(
             "sort",
             "Order of top-level comments: by time, or by score (ties: newest first).",

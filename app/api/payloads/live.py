@@ -1,7 +1,7 @@
 """Live updates: ``GET /api/v1/events`` (Server-Sent Events), contract v1.1 "Live updates"."""
 
 from app.api.payloads.declare import Operation, paths
-from app.api.spec.common import query
+from app.api.spec.common import one_article
 from app.api.spec.schemas import schema_of
 
 STREAM_EVENTS = Operation(
@@ -23,8 +23,7 @@ STREAM_EVENTS = Operation(
     ),
     security=[{}],
     parameters=[
-        query("site", "The site's slug.", schema_of(str), required=True),
-        query("article", "The article key.", schema_of(str), required=True),
+        *one_article(),
     ],
     responses={
         "200": {

@@ -6,9 +6,9 @@ from pydantic import Field
 
 from app.api.payloads.declare import Operation, paths, whole_number_error
 from app.api.payloads.shared import page_size
-from app.api.spec.common import OPTIONAL_AUTH, json_response, query
+from app.api.spec.common import OPTIONAL_AUTH, json_response, one_article, query
 from app.api.spec.schemas import component_schemas, schema_of
-from app.limits import ARTICLE_KEY_MAX, PAGE_SIZE, REPLIES_MAX
+from app.limits import PAGE_SIZE, REPLIES_MAX
 from app.web.answers import ReplyPage
 
 REPLIES_PARAMETER = query(
@@ -37,13 +37,7 @@ GET_REPLIES = Operation(
     ),
     security=OPTIONAL_AUTH,
     parameters=[
-        query("site", "The site's slug.", schema_of(str), required=True),
-        query(
-            "article",
-            "The article's key.",
-            schema_of(Annotated[str, Field(min_length=1, max_length=ARTICLE_KEY_MAX)]),
-            required=True,
-        ),
+        *one_article(),
         query(
             "cursor",
             "`replies_cursor` of a top-level comment or `next_cursor` of a page.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.payloads.shared import Error, NudgeGuidelines, RecordId
+from app.api.payloads.shared import ArticleKey, Error, NudgeGuidelines, RecordId, SiteSlug
 from app.api.spec.schemas import schema_of
 from app.limits import ARTICLE_KEY_MAX, URL_MAX
 
@@ -102,6 +102,14 @@ def query(name: str, description: str, schema: Schema, required: bool = False) -
         "description": description,
         "schema": schema,
     }
+
+
+def one_article() -> list[Schema]:
+    """The ``site`` and ``article`` query parameters that name one article (threads, events)."""
+    return [
+        query("site", "The site's slug.", schema_of(SiteSlug), required=True),
+        query("article", "The article's key.", schema_of(ArticleKey), required=True),
+    ]
 
 
 def path_id(name: str = "id", description: str = "The comment's id.") -> Schema:
