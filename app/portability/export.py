@@ -43,6 +43,25 @@ def paged(statement: Select, id_column) -> Iterator:
         last = rows[-1].id
 
 
+def as_exported(model, names: str) -> list:
+    """``model``'s columns named in ``names``, each labelled as the export calls it.
+
+    ``names`` is space-separated; ``column:label`` exports a column under another name.
+    """
+    columns = []
+    for name in names.split():
+        column, _, label = name.partition(":")
+        columns.append(getattr(model, column).label(label or column))
+    return columns
+
+
+def record(row) -> dict[str, Any]:
+    """A row of ``id`` and ``as_exported`` columns as its record: every column but the id."""
+    fields = row._asdict()
+    del fields["id"]
+    return fields
+
+
 class ExportWriter:
     def __init__(self, site: Site, out: IO[bytes], include_emails: bool, on_progress) -> None:
         self.site = site
@@ -131,24 +150,10 @@ class ExportWriter:
     def articles(self) -> Iterator[dict[str, Any]]:
         query = select(
             Article.id,
-            Article.key,
-            Article.title,
-            Article.url,
-            Article.closed,
-            Article.premod,
-            Article.comment_count,
-            Article.created_at,
+            *as_exported(Article, "key title url closed premod comment_count created_at"),
         ).where(Article.site_id == self.site.id)
         for row in paged(query, Article.id):
-            yield {
-                "key": row.key,
-                "title": row.title,
-                "url": row.url,
-                "closed": row.closed,
-                "premod": row.premod,
-                "comment_count": row.comment_count,
-                "created_at": row.created_at,
-            }
+            yield record(row)
 
     def comments(self) -> Iterator[dict[str, Any]]:
         query = self.in_site(
@@ -227,24 +232,14 @@ class ExportWriter:
     def audit_log(self) -> Iterator[dict[str, Any]]:
         query = select(
             AuditEntry.id,
-            AuditEntry.comment_id,
-            AuditEntry.actor_id,
-            AuditEntry.action,
-            AuditEntry.reason,
-            AuditEntry.before_status,
-            AuditEntry.after_status,
-            AuditEntry.created_at,
+            *as_exported(
+                AuditEntry,
+                "comment_id:comment actor_id:actor action reason before_status after_status "
+                "created_at",
+            ),
         ).where(AuditEntry.site_id == self.site.id)
         for row in paged(query, AuditEntry.id):
-            yield {
-                "comment": row.comment_id,
-                "actor": row.actor_id,
-                "action": row.action,
-                "reason": row.reason,
-                "before_status": row.before_status,
-                "after_status": row.after_status,
-                "created_at": row.created_at,
-            }
+            yield record(row)
 
 
 def write_site(
