@@ -26,15 +26,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.report import Options, Section, markdown_table
+from bench.report import Options, Section, markdown_table, percentile
 from bench.seed import NAMES, markdown_body
 from bench.server import (
     gunicorn,
-    migrate,
-    postgres_database,
+    migrated_database,
     seeding_app,
-    server_environment,
-    sqlite_database,
 )
 
 TITLE = "Dashboard: moderator pages with 10,000 pending comments (gunicorn, 2 workers)"
@@ -228,18 +225,10 @@ def measure(session: Session, path: str, options: Options) -> list[float]:
     return timings
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def run_backend(backend: str, options: Options) -> tuple[list[list[str]], list[str], bool]:
     with tempfile.TemporaryDirectory(prefix="parley-bench-dash-") as tmp:
         workdir = Path(tmp)
-        database = sqlite_database(workdir) if backend == "sqlite" else postgres_database()
-        with database as url:
-            env = server_environment(url)
-            migrate(env)
+        with migrated_database(backend, workdir) as env:
             started = time.monotonic()
             seeded = seed_database(env)
             notes = [f"seeded in {time.monotonic() - started:.1f} s"]

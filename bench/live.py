@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.report import percentile
+
 BROWSER_HEADERS = "Accept-Encoding: gzip, br\r\nAccept: application/json\r\n"
 
 
@@ -199,13 +201,6 @@ class StreamHolder:
             self.process.join(30)
         if self.process.is_alive():
             self.process.terminate()
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def delivery_latencies(

@@ -129,6 +129,14 @@ def update_document(name: str, rendered: str, path: Path = DOC) -> None:
     path.write_text(text)
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` 0.99 for p99) of ``values``; 0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]

@@ -23,14 +23,13 @@ from bench.live import (
     StreamHolder,
     Timed,
     delivery_latencies,
-    percentile,
     post_comment,
     posted_id,
     request,
     rss_mb,
     summary,
 )
-from bench.report import Options, Section, markdown_table
+from bench.report import Options, Section, markdown_table, percentile
 from bench.seed import NAMES, markdown_body, seed
 from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app, server_pids
 

@@ -26,15 +26,12 @@ from pathlib import Path
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from bench.report import Options, Section, markdown_table
+from bench.report import Options, Section, markdown_table, percentile
 from bench.seed import NAMES, markdown_body
 from bench.server import (
     free_port,
     gunicorn,
-    migrate,
-    postgres_database,
-    server_environment,
-    sqlite_database,
+    migrated_database,
 )
 
 TITLE = "Time to widget (Chromium, 100-comment thread)"
@@ -166,10 +163,7 @@ def measure_loads(host_url: str) -> dict[str, list[float]]:
 def run_backend(backend: str) -> tuple[dict[str, list[float]], dict[str, int]]:
     with tempfile.TemporaryDirectory(prefix="parley-bench-widget-") as tmp:
         workdir = Path(tmp)
-        database = sqlite_database(workdir) if backend == "sqlite" else postgres_database()
-        with database as url:
-            env = server_environment(url)
-            migrate(env)
+        with migrated_database(backend, workdir) as env:
             host_port = free_port()
             seed_thread(env, f"http://127.0.0.1:{host_port}")
             with gunicorn(env, workdir, "/embed.js") as base:
@@ -193,9 +187,8 @@ def run_backend(backend: str) -> tuple[dict[str, list[float]], dict[str, int]]:
 
 
 def summary(values: list[float]) -> list[str]:
-    ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
-    return [f"{statistics.median(ordered):.0f}", f"{p90:.0f}", f"{ordered[0]:.0f}"]
+    p90 = percentile(values, 0.9)
+    return [f"{statistics.median(values):.0f}", f"{p90:.0f}", f"{min(values):.0f}"]
 
 
 def run(options: Options) -> Section:
