@@ -11,15 +11,13 @@ from typing_extensions import TypedDict
 
 from app.api.payloads.answers import CommentSource, DeletedComment
 from app.api.payloads.core import COMMENT_EXAMPLE
-from app.api.payloads.declare import Operation, paths
+from app.api.payloads.declare import paths
 from app.api.payloads.shared import Confirm
-from app.api.payloads.widget import BODY_ERRORS, RATE_NOTE, UNKNOWN_COMMENT, WIDGET_HEADERS
+from app.api.payloads.widget import BODY_ERRORS, RATE_NOTE, UNKNOWN_COMMENT, comment_operation
 from app.api.spec.common import (
-    OPTIONAL_AUTH,
     TOXICITY_ERRORS,
     json_body,
     json_response,
-    path_id,
     with_nudge_guidelines,
 )
 from app.limits import BODY_MAX
@@ -35,19 +33,16 @@ class CommentEdit(TypedDict):
 NOT_YOURS = (403, "not_your_comment", "the caller did not write this comment")
 WINDOW_CLOSED = (403, "edit_window_closed", "the edit window of this comment has passed")
 
-GET_SOURCE = Operation(
+GET_SOURCE = comment_operation(
     "get",
     "/api/v1/comments/{comment_id}/source",
     "get_comment_source",
     "The Markdown of one's own comment, to edit it",
-    tags=("widget",),
     description=(
         "The body exactly as the author wrote it (after trimming), for an editor to "
         "start from: the comment's HTML cannot be turned back into it. Same author and "
         "window rules as editing."
     ),
-    security=OPTIONAL_AUTH,
-    parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     responses={
         "200": json_response(
             "The comment's Markdown source.",
@@ -58,12 +53,11 @@ GET_SOURCE = Operation(
     errors=("invalid_token", NOT_YOURS, WINDOW_CLOSED, UNKNOWN_COMMENT),
 )
 
-UPDATE_COMMENT = Operation(
+UPDATE_COMMENT = comment_operation(
     "patch",
     "/api/v1/comments/{comment_id}",
     "update_comment",
     "Edit one's own comment within the edit window",
-    tags=("widget",),
     description=(
         "Only the author (the account, or the guest browser that posted it) and only "
         f"within PARLEY_EDIT_WINDOW_SECONDS ({DEFAULT_EDIT_WINDOW_SECONDS // 60} minutes by "
@@ -71,8 +65,6 @@ UPDATE_COMMENT = Operation(
         "rendered as when posting, and the site's moderation rules run again: an approved "
         "comment may go back to pending." + RATE_NOTE
     ),
-    security=OPTIONAL_AUTH,
-    parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     request_body=json_body(CommentEdit, {"body": "Good piece, *especially* the map."}),
     responses={
         "200": json_response(
@@ -102,19 +94,16 @@ UPDATE_COMMENT = Operation(
     ),
 )
 
-DELETE_COMMENT = Operation(
+DELETE_COMMENT = comment_operation(
     "delete",
     "/api/v1/comments/{comment_id}",
     "delete_comment",
     "Delete one's own comment within the edit window",
-    tags=("widget",),
     description=(
         "Same author and window rules as editing. The comment is soft-deleted: its "
         "replies stay, under a `[deleted]` placeholder. Deleting it again changes "
         "nothing." + RATE_NOTE
     ),
-    security=OPTIONAL_AUTH,
-    parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     responses={
         "200": json_response(
             "The comment is deleted.", DeletedComment, {"id": 42, "status": "deleted"}

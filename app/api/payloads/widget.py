@@ -5,7 +5,7 @@ The wording follows the "Widget endpoints" section of ``docs/api.md``; the error
 (``tests/test_api_*.py`` check that every error listed here really occurs).
 """
 
-from typing import Annotated, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -75,6 +75,24 @@ FRAME_HEADER = {
 }
 WIDGET_HEADERS = [CSRF_HEADER, FRAME_HEADER]
 
+
+def comment_operation(
+    method: str, path: str, operation_id: str, summary: str, **rest: Any
+) -> Operation:
+    """A reader's request about one comment (``{comment_id}`` in ``path``), from the widget:
+    a guest or a signed-in reader may ask; the answer depends on who asks."""
+    return Operation(
+        method,
+        path,
+        operation_id,
+        summary,
+        tags=("widget",),
+        security=OPTIONAL_AUTH,
+        parameters=[path_id("comment_id"), *WIDGET_HEADERS],
+        **rest,
+    )
+
+
 UNIDENTIFIED = (
     403,
     "unidentified",
@@ -138,19 +156,16 @@ CREATE_REACTION = Operation(
     ),
 )
 
-VOTE_ON_COMMENT = Operation(
+VOTE_ON_COMMENT = comment_operation(
     "post",
     "/api/v1/comments/{comment_id}/votes",
     "vote_on_comment",
     "Vote a comment up or down, or take the vote back",
-    tags=("widget",),
     description=(
         "One vote per reader per comment: a new value replaces the old one, 0 removes "
         "it. The comment's score changes in the same transaction. Only approved comments "
         "can be voted on, and not by their author." + RATE_NOTE
     ),
-    security=OPTIONAL_AUTH,
-    parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     request_body=json_body(NewVote, {"value": 1}),
     responses={
         "200": json_response(
@@ -169,12 +184,11 @@ VOTE_ON_COMMENT = Operation(
     ),
 )
 
-CREATE_REPORT = Operation(
+CREATE_REPORT = comment_operation(
     "post",
     "/api/v1/comments/{comment_id}/reports",
     "create_report",
     "Report a comment to the moderators",
-    tags=("widget",),
     description=(
         "One report per reader per comment: the first is 201, a repeat is 200 with the "
         "first report and changes nothing. Approved and pending comments can be "
@@ -183,8 +197,6 @@ CREATE_REPORT = Operation(
         "an approved comment is hidden "
         "pending review (reason `reports`)." + RATE_NOTE
     ),
-    security=OPTIONAL_AUTH,
-    parameters=[path_id("comment_id"), *WIDGET_HEADERS],
     request_body=json_body(NewReport, {"reason": "abuse", "note": "Insults another reader."}),
     responses={
         "201": json_response(
