@@ -1,12 +1,14 @@
 """Extension singletons, bound to the app in ``create_app``."""
 
+from collections.abc import Callable
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 from app.replicas import RoutingSession
@@ -35,3 +37,11 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def on_session_events(*hooks: tuple[str, Callable]) -> None:
+    """Listen to these events of every session ``db`` makes; calling again adds nothing."""
+    session_class = db.session.session_factory.class_  # type: ignore[attr-defined]
+    for name, hook in hooks:
+        if not event.contains(session_class, name, hook):
+            event.listen(session_class, name, hook)

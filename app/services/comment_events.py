@@ -17,10 +17,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.extensions import db
+from app.extensions import db, on_session_events
 from app.models import Comment, CommentStatus
 
 log = logging.getLogger(__name__)
@@ -126,11 +125,8 @@ def _forget(session: Session, previous: SessionTransaction) -> None:
 
 def install_session_hooks() -> None:
     """Hook the events into every commit (once per process)."""
-    session_class = db.session.session_factory.class_  # type: ignore[attr-defined]
-    for name, hook in (
+    on_session_events(
         ("before_commit", _take_ids),
         ("after_commit", _announce),
         ("after_soft_rollback", _forget),
-    ):
-        if not event.contains(session_class, name, hook):
-            event.listen(session_class, name, hook)
+    )

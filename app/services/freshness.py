@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.broker import LiveEvent, publish_committed
-from app.extensions import db
+from app.extensions import db, on_session_events
 from app.models import Article, Comment, CommentStatus, Site
 
 log = logging.getLogger(__name__)
@@ -129,11 +129,8 @@ def _forget(session: Session) -> None:
 
 def install_session_hooks() -> None:
     """Hook the version bump and the publication into every commit (once per process)."""
-    session_class = db.session.session_factory.class_  # type: ignore[attr-defined]
-    for name, hook in (
+    on_session_events(
         ("before_commit", _bump_versions),
         ("after_commit", _publish_events),
         ("after_rollback", _forget),
-    ):
-        if not event.contains(session_class, name, hook):
-            event.listen(session_class, name, hook)
+    )
