@@ -1,8 +1,7 @@
 from flask import current_app
 
 from app.api import bp
-from app.api.ratelimits import caller_is_staff, caller_rate_key, post_rate
-from app.extensions import limiter
+from app.api.ratelimits import reader_write_limit
 from app.services.comment_rows import node_for_author
 from app.services.comments import post_comment
 from app.web.parsing import json_body, request_source
@@ -11,7 +10,7 @@ from app.web.viewer import current_viewer
 
 
 @bp.post("/comments")
-@limiter.limit(post_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
+@reader_write_limit("PARLEY_POST_RATE")
 def create_comment():
     """Post a comment or a reply; 201 with the comment (approved or pending)."""
     data = json_body()

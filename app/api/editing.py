@@ -2,17 +2,12 @@ from flask import current_app
 
 from app.api import bp
 from app.api.payloads.answers import CommentSource, DeletedComment
-from app.api.ratelimits import caller_is_staff, caller_rate_key
-from app.extensions import limiter
+from app.api.ratelimits import reader_write_limit
 from app.services.comment_rows import node_for_author
 from app.services.editing import delete_own_comment, edit_comment, own_comment_source
 from app.web.parsing import json_body
 from app.web.serializers import comment_json, public_base_url
 from app.web.viewer import current_viewer
-
-
-def edit_rate() -> str:
-    return current_app.config["PARLEY_EDIT_RATE"]
 
 
 def edit_window() -> int:
@@ -28,7 +23,7 @@ def get_comment_source(comment_id: int):
 
 
 @bp.patch("/comments/<id:comment_id>")
-@limiter.limit(edit_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
+@reader_write_limit("PARLEY_EDIT_RATE")
 def update_comment(comment_id: int):
     """The author replaces the body of their comment within the edit window."""
     data = json_body()
@@ -40,7 +35,7 @@ def update_comment(comment_id: int):
 
 
 @bp.delete("/comments/<id:comment_id>")
-@limiter.limit(edit_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
+@reader_write_limit("PARLEY_EDIT_RATE")
 def delete_comment(comment_id: int):
     """The author deletes their comment within the edit window; replies stay."""
     comment = delete_own_comment(comment_id, current_viewer(), edit_window())

@@ -10,12 +10,9 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_login import current_user
 
+from app.extensions import limiter
 from app.services.users import user_for_token
 from app.web.viewer import bearer_token, current_viewer
-
-
-def post_rate() -> str:
-    return current_app.config["PARLEY_POST_RATE"]
 
 
 def caller_rate_key() -> str:
@@ -28,6 +25,14 @@ def caller_rate_key() -> str:
 
 def caller_is_staff() -> bool:
     return current_viewer().is_staff
+
+
+def reader_write_limit(setting: str):
+    """The limit of one kind of reader write: the rate in the ``setting`` config key (read on
+    each request, e.g. PARLEY_VOTE_RATE) per caller, with its own counters; staff exempt."""
+    return limiter.limit(
+        lambda: current_app.config[setting], key_func=caller_rate_key, exempt_when=caller_is_staff
+    )
 
 
 def avatar_rate() -> str:

@@ -1,20 +1,13 @@
-from flask import current_app
-
 from app.api import bp
 from app.api.payloads.answers import ReactionState
-from app.api.ratelimits import caller_is_staff, caller_rate_key
-from app.extensions import limiter
+from app.api.ratelimits import reader_write_limit
 from app.services.reactions import react
 from app.web.parsing import json_body, request_source
 from app.web.viewer import current_viewer
 
 
-def reaction_rate() -> str:
-    return current_app.config["PARLEY_REACTION_RATE"]
-
-
 @bp.post("/reactions")
-@limiter.limit(reaction_rate, key_func=caller_rate_key, exempt_when=caller_is_staff)
+@reader_write_limit("PARLEY_REACTION_RATE")
 def create_reaction():
     """Set, change or toggle off the reader's reaction to an article."""
     data = json_body()
