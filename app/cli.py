@@ -7,9 +7,9 @@ import secrets
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.command_group import CommandGroup
 from app.extensions import db
 from app.models import Role, Site, User
 from app.portability.cli import register_portability_cli
@@ -17,17 +17,12 @@ from app.services import site_settings as settings_service
 from app.services import sites as site_service
 from app.services import users as user_service
 from app.services.comments import rerender_all
-from app.services.errors import DomainError
 from app.services.user_sessions import revoke_api_tokens
 
-sites_cli = AppGroup("sites", help="Manage sites (publishers).")
-users_cli = AppGroup("users", help="Manage accounts and API tokens.")
-comments_cli = AppGroup("comments", help="Maintenance of stored comments.")
-demo_cli = AppGroup("demo", help="The demo site served by make run.")
-
-
-def fail(error: DomainError) -> None:
-    raise click.ClickException(error.message)
+sites_cli = CommandGroup("sites", help="Manage sites (publishers).")
+users_cli = CommandGroup("users", help="Manage accounts and API tokens.")
+comments_cli = CommandGroup("comments", help="Maintenance of stored comments.")
+demo_cli = CommandGroup("demo", help="The demo site served by make run.")
 
 
 @sites_cli.command("create")
@@ -38,12 +33,7 @@ def fail(error: DomainError) -> None:
 @click.option("--no-guests", is_flag=True, help="Only signed-in readers may comment.")
 def create_site(slug: str, name: str, origins: tuple[str, ...], premod: bool, no_guests: bool):
     """Create a site identified by SLUG."""
-    try:
-        site = site_service.create_site(
-            slug, name, origins, premod=premod, allow_guests=not no_guests
-        )
-    except DomainError as error:
-        fail(error)
+    site = site_service.create_site(slug, name, origins, premod=premod, allow_guests=not no_guests)
     click.echo(f"Created site {site.slug} ({site.name}); origins: {', '.join(site.origins) or '-'}")
 
 
@@ -60,10 +50,7 @@ def create_site(slug: str, name: str, origins: tuple[str, ...], premod: bool, no
 @click.option("--site", "sites", multiple=True, help="Limit a moderator to this site (repeatable).")
 def create_user(email: str, name: str, password: str, role: str, sites: tuple[str, ...]):
     """Create an account for EMAIL."""
-    try:
-        user = user_service.create_user(email, name, password, role, sites)
-    except DomainError as error:
-        fail(error)
+    user = user_service.create_user(email, name, password, role, sites)
     scope = ", ".join(s.slug for s in user.moderated_sites) or "all sites"
     suffix = f" on {scope}" if user.role == Role.MODERATOR else ""
     click.echo(f"Created {user.role.value} {user.email}{suffix}")
@@ -74,10 +61,7 @@ def create_user(email: str, name: str, password: str, role: str, sites: tuple[st
 @click.option("--revoke", is_flag=True, help="Revoke every API token of EMAIL instead.")
 def create_token(email: str, revoke: bool):
     """Print a new API token for EMAIL (alone on the last line), or revoke its tokens."""
-    try:
-        user = user_service.get_user_by_email(email)
-    except DomainError as error:
-        fail(error)
+    user = user_service.get_user_by_email(email)
     if revoke:
         click.echo(f"Revoked {revoke_api_tokens(user)} API token(s) of {user.email}")
         return
@@ -111,13 +95,10 @@ def site_settings(slug: str, assignments: tuple[str, ...]):
         if not sep:
             raise click.BadParameter(f"{assignment!r} is not NAME=VALUE", param_hint="--set")
         changes[name.strip()] = _setting_value(raw)
-    try:
-        if changes:
-            values = settings_service.apply_site_settings(slug, changes, None)
-        else:
-            values = settings_service.all_settings(site_service.get_site(slug))
-    except DomainError as error:
-        fail(error)
+    if changes:
+        values = settings_service.apply_site_settings(slug, changes, None)
+    else:
+        values = settings_service.all_settings(site_service.get_site(slug))
     for name, value in values.items():
         click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from app.cli import fail, sites_cli, users_cli
+from app.cli import sites_cli, users_cli
 from app.services import sso
 from app.services import users as user_service
-from app.services.errors import DomainError
 from app.services.sites import get_site
 from app.services.user_sessions import end_sessions
 
@@ -30,17 +29,14 @@ def site_sso(
     """Configure publisher single sign-on for site SLUG (docs/identity.md)."""
     if kid is not None and secret is None:
         raise click.BadParameter("--kid names the key id of --secret", param_hint="--kid")
-    try:
-        site = sso.configure(
-            get_site(slug),
-            secret=secret,
-            kid=kid,
-            remove_kid=remove_kid,
-            jwks_url=jwks_url,
-            off=off,
-        )
-    except DomainError as error:
-        fail(error)
+    site = sso.configure(
+        get_site(slug),
+        secret=secret,
+        kid=kid,
+        remove_kid=remove_kid,
+        jwks_url=jwks_url,
+        off=off,
+    )
     kids = [entry.get("kid") or "(no kid)" for entry in site.sso_secrets]
     click.echo(
         f"SSO for {site.slug}: shared secrets: {', '.join(kids) or '-'}; "
@@ -52,8 +48,5 @@ def site_sso(
 @click.argument("email")
 def sign_out_everywhere(email: str):
     """End every session of EMAIL's account (it must sign in again)."""
-    try:
-        user = user_service.get_user_by_email(email)
-    except DomainError as error:
-        fail(error)
+    user = user_service.get_user_by_email(email)
     click.echo(f"Ended {end_sessions(user)} session(s) of {user.email}")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 from rq import SimpleWorker
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
+from app.command_group import CommandGroup
 from app.jobs import job_queue
 
-jobs_cli = AppGroup("jobs", help="Background jobs: failed ones, and retrying them.")
+jobs_cli = CommandGroup("jobs", help="Background jobs: failed ones, and retrying them.")
 
 
 def require_queue():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 
+from app.command_group import CommandGroup
 from app.notification_jobs import mail_setup
 from app.services.moderator_alerts import send_digests
 from app.services.reply_mail import due_batches, send_batch
 
-notifications_cli = AppGroup("notifications", help="Reply e-mails and alerts that are due.")
+notifications_cli = CommandGroup("notifications", help="Reply e-mails and alerts that are due.")
 
 
 @notifications_cli.command("send-due")

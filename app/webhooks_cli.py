@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
-from app.cli import fail, sites_cli
+from app.cli import sites_cli
+from app.command_group import CommandGroup
 from app.models import Webhook
 from app.services import webhooks as webhook_service
 from app.services.comment_events import EVENTS
-from app.services.errors import DomainError
 from app.webhook_jobs import enqueue_delivery
 
-webhooks_cli = AppGroup("webhooks", help="Signed webhooks of a site's comment events.")
+webhooks_cli = CommandGroup("webhooks", help="Signed webhooks of a site's comment events.")
 sites_cli.add_command(webhooks_cli)
 
 
@@ -39,16 +38,13 @@ def describe(webhook: Webhook) -> str:
 )
 def add_webhook(slug: str, url: str, secret: str, events: tuple[str, ...]) -> None:
     """Send site SLUG's comment events to URL, signed with --secret."""
-    try:
-        webhook = webhook_service.add_webhook(
-            slug,
-            url,
-            secret,
-            events,
-            allow_private=current_app.config["PARLEY_WEBHOOK_ALLOW_PRIVATE"],
-        )
-    except DomainError as error:
-        fail(error)
+    webhook = webhook_service.add_webhook(
+        slug,
+        url,
+        secret,
+        events,
+        allow_private=current_app.config["PARLEY_WEBHOOK_ALLOW_PRIVATE"],
+    )
     click.echo(f"Added webhook {webhook.id} of {slug}: {webhook.url} ({', '.join(webhook.events)})")
 
 
@@ -56,10 +52,7 @@ def add_webhook(slug: str, url: str, secret: str, events: tuple[str, ...]) -> No
 @click.argument("slug")
 def list_webhooks(slug: str) -> None:
     """List site SLUG's webhooks: id, URL, state, events, the secret's first characters."""
-    try:
-        hooks = webhook_service.list_webhooks(slug)
-    except DomainError as error:
-        fail(error)
+    hooks = webhook_service.list_webhooks(slug)
     for webhook in hooks:
         click.echo(describe(webhook))
     click.echo(f"{len(hooks)} webhook(s)")
@@ -70,10 +63,7 @@ def list_webhooks(slug: str) -> None:
 @click.argument("webhook_id", type=int)
 def remove_webhook(slug: str, webhook_id: int) -> None:
     """Remove webhook WEBHOOK_ID of site SLUG and its delivery log."""
-    try:
-        webhook_service.remove_webhook(slug, webhook_id)
-    except DomainError as error:
-        fail(error)
+    webhook_service.remove_webhook(slug, webhook_id)
     click.echo(f"Removed webhook {webhook_id} of {slug}")
 
 
@@ -83,10 +73,7 @@ def remove_webhook(slug: str, webhook_id: int) -> None:
 @click.option("--off", is_flag=True, help="Disable it instead.")
 def enable_webhook(slug: str, webhook_id: int, off: bool) -> None:
     """Enable webhook WEBHOOK_ID again (after it was disabled), or disable it with --off."""
-    try:
-        webhook = webhook_service.set_enabled(slug, webhook_id, not off)
-    except DomainError as error:
-        fail(error)
+    webhook = webhook_service.set_enabled(slug, webhook_id, not off)
     click.echo(describe(webhook))
 
 
@@ -103,10 +90,7 @@ def enable_webhook(slug: str, webhook_id: int, off: bool) -> None:
 )
 def rotate_secret(slug: str, webhook_id: int, secret: str, keep_hours: float) -> None:
     """Sign webhook WEBHOOK_ID's deliveries with a new secret (and the old one for a while)."""
-    try:
-        webhook = webhook_service.rotate_secret(slug, webhook_id, secret, keep_hours=keep_hours)
-    except DomainError as error:
-        fail(error)
+    webhook = webhook_service.rotate_secret(slug, webhook_id, secret, keep_hours=keep_hours)
     click.echo(describe(webhook))
 
 
@@ -116,10 +100,7 @@ def rotate_secret(slug: str, webhook_id: int, secret: str, keep_hours: float) ->
 def list_deliveries(slug: str, webhook_id: int) -> None:
     """The latest deliveries of webhook WEBHOOK_ID: id, event, webhook-id, status, attempts,
     last response code, latency and error."""
-    try:
-        deliveries = webhook_service.list_deliveries(slug, webhook_id)
-    except DomainError as error:
-        fail(error)
+    deliveries = webhook_service.list_deliveries(slug, webhook_id)
     for d in deliveries:
         latency = f"{d.last_latency_ms} ms" if d.last_latency_ms is not None else "-"
         click.echo(
@@ -135,9 +116,6 @@ def list_deliveries(slug: str, webhook_id: int) -> None:
 @click.argument("delivery_id", type=int)
 def redeliver(slug: str, webhook_id: int, delivery_id: int) -> None:
     """Send delivery DELIVERY_ID again (same webhook-id and body)."""
-    try:
-        delivery = webhook_service.redeliver(slug, webhook_id, delivery_id)
-    except DomainError as error:
-        fail(error)
+    delivery = webhook_service.redeliver(slug, webhook_id, delivery_id)
     enqueue_delivery(delivery.id)
     click.echo(f"Redelivering {delivery.id} ({delivery.event_id})")

@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from typing import IO
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.command_group import CommandGroup
 from app.portability import disqus, export, isso, parley_format, remark42, wordpress
 from app.portability.progress import Progress
 from app.portability.records import ImportFailure
@@ -25,7 +26,7 @@ from app.portability.writer import ImportRun
 from app.services.errors import DomainError
 from app.services.sites import get_site
 
-import_cli = AppGroup("import", help="Import comments into a site (see docs/migrating.md).")
+import_cli = CommandGroup("import", help="Import comments into a site (see docs/migrating.md).")
 
 FILE_SOURCES: dict[str, tuple[Callable[[IO[bytes], str], Iterator], str]] = {
     "disqus": (disqus.read, "a Disqus XML export (.xml or .xml.gz)"),
@@ -108,7 +109,7 @@ def import_isso(path: str, slug: str) -> None:
 )
 def export_command(slug: str, output: str | None, include_emails: bool) -> None:
     """Write site SLUG as one JSON document (docs/export.schema.json)."""
-    try:
+    try:  # a command of its own, in no CommandGroup
         site = get_site(slug)
     except DomainError as error:
         raise click.ClickException(error.message) from None
