@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from app import limits
 from app.config import build_config
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.fast_reads import install_fast_reads
@@ -34,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
+    # Forms cut their fields with the limits the services check (app/limits.py), never a copy.
+    app.jinja_env.globals["limits"] = limits
     register_error_handlers(app)
     register_security_headers(app)
     register_commands(app)

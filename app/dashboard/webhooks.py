@@ -37,8 +37,6 @@ def list_webhooks(site_slug: str) -> str:
         webhooks=webhook_service.list_webhooks(site_slug, staff_member()),
         events=EVENTS,
         shown_secret=webhook_service.shown_secret,
-        url_max=WEBHOOK_URL_MAX,
-        secret_max=WEBHOOK_SECRET_MAX,
     )
 
 

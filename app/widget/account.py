@@ -19,6 +19,7 @@ from flask import Response, redirect, render_template, request, url_for
 from app.auth.signing import begin_session, finish_session
 from app.auth.throttle import throttled_signin
 from app.i18n import catalogue
+from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX
 from app.services import reader_accounts
 from app.services.errors import DomainError
 from app.services.sites import get_site
@@ -57,8 +58,8 @@ def account_page(
         t=catalogue(options.lang),
         error=error,
         notice=notice,
-        email=email[:254],
-        name=name[:80],
+        email=email[:EMAIL_MAX],
+        name=name[:AUTHOR_NAME_MAX],
         need_code=need_code,
         back=thread_url(),
         asset_version=lambda file: asset(file).version,

@@ -46,7 +46,7 @@ def clean_action(action: Any) -> str:
 
 
 def clean_reason(reason: Any) -> str | None:
-    """An optional reason: one of the site's reject_reasons or free text up to 500 characters."""
+    """An optional reason: one of the site's reject_reasons or free text (MODERATION_REASON_MAX)."""
     if reason is None:
         return None
     if not isinstance(reason, str):
