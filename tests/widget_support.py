@@ -23,7 +23,7 @@ from app.extensions import db
 from app.sessions import ensure_guest_id
 from tests.conftest import base_config
 from tests.factories import FRAME_ORIGIN
-from tests.test_openapi import assert_matches_documented_response
+from tests.test_openapi import assert_matches_documented_response, documented_error_codes
 
 FRAME = {"X-Parley-Frame": "1"}
 FRAME_PROBE = "/embed/_test_guest"
@@ -104,14 +104,7 @@ def walk(comments: list[dict]):
 def documented_codes(spec: dict, path: str, method: str) -> set[str]:
     """The error codes the OpenAPI document lists on one operation, less those of the request
     layer that every operation lists (tests/test_openapi.py proves those on every operation)."""
-    return {
-        code
-        for status, response in spec["paths"][path][method]["responses"].items()
-        if status.startswith("4")
-        for code in response["content"]["application/json"]["schema"]["properties"]["error"][
-            "properties"
-        ]["code"]["enum"]
-    } - REQUEST_LAYER_CODES
+    return documented_error_codes(spec, path, method) - REQUEST_LAYER_CODES
 
 
 def assert_errors_are_documented(spec: dict, path: str, method: str, responses: list) -> None:
