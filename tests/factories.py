@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
-from app.models import Role
+from app.extensions import db
+from app.models import Article, Comment, CommentStatus, Role, Site, utcnow
+from app.sanitize import render_markdown
 from app.services import sites as site_service
 from app.services import users as user_service
 
@@ -64,6 +69,51 @@ def post_ok(client, **kwargs: Any) -> dict:
     return response.get_json()
 
 
+def insert_approved_thread(
+    app: Flask,
+    article: str,
+    parents: list[int | None],
+    body: str,
+    *,
+    site: str = "news",
+    depth_cap: int | None = None,
+    **columns: str,
+) -> list[int]:
+    """Insert approved guest comments on a new article straight into the database, one a
+    second from a day ago, and return their ids. Comment ``i`` answers comment ``parents[i]``
+    (an earlier index; None: top-level), is signed ``Guest {i % 17}`` and reads
+    ``body.format(i=i)``; ``columns`` are more column values, formatted the same way. Depths
+    count from the top, up to ``depth_cap`` when one is given."""
+    with app.app_context():
+        site_row = db.session.scalar(select(Site).where(Site.slug == site))
+        art = Article(site_id=site_row.id, key=article, comment_count=len(parents))
+        db.session.add(art)
+        db.session.flush()
+        start = utcnow() - timedelta(days=1)
+        made: list[Comment] = []
+        for i, parent_index in enumerate(parents):
+            parent = None if parent_index is None else made[parent_index]
+            depth = parent.depth + 1 if parent else 0
+            text = body.format(i=i)
+            comment = Comment(
+                article_id=art.id,
+                parent_id=parent.id if parent else None,
+                root_id=(parent.root_id or parent.id) if parent else None,
+                depth=depth if depth_cap is None else min(depth, depth_cap),
+                guest_name=f"Guest {i % 17}",
+                body_source=text,
+                body_html=render_markdown(text),
+                status=CommentStatus.APPROVED,
+                created_at=start + timedelta(seconds=i),
+                **{name: value.format(i=i) for name, value in columns.items()},
+            )
+            db.session.add(comment)
+            db.session.flush()
+            made.append(comment)
+        db.session.commit()
+        return [c.id for c in made]
+
+
 def seed_thread(
     app: Flask,
     n: int,
@@ -74,44 +124,19 @@ def seed_thread(
 ) -> list[int]:
     """Insert ``n`` approved comments (a share of them top-level, the rest replies at random
     depths) straight into the database, the way a long-lived thread looks. Returns their ids."""
-    import random
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import Article, Comment, CommentStatus, Site, utcnow
-    from app.sanitize import render_markdown
-
     rng = random.Random(seed)
-    with app.app_context():
-        site_row = db.session.scalar(select(Site).where(Site.slug == site))
-        art = Article(site_id=site_row.id, key=article, comment_count=0)
-        db.session.add(art)
-        db.session.flush()
-        start = utcnow() - timedelta(days=1)
-        made: list[Comment] = []
-        for i in range(n):
-            parent = None
-            if made and (i >= n * top_share or rng.random() > top_share) and i > 0:
-                parent = rng.choice(made) if rng.random() < 0.7 else None
-            body = f"Comment {i} with **some** text"
-            c = Comment(
-                article_id=art.id,
-                parent_id=parent.id if parent else None,
-                root_id=(parent.root_id or parent.id) if parent else None,
-                depth=parent.depth + 1 if parent else 0,
-                guest_name=f"Guest {i % 17}",
-                guest_email=f"guest{i}@private.example",
-                author_ip="203.0.113.9",
-                body_source=body,
-                body_html=render_markdown(body),
-                status=CommentStatus.APPROVED,
-                created_at=start + timedelta(seconds=i),
-            )
-            db.session.add(c)
-            db.session.flush()
-            made.append(c)
-        art.comment_count = n
-        db.session.commit()
-        return [c.id for c in made]
+    parents: list[int | None] = []
+    for i in range(n):
+        parent = None
+        if i > 0 and (i >= n * top_share or rng.random() > top_share):
+            parent = rng.choice(range(i)) if rng.random() < 0.7 else None
+        parents.append(parent)
+    return insert_approved_thread(
+        app,
+        article,
+        parents,
+        "Comment {i} with **some** text",
+        site=site,
+        guest_email="guest{i}@private.example",
+        author_ip="203.0.113.9",
+    )

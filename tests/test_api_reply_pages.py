@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 
 import pytest
 
 from app.extensions import db
 from app.models import Comment, CommentStatus
 from app.services.comments import change_status
-from tests.factories import make_site, post_ok
+from tests.factories import insert_approved_thread, make_site, post_ok
 from tests.test_api_threads import ids, thread, walk
 from tests.test_openapi import assert_matches_documented_response, served_spec
 from tests.widget_support import (  # noqa: F401 - guest_pages: autouse fixture
@@ -53,39 +54,12 @@ def everything_under(client, top: dict, article="a1", **params) -> list[dict]:
 def seed_replies(app, article: str, n: int, seed: int = 3) -> None:
     """One top-level comment and ``n`` approved replies under it, each answering a random
     earlier comment of the tree, inserted straight into the database."""
-    import random
-    from datetime import timedelta
-
-    from app.models import Article, Site, utcnow
-    from app.sanitize import render_markdown
-
     rng = random.Random(seed)
+    parents = [None, *(rng.choice(range(i)) for i in range(1, n + 1))]
+    body = "Reply {i} with **some** text that a reader wrote at some length, as they do."
+    top_id, *_ = insert_approved_thread(app, article, parents, body, depth_cap=8)
     with app.app_context():
-        site = db.session.query(Site).filter_by(slug="news").one()
-        row = Article(site_id=site.id, key=article, comment_count=n + 1)
-        db.session.add(row)
-        db.session.flush()
-        start = utcnow() - timedelta(days=1)
-        made: list[Comment] = []
-        for i in range(n + 1):
-            parent = rng.choice(made) if made else None
-            body = f"Reply {i} with **some** text that a reader wrote at some length, as they do."
-            comment = Comment(
-                article_id=row.id,
-                parent_id=parent.id if parent else None,
-                root_id=made[0].id if made else None,
-                depth=min(parent.depth + 1, 8) if parent else 0,
-                guest_name=f"Guest {i % 17}",
-                body_source=body,
-                body_html=render_markdown(body),
-                status=CommentStatus.APPROVED,
-                created_at=start + timedelta(seconds=i),
-            )
-            db.session.add(comment)
-            db.session.flush()
-            if not made:
-                comment.root_id = comment.id
-            made.append(comment)
+        db.session.get(Comment, top_id).root_id = top_id
         db.session.commit()
 
 
