@@ -55,6 +55,11 @@ def write_source(source: str, folder, items) -> str:
     return str(path)
 
 
+def import_items(runner, source: str, folder, items):
+    """Write ``items`` as a ``source`` export in ``folder`` and import it into the news site."""
+    return run(runner, "import", source, write_source(source, folder, items), "--site", "news")
+
+
 SOURCES = {
     # source: (statuses it has, whether it can close a thread)
     "disqus": (ALL, True),
@@ -99,11 +104,8 @@ def test_import_keeps_threads_statuses_and_times_and_adds_nothing_twice(
 
 def test_markdown_sources_keep_their_markdown_and_html_sources_their_html(app, runner, tmp_path):
     make_site(app, "news")
-    isso_path = isso_db(tmp_path / "isso.db", items_for({"approved"}))
-    assert run(runner, "import", "isso", str(isso_path), "--site", "news").exit_code == 0
-    disqus_path = tmp_path / "d.xml"
-    disqus_path.write_text(disqus_xml(items_for({"approved"})), encoding="utf-8")
-    assert run(runner, "import", "disqus", str(disqus_path), "--site", "news").exit_code == 0
+    for source in ("isso", "disqus"):
+        assert import_items(runner, source, tmp_path, items_for({"approved"})).exit_code == 0
     with app.app_context():
         isso_one = db.session.scalar(select(Comment).where(Comment.source_ref == "isso:1"))
         disqus_one = db.session.scalar(select(Comment).where(Comment.source_ref == "disqus:c1"))
@@ -115,12 +117,10 @@ def test_markdown_sources_keep_their_markdown_and_html_sources_their_html(app, r
 
 def test_skipped_records_are_counted_with_their_reason(app, runner, tmp_path):
     make_site(app, "news")
-    disqus_path = tmp_path / "d.xml"
-    disqus_path.write_text(disqus_xml(ITEMS), encoding="utf-8")
-    disqus = run(runner, "import", "disqus", str(disqus_path), "--site", "news")
+    disqus = import_items(runner, "disqus", tmp_path, ITEMS)
     assert "1 article: deleted in Disqus" in disqus.output
     assert "1 comment: its thread is missing or was not imported" in disqus.output
-    wp_path = tmp_path / "wp.xml"
+    wp_path = tmp_path / "wp.xml"  # plain XML: import_items writes WordPress exports gzipped
     wp_path.write_text(wxr(ITEMS), encoding="utf-8")
     wordpress = run(runner, "import", "wordpress", str(wp_path), "--site", "news")
     assert "1 comment: a pingback, not a comment" in wordpress.output
@@ -131,13 +131,9 @@ def test_skipped_records_are_counted_with_their_reason(app, runner, tmp_path):
 def test_a_newer_export_adds_only_what_is_new(app, runner, client, tmp_path):
     make_site(app, "news")
     first = [item for item in ITEMS if item.ref != "c3"]
-    path = tmp_path / "old.xml"
-    path.write_text(disqus_xml(first), encoding="utf-8")
-    assert run(runner, "import", "disqus", str(path), "--site", "news").exit_code == 0
-    newer = tmp_path / "new.xml"
-    newer.write_text(disqus_xml(ITEMS), encoding="utf-8")
+    assert import_items(runner, "disqus", tmp_path, first).exit_code == 0
 
-    result = run(runner, "import", "disqus", str(newer), "--site", "news")
+    result = import_items(runner, "disqus", tmp_path, ITEMS)
 
     assert "comments: 1 imported (1 approved)" in result.output
     check_imported_threads(client, ITEMS, closable=True)  # c3 under c2, imported a run before
@@ -146,9 +142,7 @@ def test_a_newer_export_adds_only_what_is_new(app, runner, client, tmp_path):
 def test_authors_with_an_account_email_become_that_account(app, runner, client, tmp_path):
     make_site(app, "news")
     user_id = make_user(app, "zoe@x.org", name="Zoë Account")
-    path = tmp_path / "d.xml"
-    path.write_text(disqus_xml(items_for({"approved"})), encoding="utf-8")
-    assert run(runner, "import", "disqus", str(path), "--site", "news").exit_code == 0
+    assert import_items(runner, "disqus", tmp_path, items_for({"approved"})).exit_code == 0
     with app.app_context():
         mine = db.session.scalar(select(Comment).where(Comment.source_ref == "disqus:c1"))
         other = db.session.scalar(select(Comment).where(Comment.source_ref == "disqus:c2"))
