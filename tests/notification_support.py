@@ -24,6 +24,11 @@ def account(app: Flask, email: str, name: str, role: Role = Role.READER) -> dict
     return bearer(make_token(app, email))
 
 
+def alice_and_bob(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
+    """The reply-mail tests' two readers: alice@example.org writes, bob@example.org answers."""
+    return account(app, "alice@example.org", "Alice"), account(app, "bob@example.org", "Bob")
+
+
 def post(client, body: str, headers: dict | None = None, **extra: Any) -> dict:
     response = post_comment(client, body=body, headers=headers, article_url=ARTICLE_URL, **extra)
     assert response.status_code == 201, response.get_json()

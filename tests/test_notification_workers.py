@@ -27,6 +27,7 @@ from tests.factories import make_site
 from tests.mail_support import Inbox, dispose, eventually, make_mail_app, parts
 from tests.notification_support import (
     account,
+    alice_and_bob,
     moderate,
     opt_in_path,
     post,
@@ -89,8 +90,7 @@ def test_two_workers_mail_each_visible_reply_once_and_batch_a_burst(web, smtp, t
     make_site(web, "held", name="Held News", premod=True)
     client = web.test_client()
     mod = account(web, "mod@example.org", "Mod", Role.MODERATOR)
-    alice = account(web, "alice@example.org", "Alice")
-    bob = account(web, "bob@example.org", "Bob")
+    alice, bob = alice_and_bob(web)
     with workers(web, 2, tmp_path):
         # Sent once, never for one's own reply.
         top = post(client, "Top.", alice)

@@ -22,6 +22,7 @@ from tests.mail_support import dispose, eventually, make_mail_app, parts
 from tests.notification_support import (
     ARTICLE_URL,
     account,
+    alice_and_bob,
     moderate,
     opt_in_path,
     post,
@@ -48,8 +49,7 @@ def held_news(news):
 def test_a_visible_reply_is_mailed_once_to_the_comment_author_and_never_for_ones_own(news, smtp):
     inbox, _ = smtp
     client = news.test_client()
-    alice = account(news, "alice@example.org", "Alice")
-    bob = account(news, "bob@example.org", "Bob")
+    alice, bob = alice_and_bob(news)
     top = post(client, "What do you think?", alice)
     reply = post(client, "I think **so**.", bob, parent_id=top["id"])
     assert [m["To"] for m in inbox.messages] == ["alice@example.org"]
@@ -80,8 +80,7 @@ def test_a_held_reply_is_mailed_only_once_approved_and_only_once(held_news, smtp
     news = held_news
     client = news.test_client()
     mod = account(news, "mod@example.org", "Mod", Role.MODERATOR)
-    alice = account(news, "alice@example.org", "Alice")
-    bob = account(news, "bob@example.org", "Bob")
+    alice, bob = alice_and_bob(news)
     top = post(client, "Held first.", alice)
     moderate(client, mod, top["id"], "approve")
     reply = post(client, "A held reply.", bob, parent_id=top["id"])
@@ -97,8 +96,7 @@ def test_a_held_reply_is_mailed_only_once_approved_and_only_once(held_news, smtp
 def test_a_reader_who_turned_reply_mail_off_gets_none(news, smtp):
     inbox, _ = smtp
     client = news.test_client()
-    alice = account(news, "alice@example.org", "Alice")
-    bob = account(news, "bob@example.org", "Bob")
+    alice, bob = alice_and_bob(news)
     with news.app_context():
         update_profile(get_user_by_email("alice@example.org"), reply_notifications=False)
     top = post(client, "Quiet please.", alice)
@@ -109,8 +107,7 @@ def test_a_reader_who_turned_reply_mail_off_gets_none(news, smtp):
 def test_one_click_unsubscribe_needs_no_sign_in_and_a_tampered_link_does_nothing(news, smtp):
     inbox, _ = smtp
     client = news.test_client()
-    alice = account(news, "alice@example.org", "Alice")
-    bob = account(news, "bob@example.org", "Bob")
+    alice, bob = alice_and_bob(news)
     top = post(client, "Mail me.", alice)
     post(client, "First.", bob, parent_id=top["id"])
     path = unsubscribe_path(inbox.last("alice@example.org"))
@@ -231,8 +228,7 @@ def test_a_burst_of_replies_makes_one_mail_at_once_and_one_batch_when_the_window
     try:
         make_site(news, "news", name="Daily News")
         client = news.test_client()
-        alice = account(news, "alice@example.org", "Alice")
-        bob = account(news, "bob@example.org", "Bob")
+        alice, bob = alice_and_bob(news)
         top = post(client, "Discuss.", alice)
         for number in range(1, 4):
             post(client, f"Reply number {number}.", bob, parent_id=top["id"])
@@ -307,8 +303,7 @@ def test_admins_turn_author_alerts_on_in_the_dashboard_settings(app, world):
 def test_a_reply_mail_the_server_deferred_is_sent_on_the_retry_not_lost(news, smtp):
     inbox, _ = smtp
     client = news.test_client()
-    alice = account(news, "alice@example.org", "Alice")
-    bob = account(news, "bob@example.org", "Bob")
+    alice, bob = alice_and_bob(news)
     top = post(client, "Anyone?", alice)
     inbox.busy_once.add("alice@example.org")  # a 450 on the first attempt
     post(client, "Me.", bob, parent_id=top["id"])
