@@ -12,7 +12,8 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,3 +236,22 @@ def watch(page, live_parley, host_pages):
     watcher.attach(page)
     yield watcher
     assert watcher.unexpected() == []
+
+
+@pytest.fixture
+def another_reader(browser, watch) -> Callable[[str], AbstractContextManager]:
+    """``with another_reader(url) as page:``: ``url`` open for another reader (a browser context
+    of its own: another cookie jar), watched like ``page``; the context closes after the block."""
+
+    @contextmanager
+    def open_as_another_reader(url: str) -> Iterator:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            watch.attach(page)
+            page.goto(url)
+            yield page
+        finally:
+            context.close()
+
+    return open_as_another_reader

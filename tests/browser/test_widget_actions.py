@@ -59,7 +59,9 @@ def test_reaction_toggles_changes_and_persists_across_reload(page, widget, watch
     ).to_have_text("0")
 
 
-def test_another_reader_votes_and_reports_and_the_author_cannot_vote(page, browser, widget, watch):
+def test_another_reader_votes_and_reports_and_the_author_cannot_vote(
+    page, another_reader, widget, watch
+):
     site = widget.site()
     url = widget.page(site, "votes")
     page.goto(url)
@@ -68,34 +70,32 @@ def test_another_reader_votes_and_reports_and_the_author_cannot_vote(page, brows
     own = author_frame.locator("#comments > li").first
     expect(own.get_by_role("button", name="Upvote")).to_be_disabled()
 
-    reader_context = browser.new_context()  # another reader: another cookie jar
-    reader = reader_context.new_page()
-    watch.attach(reader)
-    reader.goto(url)
-    frame = frame_of(reader)
-    comment = frame.locator("#comments > li").first
-    up = comment.get_by_role("button", name="Upvote")
-    down = comment.get_by_role("button", name="Downvote")
-    up.click()
-    expect(comment.locator(".score")).to_have_text("1")
-    expect(up).to_have_attribute("aria-pressed", "true")
-    click_and_wait(reader, down, "/votes", {"value": -1})
-    expect(comment.locator(".score")).to_have_text("-1")
-    expect(down).to_have_attribute("aria-pressed", "true")
-    expect(up).to_have_attribute("aria-pressed", "false")
-    reader.reload()
-    frame = frame_of(reader)
-    comment = frame.locator("#comments > li").first
-    expect(comment.locator(".score")).to_have_text("-1")
-    expect(comment.get_by_role("button", name="Downvote")).to_have_attribute("aria-pressed", "true")
+    with another_reader(url) as reader:
+        frame = frame_of(reader)
+        comment = frame.locator("#comments > li").first
+        up = comment.get_by_role("button", name="Upvote")
+        down = comment.get_by_role("button", name="Downvote")
+        up.click()
+        expect(comment.locator(".score")).to_have_text("1")
+        expect(up).to_have_attribute("aria-pressed", "true")
+        click_and_wait(reader, down, "/votes", {"value": -1})
+        expect(comment.locator(".score")).to_have_text("-1")
+        expect(down).to_have_attribute("aria-pressed", "true")
+        expect(up).to_have_attribute("aria-pressed", "false")
+        reader.reload()
+        frame = frame_of(reader)
+        comment = frame.locator("#comments > li").first
+        expect(comment.locator(".score")).to_have_text("-1")
+        expect(comment.get_by_role("button", name="Downvote")).to_have_attribute(
+            "aria-pressed", "true"
+        )
 
-    comment.get_by_role("button", name="Report").click()
-    comment.get_by_label("Abuse or harassment").check()
-    comment.get_by_label("Details (optional)").fill("Rude")
-    comment.get_by_role("button", name="Send report").click()
-    expect(comment.locator(".done")).to_have_text("Thanks. A moderator will look at it.")
-    expect(comment.get_by_role("button", name="Report")).to_have_count(0)
-    reader_context.close()
+        comment.get_by_role("button", name="Report").click()
+        comment.get_by_label("Abuse or harassment").check()
+        comment.get_by_label("Details (optional)").fill("Rude")
+        comment.get_by_role("button", name="Send report").click()
+        expect(comment.locator(".done")).to_have_text("Thanks. A moderator will look at it.")
+        expect(comment.get_by_role("button", name="Report")).to_have_count(0)
 
     with widget.live.app.app_context():
         comment_id = db.session.scalar(

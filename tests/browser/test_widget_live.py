@@ -11,7 +11,9 @@ from app.services.users import create_user
 from tests.browser.test_widget_thread import frame_of, post
 
 
-def test_a_second_readers_comment_is_announced_and_shown_on_request(page, browser, widget, watch):
+def test_a_second_readers_comment_is_announced_and_shown_on_request(
+    page, another_reader, widget, watch
+):
     site = widget.site()
     url = widget.page(site, "live")
     page.goto(url)
@@ -19,14 +21,8 @@ def test_a_second_readers_comment_is_announced_and_shown_on_request(page, browse
     post(first, "The first reader was here")
     expect(first.locator(".fresh")).to_be_hidden()  # their own comment is shown, not announced
 
-    second_context = browser.new_context()
-    try:
-        second_page = second_context.new_page()
-        second_page.goto(url)
-        second = frame_of(second_page)
-        post(second, "A second reader's comment", name="Bea")
-    finally:
-        second_context.close()
+    with another_reader(url) as second_page:
+        post(frame_of(second_page), "A second reader's comment", name="Bea")
 
     announce = first.locator(".fresh")
     expect(announce).to_have_text("1 new comment")

@@ -60,7 +60,7 @@ def test_deleting_a_comment_with_replies_greys_only_the_placeholder(page, widget
 
 
 def test_a_comment_held_for_a_banned_word_shows_its_author_their_own_text(
-    page, browser, widget, watch
+    page, another_reader, widget, watch
 ):
     site = widget.site()
     with widget.live.app.app_context():
@@ -82,11 +82,8 @@ def test_a_comment_held_for_a_banned_word_shows_its_author_their_own_text(
     expect(mine.locator(".pend")).to_have_text("Your comment is awaiting moderation")
     expect(mine.locator(".comment-body p")).to_have_text(["Buy zorblax now", "Second paragraph"])
 
-    other = browser.new_context().new_page()
-    watch.attach(other)
-    other.goto(url)
-    expect(frame_of(other).locator("#empty")).to_be_visible()
-    other.context.close()
+    with another_reader(url) as other:
+        expect(frame_of(other).locator("#empty")).to_be_visible()
 
 
 def test_posting_a_top_level_comment_by_keyboard_puts_the_focus_on_it(page, widget, watch):

@@ -18,7 +18,7 @@ from .test_widget_thread import frame_of, post
 
 
 def test_a_guests_pending_comment_and_vote_come_back_to_them_and_to_no_one_else(
-    page, browser, widget, watch
+    page, another_reader, widget, watch
 ):
     site = widget.site(premod=True)
     url = widget.page(site, "shared")
@@ -55,18 +55,16 @@ def test_a_guests_pending_comment_and_vote_come_back_to_them_and_to_no_one_else(
     # The shared page was rendered a while ago maybe; times read as of now.
     expect(theirs.locator("time")).to_have_text("5 minutes ago")
 
-    other_context = browser.new_context()  # another reader: another cookie jar
-    other = other_context.new_page()
-    watch.attach(other)
-    other.goto(url)
-    frame = frame_of(other)
-    expect(frame.locator("#comments > li")).to_have_count(1)
-    expect(frame.get_by_text("Mine, awaiting review")).to_have_count(0)
-    theirs = frame.locator("#comments > li").first
-    expect(theirs.get_by_role("button", name="Upvote")).to_have_attribute("aria-pressed", "false")
-    expect(theirs.locator(".score")).to_have_text("1")
-    # And they can write at once: the state brought their CSRF token.
-    with other.expect_response(lambda r: r.url.endswith("/votes")) as answer:
-        theirs.get_by_role("button", name="Upvote").click()
-    assert answer.value.status == 200  # (one address: guests' votes on it count once)
-    other_context.close()
+    with another_reader(url) as other:
+        frame = frame_of(other)
+        expect(frame.locator("#comments > li")).to_have_count(1)
+        expect(frame.get_by_text("Mine, awaiting review")).to_have_count(0)
+        theirs = frame.locator("#comments > li").first
+        expect(theirs.get_by_role("button", name="Upvote")).to_have_attribute(
+            "aria-pressed", "false"
+        )
+        expect(theirs.locator(".score")).to_have_text("1")
+        # And they can write at once: the state brought their CSRF token.
+        with other.expect_response(lambda r: r.url.endswith("/votes")) as answer:
+            theirs.get_by_role("button", name="Upvote").click()
+        assert answer.value.status == 200  # (one address: guests' votes on it count once)
