@@ -35,12 +35,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
-    # Forms cut their fields with the limits the services check (app/limits.py), never a copy.
-    app.jinja_env.globals["limits"] = limits
+    register_template_globals(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def register_template_globals(app: Flask) -> None:
+    """``limits`` in every template: forms cut their fields with the numbers the services
+    check (app/limits.py), never a copy of them."""
+    app.jinja_env.globals["limits"] = limits
 
 
 def trust_proxies(app: Flask) -> None:

@@ -76,8 +76,8 @@ SSO_SUBJECT_MAX = 255
 SSO_AVATAR_URL_MAX = 2048
 SSO_SECRET_MIN = 32
 EMAIL_LINK_TOKEN_MAX = 512
-TOTP_CODE_MAX = 32  # a sign-in code: the app's six digits, or a recovery code
-TOTP_DIGITS = 6  # the code an authenticator app shows (pyotp's default)
+TOTP_CODE_MAX = 32  # a sign-in code: the app's digits, or a recovery code
+TOTP_DIGITS = 6  # the code an authenticator app shows (the provisioning URI's default)
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_MAX_SIDE = 4096  # pixels, either side, of an uploaded avatar
 

@@ -130,11 +130,13 @@ def update_document(name: str, rendered: str, path: Path = DOC) -> None:
 
 
 def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` 0.99 for p99) of ``values``; 0 when empty."""
+    """The ``share`` percentile of ``values`` (0.99 for p99), taken on the high side: the value
+    at index floor(share * n) of the sorted values, so p99 of 100 values is the largest and no
+    rounding eases a target checked against it; 0 when there are no values."""
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:

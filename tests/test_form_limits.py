@@ -24,7 +24,7 @@ def test_no_template_writes_a_limit_as_a_number():
 def test_the_search_form_takes_its_limits_from_the_search(app, world, monkeypatch):
     client = signed_in(app, "mod@example.org")
     html = client.get("/moderation/search").get_data(as_text=True)
-    for name in ("q", "author", "article"):  # the article filter once allowed 512, not 200
+    for name in ("q", "author", "article"):
         assert f'name="{name}" maxlength="{limits.SEARCH_TEXT_MAX}"' in html, name
     monkeypatch.setattr(limits, "SEARCH_TEXT_MAX", 123)
     html = client.get("/moderation/search").get_data(as_text=True)

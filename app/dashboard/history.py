@@ -6,6 +6,7 @@ from app.dashboard import bp, staff_member
 from app.dashboard.forms import cursor_arg, int_arg, text_arg
 from app.dashboard.pages import render_page
 from app.dashboard.queues import next_page_url
+from app.limits import QUEUE_PAGE_MAX
 from app.services import authors
 from app.services.moderation.audit_log import audit_log
 from app.services.moderation.queues import queue_item
@@ -16,7 +17,7 @@ def show_comment(comment_id: int) -> str:
     """One comment as in the queue, its author's standing, and every decision taken on it."""
     item = queue_item(comment_id, staff_member())
     author = authors.author_status(comment_id, staff_member())
-    trail = audit_log(staff_member(), comment_id=comment_id, limit=100)
+    trail = audit_log(staff_member(), comment_id=comment_id, limit=QUEUE_PAGE_MAX)
     return render_page(
         "dashboard/comment.html",
         site_slug=item.site_slug,

@@ -142,10 +142,10 @@ class ExportWriter:
                 .order_by(User.id)
             )
             for user in users:
-                record = {"id": user.id, "name": user.name, "role": user.role.value}
+                account = {"id": user.id, "name": user.name, "role": user.role.value}
                 if self.include_emails:
-                    record["email"] = user.email
-                yield record
+                    account["email"] = user.email
+                yield account
 
     def articles(self) -> Iterator[dict[str, Any]]:
         query = select(

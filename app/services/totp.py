@@ -19,7 +19,7 @@ import pyotp
 from sqlalchemy import select
 
 from app.extensions import db
-from app.limits import TOTP_CODE_MAX
+from app.limits import TOTP_CODE_MAX, TOTP_DIGITS
 from app.models import Site, User, utcnow
 from app.services.errors import Unauthorized, ValidationError
 from app.services.permissions import moderated_site_ids
@@ -27,6 +27,10 @@ from app.services.site_settings import effective_settings
 
 ISSUER = "Parley"
 RECOVERY_CODES = 10
+
+
+def _totp(user: User) -> pyotp.TOTP:
+    return pyotp.TOTP(user.totp_secret, digits=TOTP_DIGITS)
 
 
 def _digest(code: str) -> str:
@@ -43,9 +47,7 @@ def begin_enrollment(user: User) -> str:
         raise ValidationError("one-time passwords are already on", "totp_enabled")
     user.totp_secret = pyotp.random_base32()
     db.session.commit()
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(
-        name=user.email or f"user-{user.id}", issuer_name=ISSUER
-    )
+    return _totp(user).provisioning_uri(name=user.email or f"user-{user.id}", issuer_name=ISSUER)
 
 
 def code_matches(user: User, code: object) -> bool:
@@ -58,7 +60,7 @@ def code_matches(user: User, code: object) -> bool:
     ):
         return False
     code = code.strip().replace(" ", "")
-    if code.isdigit() and pyotp.TOTP(user.totp_secret).verify(code, valid_window=1):
+    if code.isdigit() and _totp(user).verify(code, valid_window=1):
         return True
     digest = _digest(code)
     for stored in user.totp_recovery_hashes or []:
@@ -72,9 +74,7 @@ def confirm_enrollment(user: User, code: object) -> list[str]:
     """Turn TOTP on after a first valid code; commit. Returns the recovery codes (shown once)."""
     if user.totp_secret is None or enabled(user):
         raise ValidationError("start by asking for a new secret", "totp_not_started")
-    if not isinstance(code, str) or not pyotp.TOTP(user.totp_secret).verify(
-        code.strip(), valid_window=1
-    ):
+    if not isinstance(code, str) or not _totp(user).verify(code.strip(), valid_window=1):
         raise ValidationError("that code is not right; try the current one", "invalid_code")
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
     user.totp_recovery_hashes = [_digest(c) for c in codes]
@@ -113,7 +113,7 @@ def check_sign_in_code(user: User, code: object) -> None:
         return
     if not code_matches(user, code):
         raise Unauthorized(
-            "Enter the 6-digit code from your authenticator app, or a recovery code.",
+            f"Enter the {TOTP_DIGITS}-digit code from your authenticator app, or a recovery code.",
             "code_required",
         )
     db.session.commit()

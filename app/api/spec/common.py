@@ -105,7 +105,8 @@ def query(name: str, description: str, schema: Schema, required: bool = False) -
 
 
 def one_article() -> list[Schema]:
-    """The ``site`` and ``article`` query parameters that name one article (threads, events)."""
+    """The ``site`` and ``article`` query parameters that name one article (threads, replies,
+    events)."""
     return [
         query("site", "The site's slug.", schema_of(SiteSlug), required=True),
         query("article", "The article's key.", schema_of(ArticleKey), required=True),
