@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX, IP_MAX
+from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX, IP_MAX, REPORT_NOTE_MAX
 from app.models.site import Article
 from app.models.types import (
     BodyFormat,
@@ -123,7 +123,7 @@ class Report(db.Model):
     # Viewer.counted_as: the report threshold needs distinct accounts or addresses.
     counted_as: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason))
-    note: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(String(REPORT_NOTE_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

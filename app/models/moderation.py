@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.limits import AUDIT_REASON_MAX, IP_MAX
+from app.limits import AUDIT_ACTION_NAME_MAX, AUDIT_REASON_MAX, IP_MAX
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -48,7 +48,7 @@ class AuditEntry(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(AUDIT_ACTION_NAME_MAX))
     reason: Mapped[str | None] = mapped_column(String(AUDIT_REASON_MAX))
     before_status: Mapped[str | None] = mapped_column(String(16))
     after_status: Mapped[str | None] = mapped_column(String(16))

@@ -9,7 +9,13 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.limits import ARTICLE_KEY_MAX, SITE_SLUG_MAX
+from app.limits import (
+    ARTICLE_KEY_MAX,
+    ARTICLE_TITLE_MAX,
+    ARTICLE_URL_MAX,
+    SITE_NAME_MAX,
+    SITE_SLUG_MAX,
+)
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -18,7 +24,7 @@ class Site(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(SITE_SLUG_MAX), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(SITE_NAME_MAX))
     # Origins allowed to embed the widget, e.g. ["https://news.example"].
     origins: Mapped[list[str]] = mapped_column(JSON, default=list)
     premod: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -44,8 +50,8 @@ class Article(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(ARTICLE_KEY_MAX))
-    title: Mapped[str | None] = mapped_column(String(300))
-    url: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str | None] = mapped_column(String(ARTICLE_TITLE_MAX))
+    url: Mapped[str | None] = mapped_column(String(ARTICLE_URL_MAX))
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     # None: follow the site's setting; True/False: override it for this article.
     premod: Mapped[bool | None] = mapped_column(Boolean)

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Column, Enum, ForeignKey, String, Table, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.limits import EMAIL_MAX
+from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX
 from app.models.site import Site
 from app.models.types import Role, UserStatus, UTCDateTime, utcnow
 
@@ -42,7 +42,7 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A new address the reader asked for: it replaces ``email`` only once its link is followed.
     pending_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(AUTHOR_NAME_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
