@@ -20,11 +20,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_before_savepoint(connection: Any, _name: str | None) -> None:
+    """SQLite: open the transaction before a SAVEPOINT when the driver has not yet.
+
+    Python's sqlite3 opens a transaction only before a write; a SAVEPOINT issued first (a
+    service's ``begin_nested`` before its first write) would open it instead, and releasing
+    that savepoint would commit everything, so a later rollback could not undo it.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def configure_engines(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "savepoint", _begin_before_savepoint)
 
 
 # Indexes that exist only on PostgreSQL and only in the migrations (they use its extensions,
