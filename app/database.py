@@ -1,4 +1,5 @@
-"""Engine tuning per backend: SQLite in WAL mode with foreign keys enforced."""
+"""Engine tuning per backend: SQLite in WAL mode, foreign keys enforced, savepoints inside their
+transaction."""
 
 from __future__ import annotations
 
