@@ -1,7 +1,5 @@
 """Initial schema: sites, articles, users, tokens, comments, votes, reports, reactions, bans, audit log
 
-Revision ID: 0369fa00a7c6
-Revises: 
 Create Date: 2026-11-25 19:17:33.042641
 
 """
@@ -9,11 +7,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-# revision identifiers, used by Alembic.
 revision = '0369fa00a7c6'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -6,8 +6,6 @@ trigram index answers it in about a millisecond. It needs the pg_trgm extension;
 database user may not create it, the migration goes on without the index and search scans.
 SQLite has no such index and keeps scanning (fast enough for its sizes).
 
-Revision ID: 7c1e2f9a4b3d
-Revises: 0369fa00a7c6
 Create Date: 2026-11-25 20:55:00
 
 """
@@ -16,8 +14,6 @@ from alembic import op
 
 revision = "7c1e2f9a4b3d"
 down_revision = "0369fa00a7c6"
-branch_labels = None
-depends_on = None
 
 INDEX = "pg_ix_comments_body_trgm"
 

@@ -3,8 +3,6 @@
 ``articles.version`` is bumped in the same transaction as every change readers can see
 (app.services.freshness), so every process keys its cached thread pages and ETags by it.
 
-Revision ID: b4d7e1c2a9f0
-Revises: b5d1c0e7a9f2
 Create Date: 2026-12-01 08:40:00
 
 """
@@ -14,8 +12,6 @@ from alembic import op
 
 revision = "b4d7e1c2a9f0"
 down_revision = "b5d1c0e7a9f2"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

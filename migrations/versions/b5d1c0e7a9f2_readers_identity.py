@@ -10,8 +10,6 @@
 * ``users.totp_*``: staff one-time passwords (secret, when enabled, hashed recovery codes).
 * ``sites.sso_secrets`` / ``sites.sso_jwks_url``: the keys a site's SSO tokens are checked with.
 
-Revision ID: b5d1c0e7a9f2
-Revises: b5d1e0a7c3f2
 Create Date: 2026-12-01 08:40:00
 
 """
@@ -21,8 +19,6 @@ from alembic import op
 
 revision = "b5d1c0e7a9f2"
 down_revision = "b5d1e0a7c3f2"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -6,8 +6,6 @@ nothing. ``comments.body_format`` says whether ``body_source`` is Markdown (type
 every existing comment) or HTML (imported from a source that stored HTML), so re-rendering
 uses the right sanitizer path.
 
-Revision ID: b5d1e0a7c3f2
-Revises: d4e8a1c0b7f2
 Create Date: 2026-12-01 08:40:00
 
 """
@@ -17,8 +15,6 @@ from alembic import op
 
 revision = "b5d1e0a7c3f2"
 down_revision = "d4e8a1c0b7f2"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -14,8 +14,6 @@ articles.first_comment_at: close_after_days counted from when an article was fir
 any request could set early (a reaction, or a post long before the article was published). It
 now counts from the first comment; existing articles get their first comment's time.
 
-Revision ID: b8d41e7a2c90
-Revises: 7c1e2f9a4b3d
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -25,8 +23,6 @@ from alembic import op
 
 revision = "b8d41e7a2c90"
 down_revision = "7c1e2f9a4b3d"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -9,8 +9,6 @@
 * ``moderator_alerts`` / ``moderator_alert_items``: moderators' alert frequency per site, and
   the queue items each was told about (immediately or in a digest).
 
-Revision ID: c1a0e5f3d2b7
-Revises: b4d7e1c2a9f0
 Create Date: 2026-12-02 01:02:19.939129
 
 """
@@ -18,11 +16,8 @@ Create Date: 2026-12-02 01:02:19.939129
 import sqlalchemy as sa
 from alembic import op
 
-# revision identifiers, used by Alembic.
 revision = "c1a0e5f3d2b7"
 down_revision = "b4d7e1c2a9f0"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

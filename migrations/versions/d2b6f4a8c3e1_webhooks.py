@@ -5,8 +5,6 @@ events it wants and whether it is enabled; ``webhook_deliveries`` one row per ev
 with the body frozen when the event was fanned out, so retries and redeliveries send the same
 ``webhook-id`` and body (docs/webhooks.md).
 
-Revision ID: d2b6f4a8c3e1
-Revises: c1a0e5f3d2b7
 Create Date: 2026-12-02 01:20:00
 
 """
@@ -16,8 +14,6 @@ from alembic import op
 
 revision = "d2b6f4a8c3e1"
 down_revision = "c1a0e5f3d2b7"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

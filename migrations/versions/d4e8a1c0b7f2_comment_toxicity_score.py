@@ -4,8 +4,6 @@ Each new or edited comment is scored from 0 to 1 (app.services.toxicity); NULL w
 not scored (comments from before this revision, other languages, a scorer that failed).
 Moderators sort the queues by it, most toxic first.
 
-Revision ID: d4e8a1c0b7f2
-Revises: b8d41e7a2c90
 Create Date: 2026-12-01 09:00:00
 """
 
@@ -14,8 +12,6 @@ from alembic import op
 
 revision = "d4e8a1c0b7f2"
 down_revision = "b8d41e7a2c90"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
