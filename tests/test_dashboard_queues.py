@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Role, User
 from app.services.comments import post_comment
 from app.services.identity import Viewer
-from tests.dashboard_support import SETTINGS_FORM, make_account, signed_in
+from tests.dashboard_support import make_account, save_settings, signed_in
 from tests.factories import bearer, make_token
 from tests.factories import post_comment as api_post
 
@@ -334,8 +334,7 @@ def test_admin_edits_site_rules_and_moderators_see_the_new_reasons(app, world, m
     admin = signed_in(app, "admin@example.org")
     page = admin.get("/moderation/sites/news/settings").get_data(as_text=True)
     assert 'name="banned_words"' in page and 'name="reject_reasons"' in page
-    form = {
-        **SETTINGS_FORM,
+    changes = {
         "premod": "on",
         "banned_words": "v1agra\ncasino",
         "banned_words_action": "spam",
@@ -343,16 +342,15 @@ def test_admin_edits_site_rules_and_moderators_see_the_new_reasons(app, world, m
         "max_links": "2",
         "reject_reasons": "Insulting\r\nOff topic",
         "close_after_days": "",
-        "csrf_token": admin.csrf,
     }
-    response = admin.post("/moderation/sites/news/settings", data=form)
+    response = save_settings(admin, changes)
     assert response.status_code == 303
     saved = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Settings saved." in saved and "v1agra\ncasino</textarea>" in saved
     world.fresh_comment()
     assert "<option>Insulting</option>" in mod.get("/moderation/").get_data(as_text=True)
 
-    bad = admin.post("/moderation/sites/news/settings", data={**form, "max_links": "-4"})
+    bad = save_settings(admin, {**changes, "max_links": "-4"})
     assert bad.status_code == 400
     assert "max_links must be a whole number" in bad.get_data(as_text=True)
     assert 'value="2"' in admin.get("/moderation/sites/news/settings").get_data(as_text=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from app.services.site_settings import apply_site_settings
-from tests.dashboard_support import SETTINGS_FORM, signed_in
+from tests.dashboard_support import save_settings, signed_in
 from tests.factories import post_ok
 
 ITEM_RE = re.compile(r'data-comment-id="(\d+)"')
@@ -47,21 +47,19 @@ def test_settings_page_suggests_the_recommended_thresholds_and_validates(app, wo
     assert '<option value="0.9">recommended</option>' in page
     assert '<option value="0.7">recommended</option>' in page
     assert 'name="guidelines_text"' in page and 'type="url" name="guidelines_url"' in page
-    form = {
-        **SETTINGS_FORM,
+    changes = {
         "toxicity_hold": "0.85",
         "toxicity_nudge": "off",
         "guidelines_text": "Be civil.",
         "guidelines_url": "https://news.example/rules",
-        "csrf_token": admin.csrf,
     }
-    saved = admin.post("/moderation/sites/news/settings", data=form)
+    saved = save_settings(admin, changes)
     assert saved.status_code == 303
     with app.app_context():
         values = apply_site_settings("news", {"max_links": 3}, None)
     assert (values["toxicity_hold"], values["toxicity_nudge"]) == (0.85, "off")
     assert values["guidelines_text"] == "Be civil."
 
-    bad = admin.post("/moderation/sites/news/settings", data={**form, "toxicity_hold": "2"})
+    bad = save_settings(admin, {**changes, "toxicity_hold": "2"})
     assert bad.status_code == 400
     assert "toxicity_hold must be a number from 0 to 1, or off" in bad.get_data(as_text=True)
