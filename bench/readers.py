@@ -27,7 +27,7 @@ from bench.live import (
     rss_mb,
     summary,
 )
-from bench.report import Options, Section, markdown_table, percentile
+from bench.report import Options, Section, markdown_table, percentile, section_per_backend
 from bench.seed import NAMES, markdown_body, seed
 from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app, server_pids
 
@@ -152,20 +152,13 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
 
 
 def run(options: Options) -> Section:
-    body = [
+    intro = (
         f"{READERS} readers of one {COMMENTS:,}-comment article over {options.duration * 3:g} s "
         f"(arriving over the first third): first page each; {round(READERS * STREAMING_SHARE)} "
         f"then hold an event stream, the others poll counts every {POLL_SECONDS:g} s; "
         f"{POSTERS} post once; each new comment is shown to {VIEWERS_PER_NEW_COMMENT} readers. "
         "gunicorn with `gunicorn.conf.py` (gevent, 2 workers), events through Redis, Python "
         "clients on the same 2 cores (a fresh connection per request). Event latency here runs "
-        "from the moment the post was answered.",
-        "",
-    ]
-    met = True
-    for backend in options.backends:
-        print(f"  {backend}: {READERS} readers", flush=True)
-        lines, ok = run_backend(backend, options)
-        body += [*lines, ""]
-        met &= ok
-    return Section(TITLE, "\n".join(body), targets_met=met)
+        "from the moment the post was answered."
+    )
+    return section_per_backend(TITLE, intro, options, run_backend, f"{READERS} readers")

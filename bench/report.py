@@ -10,6 +10,7 @@ import os
 import platform
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,27 @@ class Section:
     body: str
     targets_met: bool = True
     notes: list[str] = field(default_factory=list)
+
+
+def section_per_backend(
+    title: str,
+    intro: str,
+    options: Options,
+    run_backend: Callable[[str, Options], tuple[list[str], bool]],
+    progress: str,
+) -> Section:
+    """A section of ``intro`` (what was measured), then, for each of ``options.backends`` in
+    turn, the Markdown lines ``run_backend(backend, options)`` hands back with whether its
+    targets were met; ``progress`` is printed as each backend starts. The section's targets are
+    met when every backend's are."""
+    body = [intro, ""]
+    met = True
+    for backend in options.backends:
+        print(f"  {backend}: {progress}", flush=True)
+        lines, ok = run_backend(backend, options)
+        body += [*lines, ""]
+        met &= ok
+    return Section(title, "\n".join(body), targets_met=met)
 
 
 def _cpu_model() -> str:

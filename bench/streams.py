@@ -29,7 +29,7 @@ from bench.live import (
     rss_mb,
     summary,
 )
-from bench.report import Options, Section, markdown_table, percentile
+from bench.report import Options, Section, markdown_table, percentile, section_per_backend
 from bench.seed import NAMES, markdown_body, seed
 from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app, server_pids
 
@@ -156,17 +156,10 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
 
 
 def run(options: Options) -> Section:
-    body = [
+    intro = (
         f"{STREAMS:,} streams of one article (`GET /api/v1/events`) held by a separate process; "
         "gunicorn with `gunicorn.conf.py` (gevent, 2 workers), events through Redis; "
         f"{options.duration * 2:g} s of {READS_PER_SECOND} anonymous reads/s (a fresh connection "
-        f"each) and {POSTS_PER_SECOND} posts/s, all from Python clients on the same 2 cores.",
-        "",
-    ]
-    met = True
-    for backend in options.backends:
-        print(f"  {backend}: {STREAMS} streams", flush=True)
-        lines, ok = run_backend(backend, options)
-        body += [*lines, ""]
-        met &= ok
-    return Section(TITLE, "\n".join(body), targets_met=met)
+        f"each) and {POSTS_PER_SECOND} posts/s, all from Python clients on the same 2 cores."
+    )
+    return section_per_backend(TITLE, intro, options, run_backend, f"{STREAMS} streams")
