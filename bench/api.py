@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import LoadResult, post_script, run_wrk
-from bench.report import Options, Section, markdown_table
+from bench.report import BACKEND_LABELS, Options, Section, markdown_table
 from bench.seed import NAMES, markdown_body, seed
 from bench.server import (
     Served,
@@ -40,7 +40,6 @@ POSTS_ARTICLE = "bench-posts"
 OTHER_ARTICLES = [f"story-{n:02d}" for n in range(1, 20)]
 COMMENTS = 1000
 CLIENTS = (1, 8)
-BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 THREAD_QUERY = urllib.parse.urlencode({"site": SITE, "article": THREAD})
 COUNTS_QUERY = urllib.parse.urlencode(

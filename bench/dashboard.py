@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.report import Options, Section, markdown_table, percentile
+from bench.report import BACKEND_LABELS, Options, Section, markdown_table, percentile
 from bench.seed import NAMES, markdown_body
 from bench.server import (
     gunicorn,
@@ -43,7 +43,6 @@ OTHERS = {"approved": 2_000, "spam": 500, "rejected": 300}
 REPORTED = 300
 ARTICLES = 100
 TARGET_MS = 200.0
-BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 ITEM_RE = re.compile(r'data-comment-id="(\d+)"')
 NEXT_RE = re.compile(r'<a rel="next" href="([^"]+)"')
 

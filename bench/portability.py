@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bench.report import PROJECT_ROOT, Options, Section, markdown_table
+from bench.report import BACKEND_LABELS, PROJECT_ROOT, Options, Section, markdown_table
 from bench.server import BIN, migrated_database
 
 TITLE = "Import and export (100,000-post Disqus export)"
@@ -26,7 +26,6 @@ POSTS = 100_000
 THREADS = 2_000
 TARGET_POSTS_PER_S = 2_000
 TARGET_RSS_MB = 300
-BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 WORDS = (
     "the council voted late on tuesday and residents said they were surprised by how quickly "
     "plans for the new tram line changed après la réunion über die Brücke 東京 café"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.live import StreamHolder
 from bench.load import post_script, run_wrk
-from bench.report import Options, Section, markdown_table
+from bench.report import BACKEND_LABELS, Options, Section, markdown_table
 from bench.seed import NAMES, markdown_body, seed
 from bench.server import (
     REDIS_URL,
@@ -40,7 +40,6 @@ SITE = "bench"
 ARTICLES = [f"story-{n:03d}" for n in range(100)]
 STREAMS_PER_ARTICLE = 5
 CLIENTS = 8
-LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 RATE_TARGET = 200  # posts/s on PostgreSQL
 CPU_TARGET_MS = 4.0  # per post on SQLite
 
@@ -144,7 +143,7 @@ def run(options: Options) -> Section:
         print(f"  {backend}: posting, {len(ARTICLES) * STREAMS_PER_ARTICLE} streams", flush=True)
         with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
             r = run_backend(backend, options, Path(tmp))
-        label = LABELS[backend]
+        label = BACKEND_LABELS[backend]
         db_ms = r["db_ms"] if isinstance(r["db_ms"], str) else f"{r['db_ms']:.2f}"
         own = r["own_cpu"] if isinstance(r["own_cpu"], str) else f"{r['own_cpu']:.2f}"
         rows.append([

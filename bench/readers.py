@@ -27,7 +27,14 @@ from bench.live import (
     rss_mb,
     summary,
 )
-from bench.report import Options, Section, markdown_table, percentile, section_per_backend
+from bench.report import (
+    BACKEND_LABELS,
+    Options,
+    Section,
+    markdown_table,
+    percentile,
+    section_per_backend,
+)
 from bench.seed import NAMES, markdown_body, seed
 from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app, server_pids
 
@@ -39,7 +46,6 @@ STREAMING_SHARE = 0.6
 POSTERS = 25
 POLL_SECONDS = 5.0
 VIEWERS_PER_NEW_COMMENT = 30
-LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 QUERY = f"site={SITE}&article={ARTICLE}"
 
 
@@ -139,7 +145,7 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
     failed = sum(bool(log.failed) for log in logs)
     met = errors == 0 and missing == 0 and failed == 0 and p99 < 0.1
     lines = [
-        f"### {LABELS[backend]}",
+        f"### {BACKEND_LABELS[backend]}",
         "",
         markdown_table(["Request", "Count", "Errors", "p50 / p99 / max ms"], rows),
         "",

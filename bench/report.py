@@ -23,6 +23,9 @@ Run them with `make bench` (every benchmark) or `.venv/bin/python -m bench.run N
 Each section below is rewritten by its benchmark; text outside the sections is kept.
 """
 
+# How each backend that ``Options.backends`` may name is written in the results.
+BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
 
 @dataclass
 class Options:

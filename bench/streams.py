@@ -29,7 +29,14 @@ from bench.live import (
     rss_mb,
     summary,
 )
-from bench.report import Options, Section, markdown_table, percentile, section_per_backend
+from bench.report import (
+    BACKEND_LABELS,
+    Options,
+    Section,
+    markdown_table,
+    percentile,
+    section_per_backend,
+)
 from bench.seed import NAMES, markdown_body, seed
 from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app, server_pids
 
@@ -38,7 +45,6 @@ SITE, THREAD, LIVE = "bench", "news-story", "live-story"
 STREAMS = 1000
 READS_PER_SECOND = 100
 POSTS_PER_SECOND = 2
-LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 async def drive(base: str, seconds: float, memory: list[float], pids: list[int]):
@@ -113,7 +119,7 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
         ("workers' memory < 300 MB in all", peak < 300, f"{peak:.0f} MB"),
     ]  # fmt: skip
     met = all(ok for _label, ok, _value in checks)
-    label = LABELS[backend]
+    label = BACKEND_LABELS[backend]
     lines = [
         f"### {label}",
         "",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.api import post_bodies
 from bench.load import LoadResult, post_script, run_wrk
-from bench.report import PROJECT_ROOT, Options, Section, markdown_table
+from bench.report import BACKEND_LABELS, PROJECT_ROOT, Options, Section, markdown_table
 from bench.server import cpu_seconds, gunicorn, migrated_database, seeding_app, server_pids
 
 TITLE = "Toxicity: scoring cost per comment, posting with scoring on and off"
@@ -30,7 +30,6 @@ SITE = "bench"
 LABELLED = PROJECT_ROOT / "tests" / "data" / "toxicity_labelled.csv"
 CLIENTS = 8
 ROUNDS = 2
-BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 SCORE_BUDGET_MS = 2.0
 # A fresh process: importing scikit-learn and reading the package's files, as a worker does.
 LOAD_ONCE = (

@@ -26,7 +26,7 @@ from pathlib import Path
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from bench.report import Options, Section, markdown_table, percentile
+from bench.report import BACKEND_LABELS, Options, Section, markdown_table, percentile
 from bench.seed import NAMES, markdown_body
 from bench.server import (
     free_port,
@@ -41,7 +41,6 @@ COMMENTS = 100
 TOP_LEVEL = 40  # all on the first page (50 top-level comments per page)
 LOADS = 12
 TARGET_MS = 1000.0  # median cold load, page start to thread on screen
-BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 HOST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
