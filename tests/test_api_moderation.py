@@ -325,6 +325,18 @@ def test_article_and_settings_changes(client, world):
     assert changed.get_json()["settings"]["banned_words"] == ["casino"]
 
 
+def test_an_article_change_answers_the_article_as_the_list_shows_it(client, world):
+    post_comment(client, body="Held for a moderator")
+    premod = client.post(
+        f"{PREFIX}/articles",
+        json={"site": "news", "article": "a1", "premod": True},
+        headers=world.tokens["mod"],
+    ).get_json()
+    listed = client.get(f"{PREFIX}/articles?site=news", headers=world.tokens["mod"]).get_json()
+    assert premod == listed["articles"][0]
+    assert premod["premod"] is True and premod["pending_count"] >= 1
+
+
 # --- removed text never reaches readers ------------------------------------------------------
 
 

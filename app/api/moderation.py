@@ -23,7 +23,7 @@ from app.api.payloads.moderation.answers import (
     ModerationPage,
 )
 from app.limits import PAGE_SIZE
-from app.models import Article, User
+from app.models import User
 from app.services import articles as article_service
 from app.services import authors as author_service
 from app.services.errors import Unauthorized, ValidationError
@@ -144,17 +144,6 @@ def article_item_json(item: article_service.ArticleItem) -> ModerationArticle:
         "comments_closed": item.comments_closed,
         "premod": item.premod,
         "created_at": iso(item.created_at),
-    }
-
-
-def article_json(article: Article) -> ModerationArticle:
-    return {
-        "key": article.key,
-        "title": article.title,
-        "url": article.url,
-        "closed": article.closed,
-        "premod": article.premod,
-        "comment_count": article.comment_count,
     }
 
 
@@ -344,8 +333,8 @@ def update_moderation_article():
     if not isinstance(site, str) or not site:
         raise ValidationError("site is required: the site's slug", "invalid_site")
     changes = {name: data[name] for name in ("closed", "premod") if name in data}
-    article = article_service.update_article(moderator(), site, data.get("article"), changes)
-    return article_json(article)
+    item = article_service.update_article(moderator(), site, data.get("article"), changes)
+    return article_item_json(item)
 
 
 @bp.get("/moderation/sites/<slug>/settings")

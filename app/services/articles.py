@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
 from app.limits import ARTICLES_PAGE_MAX, PAGE_SIZE
-from app.models import ARTICLE_KEY_MAX, Article, Comment, CommentStatus, User
+from app.models import ARTICLE_KEY_MAX, Article, Comment, CommentStatus, Site, User
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
 from app.services.freshness import touch_article
@@ -98,7 +98,12 @@ def list_articles(
     rows, next_cursor = newest_first_by_id(
         query, "articles", Article.id, cursor, limit, ARTICLES_PAGE_MAX
     )
-    articles = [row[0] for row in rows]
+    return ArticlePage(_with_counts(site, [row[0] for row in rows]), next_cursor)
+
+
+def _with_counts(site: Site, articles: list[Article]) -> list[ArticleItem]:
+    """``articles`` of ``site`` as moderators see them, with their pending and reported counts
+    (one query)."""
     held: dict[int, tuple[int, int]] = {}
     if articles:
         rows = db.session.execute(
@@ -114,7 +119,7 @@ def list_articles(
             .group_by(Comment.article_id)
         )
         held = {article_id: (int(p or 0), int(r or 0)) for article_id, p, r in rows}
-    items = [
+    return [
         shape(
             ArticleItem,
             a,
@@ -124,7 +129,6 @@ def list_articles(
         )
         for a in articles
     ]
-    return ArticlePage(items, next_cursor)
 
 
 def _article(moderator: User | None, site_slug: str, article_key: Any) -> tuple[User, Article]:
@@ -167,7 +171,7 @@ def _set_premod(article: Article, moderator: User, premod: Any) -> None:
 
 def set_article_closed(
     moderator: User | None, site_slug: str, article_key: Any, closed: Any
-) -> Article:
+) -> ArticleItem:
     """Close or reopen comments on one article; audited; commit.
 
     Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_closed).
@@ -177,7 +181,7 @@ def set_article_closed(
 
 def set_article_premod(
     moderator: User | None, site_slug: str, article_key: Any, premod: Any
-) -> Article:
+) -> ArticleItem:
     """Set one article's pre-moderation: True, False, or None (follow the site); audited.
 
     Raises NotFound(unknown_site, unknown_article), Forbidden, ValidationError(invalid_premod).
@@ -187,8 +191,9 @@ def set_article_premod(
 
 def update_article(
     moderator: User | None, site_slug: str, article_key: Any, changes: dict[str, Any]
-) -> Article:
-    """Apply ``closed`` and/or ``premod`` from ``changes`` in one transaction (the API's call).
+) -> ArticleItem:
+    """Apply ``closed`` and/or ``premod`` from ``changes`` in one transaction (the API's call);
+    the article as ``list_articles`` shows it.
 
     Raises what ``set_article_closed``/``set_article_premod`` raise, and
     ValidationError(invalid_article_change) when neither is given.
@@ -202,4 +207,4 @@ def update_article(
         _set_premod(article, moderator, changes["premod"])
     touch_article(article.id)
     db.session.commit()
-    return article
+    return _with_counts(article.site, [article])[0]

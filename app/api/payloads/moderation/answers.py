@@ -234,19 +234,16 @@ class ModerationArticle(TypedDict):
     title: str | None
     url: str | None
     comment_count: Count
-    pending_count: NotRequired[Count]
-    reported_count: NotRequired[Count]
+    pending_count: Count
+    reported_count: Count
     closed: Annotated[bool, Field(description="Closed by a moderator.")]
-    comments_closed: NotRequired[
-        Annotated[
-            bool,
-            Field(description="Closed by a moderator or by the site's `close_after_days`."),
-        ]
+    comments_closed: Annotated[
+        bool, Field(description="Closed by a moderator or by the site's `close_after_days`.")
     ]
     premod: Annotated[
         bool | None, Field(description="Pre-moderation of this article; null follows the site.")
     ]
-    created_at: NotRequired[Timestamp]
+    created_at: Timestamp
 
 
 class ArticlePage(TypedDict):

@@ -45,7 +45,7 @@ UPDATE_ARTICLE = operation(
     "Close, reopen or pre-moderate one article",
     "`closed` closes or reopens comments (posting then answers 403 `thread_closed`); "
     "`premod` true/false overrides the site's pre-moderation, null follows it.",
-    json_response("The article.", ModerationArticle),
+    json_response("The article as the list shows it, counts included.", ModerationArticle),
     (
         SITE_MISSING,
         (400, "invalid_article_change", "neither `closed` nor `premod` is given"),
