@@ -17,6 +17,9 @@ API_TOKEN_MAX = 200  # a bearer token (the ones Parley makes are far shorter)
 ARTICLE_KEY_MAX = 512
 CURSOR_MAX = 200  # a paging cursor; the ones Parley makes are well under 100
 CURSOR_TIME_MAX = 40  # the time text inside a cursor
+# Who voted, reported or reacted (``u:<id>``, ``g:<hash>``, an import's ``x:<source>:<key>``).
+ACTOR_KEY_MAX = 80
+SOURCE_REF_MAX = 200  # an imported comment's id in the system it came from
 
 # A comment and its article.
 BODY_MAX = 10_000  # Markdown source

@@ -9,21 +9,14 @@ from flask import g, render_template
 from app.dashboard import staff_member
 from app.models import Site
 from app.services import staff
-from app.services.moderation.queues import queue_counts
+from app.services.moderation.queues import COUNTED_QUEUES, QUEUES, queue_counts
 from app.services.permissions import powers_of
 from app.services.site_settings import effective_settings
 from app.services.webhook_sending import disabled_webhooks
 
-QUEUES = ("pending", "reported", "spam")
-HISTORY = ("approved", "rejected")
-ALL_QUEUES = QUEUES + HISTORY
-QUEUE_TITLES = {
-    "pending": "Pending",
-    "reported": "Reported",
-    "spam": "Spam",
-    "approved": "Approved",
-    "rejected": "Rejected",
-}
+# The navigation: the queues to work (with counts), then the decided comments.
+HISTORY = tuple(queue for queue in QUEUES if queue not in COUNTED_QUEUES)
+QUEUE_TITLES = {queue: queue.capitalize() for queue in QUEUES}  # "Pending", "Reported", ...
 
 
 def moderated_sites() -> list[Site]:
@@ -47,7 +40,7 @@ def render_page(template: str, *, site_slug: str | None = None, **context: Any) 
         nav_counts=queue_counts(staff_member(), site_slug=site_slug),
         nav_sites=sites,
         reject_reasons={s.slug: effective_settings(s)["reject_reasons"] for s in sites},
-        queues=QUEUES,
+        queues=COUNTED_QUEUES,
         history=HISTORY,
         queue_titles=QUEUE_TITLES,
         may=powers,

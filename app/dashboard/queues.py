@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 from app.dashboard import bp, staff_member
 from app.dashboard.actions import BULK_ACTIONS
 from app.dashboard.forms import cursor_arg, date_arg, text_arg
-from app.dashboard.pages import ALL_QUEUES, QUEUE_TITLES, render_page
-from app.limits import PAGE_SIZE
+from app.dashboard.pages import QUEUE_TITLES, render_page
+from app.limits import PAGE_SIZE, SITE_SLUG_MAX
 from app.models import CommentStatus
-from app.services.moderation.queues import list_queue
+from app.services.moderation.queues import QUEUES, list_queue
 from app.services.moderation.search import search_comments
 
 
@@ -24,7 +24,7 @@ def index() -> str:
 @bp.get("/sites")
 def choose_site() -> Response:
     """The site switcher's target: that site's pending queue, or every site's."""
-    slug = text_arg("site", 64)
+    slug = text_arg("site", SITE_SLUG_MAX)
     if slug is None:
         return redirect(url_for("dashboard.index"))
     return redirect(url_for("dashboard.show_queue", queue="pending", site_slug=slug))
@@ -33,7 +33,7 @@ def choose_site() -> Response:
 @bp.get("/queue/<queue>")
 @bp.get("/sites/<site_slug>/queue/<queue>")
 def show_queue(queue: str, site_slug: str | None = None) -> str:
-    if queue not in ALL_QUEUES:
+    if queue not in QUEUES:
         abort(404)
     sort = text_arg("sort", 16) or "default"
     page = list_queue(queue, staff_member(), site_slug=site_slug, cursor=cursor_arg(), sort=sort)

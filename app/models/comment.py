@@ -20,7 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX, IP_MAX, REPORT_NOTE_MAX
+from app.limits import (
+    ACTOR_KEY_MAX,
+    AUTHOR_NAME_MAX,
+    EMAIL_MAX,
+    IP_MAX,
+    REPORT_NOTE_MAX,
+    SOURCE_REF_MAX,
+)
 from app.models.site import Article
 from app.models.types import (
     BodyFormat,
@@ -74,7 +81,7 @@ class Comment(db.Model):
         _enum(BodyFormat), default=BodyFormat.MARKDOWN, server_default=BodyFormat.MARKDOWN.value
     )
     # "<source>:<id in the source>" for imported comments (see app.portability), else None.
-    source_ref: Mapped[str | None] = mapped_column(String(200))
+    source_ref: Mapped[str | None] = mapped_column(String(SOURCE_REF_MAX))
     status: Mapped[CommentStatus] = mapped_column(
         _enum(CommentStatus), default=CommentStatus.APPROVED
     )
@@ -104,9 +111,9 @@ class Vote(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    voter: Mapped[str] = mapped_column(String(80))
+    voter: Mapped[str] = mapped_column(String(ACTOR_KEY_MAX))
     # Viewer.counted_as: guests' votes count once per address (NULL on older rows: the voter).
-    counted_as: Mapped[str | None] = mapped_column(String(80))
+    counted_as: Mapped[str | None] = mapped_column(String(ACTOR_KEY_MAX))
     value: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -119,9 +126,9 @@ class Report(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    reporter: Mapped[str] = mapped_column(String(80))
+    reporter: Mapped[str] = mapped_column(String(ACTOR_KEY_MAX))
     # Viewer.counted_as: the report threshold needs distinct accounts or addresses.
-    counted_as: Mapped[str | None] = mapped_column(String(80))
+    counted_as: Mapped[str | None] = mapped_column(String(ACTOR_KEY_MAX))
     reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason))
     note: Mapped[str | None] = mapped_column(String(REPORT_NOTE_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -135,6 +142,6 @@ class Reaction(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    reactor: Mapped[str] = mapped_column(String(80))
+    reactor: Mapped[str] = mapped_column(String(ACTOR_KEY_MAX))
     kind: Mapped[ReactionKind] = mapped_column(_enum(ReactionKind))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

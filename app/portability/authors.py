@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.extensions import db
-from app.limits import IP_MAX
+from app.limits import ACTOR_KEY_MAX, IP_MAX
 from app.models import AUTHOR_NAME_MAX, User
 from app.portability.records import SourceAuthor, SourceComment
 from app.sanitize import normalize_text
-from app.services.comments import EMAIL_RE
+from app.services.users import is_email_address
 
 
 @dataclass(slots=True)
@@ -30,7 +30,7 @@ def clean_email(value: str | None) -> str | None:
     if not value:
         return None
     email = value.strip().lower()
-    return email if len(email) <= 254 and EMAIL_RE.match(email) else None
+    return email if is_email_address(email) else None
 
 
 def guest_name(value: str | None) -> str:
@@ -82,4 +82,4 @@ class AuthorResolver:
         user_id = self.account_id(email)
         if user_id is not None:
             return f"u:{user_id}"
-        return f"x:{source}:{key}"[:80]
+        return f"x:{source}:{key}"[:ACTOR_KEY_MAX]

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select, text, update
 
 from app.extensions import db
-from app.limits import ARTICLE_KEY_MAX, ARTICLE_TITLE_MAX, ARTICLE_URL_MAX, IMPORTED_BODY_MAX
+from app.limits import (
+    ARTICLE_KEY_MAX,
+    ARTICLE_TITLE_MAX,
+    ARTICLE_URL_MAX,
+    IMPORTED_BODY_MAX,
+    SOURCE_REF_MAX,
+)
 from app.models import Article, Comment, CommentStatus, Site
 from app.portability.authors import AuthorResolver
 from app.portability.records import (
@@ -278,7 +284,7 @@ class ImportRun:
             "body_source": body,
             "body_html": html,
             "body_format": comment.body_format,
-            "source_ref": ref[:200],
+            "source_ref": ref[:SOURCE_REF_MAX],
             "status": status,
             "reasons": comment.reasons,
             "featured": comment.featured,

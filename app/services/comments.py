@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
 
@@ -11,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from app.extensions import db
-from app.limits import ARTICLE_TITLE_MAX, ARTICLE_URL_MAX, EMAIL_MAX, EMAIL_PATTERN
+from app.limits import ARTICLE_TITLE_MAX, ARTICLE_URL_MAX
 from app.models import (
     AUTHOR_NAME_MAX,
     BODY_MAX,
@@ -44,8 +43,7 @@ from app.services.rules import decide_status
 from app.services.site_settings import comments_closed
 from app.services.sites import get_site
 from app.services.toxicity import record_confirmed, screen_comment
-
-EMAIL_RE = re.compile(EMAIL_PATTERN)
+from app.services.users import is_email_address
 
 
 def clean_body(body: Any) -> str:
@@ -83,7 +81,7 @@ def clean_author_name(name: Any) -> str:
 def clean_email(email: Any) -> str | None:
     if email is None or email == "":
         return None
-    if not isinstance(email, str) or len(email) > EMAIL_MAX or not EMAIL_RE.match(email.strip()):
+    if not isinstance(email, str) or not is_email_address(email.strip()):
         raise ValidationError("author_email must be a valid email address", "invalid_email")
     return email.strip()
 

@@ -22,11 +22,17 @@ TOKEN_PREFIX = "pk_"  # noqa: S105 - a public prefix, not a secret
 _DUMMY_HASH = hash_password("parley-timing-equalizer")
 
 
+def is_email_address(text: str) -> bool:
+    """Whether ``text`` (trimmed) is an address Parley takes: the one rule for accounts,
+    guests' reply e-mails and imported authors."""
+    return len(text) <= EMAIL_MAX and EMAIL_RE.match(text) is not None
+
+
 def normalize_email(email: object) -> str:
     if not isinstance(email, str):
         raise ValidationError("email must be a string", "invalid_email")
     email = email.strip().lower()
-    if len(email) > EMAIL_MAX or not EMAIL_RE.match(email):
+    if not is_email_address(email):
         raise ValidationError(f"{email!r} is not a valid email address", "invalid_email")
     return email
 
