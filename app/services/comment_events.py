@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
-from app.extensions import db, on_session_events
+from app.commit_work import CommitWork
 from app.models import Comment, CommentStatus
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,6 @@ STATUS_EVENTS = {
     CommentStatus.SPAM: "comment.spam",
     CommentStatus.DELETED: "comment.deleted",
 }
-PENDING_KEY = "parley_comment_events"
-READY_KEY = "parley_comment_events_ready"
 Listener = Callable[[str, int], None]
 Condition = Callable[[str, Comment], bool]
 _listeners: list[Listener] = []
@@ -65,7 +63,7 @@ def record(name: str, comment: Comment) -> None:
     """Announce ``name`` about ``comment`` once the current transaction commits."""
     if name not in EVENTS:
         raise ValueError(f"unknown comment event {name!r}")
-    db.session().info.setdefault(PENDING_KEY, []).append((name, comment))
+    WORK.collected(list).append((name, comment))
 
 
 def record_status(before: CommentStatus | None, after: CommentStatus, comment: Comment) -> None:
@@ -75,18 +73,15 @@ def record_status(before: CommentStatus | None, after: CommentStatus, comment: C
         record(name, comment)
 
 
-def _take_ids(session: Session) -> None:
-    """before_commit: new comments get their ids while the transaction is still open."""
-    if session.in_nested_transaction():
-        return
-    pending = session.info.pop(PENDING_KEY, None)
-    if not pending:
-        return
+Ready = list[tuple[str, int, frozenset[Listener]]]
+
+
+def _take_ids(session: Session, pending: list[tuple[str, Comment]]) -> Ready:
+    """Just before the commit: new comments get their ids while the transaction is still
+    open, and each listener's condition is asked."""
     if any(comment.id is None for _, comment in pending):
         session.flush()
-    session.info[READY_KEY] = [
-        (name, c.id, _unconcerned(name, c)) for name, c in pending if c.id is not None
-    ]
+    return [(name, c.id, _unconcerned(name, c)) for name, c in pending if c.id is not None]
 
 
 def _unconcerned(name: str, comment: Comment) -> frozenset[Listener]:
@@ -101,11 +96,9 @@ def _unconcerned(name: str, comment: Comment) -> frozenset[Listener]:
     return frozenset(skipped)
 
 
-def _announce(session: Session) -> None:
-    """after_commit: hand each event to the listeners; a failing listener loses no data."""
-    if session.in_nested_transaction():
-        return
-    for name, comment_id, unconcerned in session.info.pop(READY_KEY, None) or []:
+def _announce(ready: Ready) -> None:
+    """After the commit: hand each event to the listeners; a failing listener loses no data."""
+    for name, comment_id, unconcerned in ready:
         for listener in list(_listeners):
             if listener in unconcerned:
                 continue
@@ -115,18 +108,9 @@ def _announce(session: Session) -> None:
                 log.exception("listener %r failed on %s for comment %s", listener, name, comment_id)
 
 
-def _forget(session: Session, previous: SessionTransaction) -> None:
-    """after_soft_rollback (fires even when no connection was used): drop what was recorded."""
-    if previous.nested or previous.parent is not None:
-        return
-    session.info.pop(PENDING_KEY, None)
-    session.info.pop(READY_KEY, None)
+WORK = CommitWork("parley_comment_events", _take_ids, _announce)
 
 
 def install_session_hooks() -> None:
     """Hook the events into every commit (once per process)."""
-    on_session_events(
-        ("before_commit", _take_ids),
-        ("after_commit", _announce),
-        ("after_soft_rollback", _forget),
-    )
+    WORK.install()

@@ -19,12 +19,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.broker import LiveEvent, publish_committed
-from app.extensions import db, on_session_events
+from app.commit_work import CommitWork
 from app.models import Article, Comment, CommentStatus, Site
 
 log = logging.getLogger(__name__)
-INFO_KEY = "parley_touched"
-PUBLISH_KEY = "parley_events"
 
 
 @dataclass(slots=True)
@@ -35,26 +33,19 @@ class Touched:
     user_ids: set[int] = field(default_factory=set)
 
 
-def _touched(session: Session) -> Touched:
-    found = session.info.get(INFO_KEY)
-    if found is None:
-        found = session.info[INFO_KEY] = Touched()
-    return found
-
-
 def touch_article(
     article_id: int, event_name: str | None = None, comment: Comment | None = None
 ) -> None:
     """Mark the article changed in this transaction; optionally announce ``event_name``
     (``comment`` or ``removed``) about ``comment`` to the live streams once committed."""
-    events = _touched(db.session()).articles.setdefault(article_id, [])
+    events = WORK.collected(Touched).articles.setdefault(article_id, [])
     if event_name is not None and comment is not None:
         events.append((event_name, comment))
 
 
 def touch_articles_of(*, site_id: int | None = None, user_id: int | None = None) -> None:
     """Mark every article of a site, or every article a user commented on, changed."""
-    touched = _touched(db.session())
+    touched = WORK.collected(Touched)
     if site_id is not None:
         touched.site_ids.add(site_id)
     if user_id is not None:
@@ -70,13 +61,9 @@ def status_event(before: CommentStatus | None, after: CommentStatus) -> str | No
     return None
 
 
-def _bump_versions(session: Session) -> None:
-    """before_commit: bump the touched articles' versions inside the committing transaction."""
-    if session.in_nested_transaction():
-        return  # a savepoint: the enclosing transaction commits (and bumps) later
-    touched: Touched | None = session.info.pop(INFO_KEY, None)
-    if touched is None:
-        return
+def _bump_versions(session: Session, touched: Touched) -> list[LiveEvent]:
+    """Just before the commit: bump the touched articles' versions inside the committing
+    transaction; the live events to publish once it is committed."""
     session.flush()  # new comments get their ids; pending changes precede the bump
     table = Article.__table__
     bump = {"version": table.c.version + 1}
@@ -86,7 +73,7 @@ def _bump_versions(session: Session) -> None:
         theirs = select(Comment.article_id).where(Comment.user_id.in_(touched.user_ids))
         session.execute(update(table).where(table.c.id.in_(theirs)).values(bump))
     if not touched.articles:
-        return
+        return []
     rows = session.execute(
         update(table)
         .where(table.c.id.in_(touched.articles))
@@ -95,13 +82,13 @@ def _bump_versions(session: Session) -> None:
     ).all()
     announced = [row for row in rows if touched.articles[row.id]]
     if not announced:
-        return
+        return []
     slugs = dict(
         session.execute(
             select(Site.id, Site.slug).where(Site.id.in_({row.site_id for row in announced}))
         ).all()
     )
-    session.info[PUBLISH_KEY] = [
+    return [
         LiveEvent(
             slugs[row.site_id],
             row.key,
@@ -113,24 +100,9 @@ def _bump_versions(session: Session) -> None:
     ]
 
 
-def _publish_events(session: Session) -> None:
-    """after_commit: announce the committed changes; a failure here loses no data."""
-    if session.in_nested_transaction():
-        return
-    publish_committed(session.info.pop(PUBLISH_KEY, None) or [])
-
-
-def _forget(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    session.info.pop(INFO_KEY, None)
-    session.info.pop(PUBLISH_KEY, None)
+WORK = CommitWork("parley_touched", _bump_versions, publish_committed)
 
 
 def install_session_hooks() -> None:
     """Hook the version bump and the publication into every commit (once per process)."""
-    on_session_events(
-        ("before_commit", _bump_versions),
-        ("after_commit", _publish_events),
-        ("after_rollback", _forget),
-    )
+    WORK.install()
