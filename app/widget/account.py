@@ -13,6 +13,7 @@ back is always ``/embed/thread?<that query>``, so there is no redirect target to
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import Response, redirect, render_template, request, url_for
 
@@ -20,6 +21,7 @@ from app.auth.signing import begin_session, finish_session
 from app.auth.throttle import throttled_signin
 from app.i18n import catalogue
 from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX
+from app.models import User
 from app.services import reader_accounts
 from app.services.errors import DomainError
 from app.services.sites import get_site
@@ -70,6 +72,26 @@ def account_page(
     return response
 
 
+def start_session(
+    mode: str, account: Callable[[], User], *, email: str, name: str = ""
+) -> Response:
+    """Sign in with the account ``account()`` answers and go back to the thread; on a refusal,
+    the same form again with the reason and what the reader typed (never the password)."""
+    try:
+        user = account()
+    except DomainError as error:
+        return account_page(
+            mode,
+            error=error.message,
+            status=error.status,
+            email=email,
+            name=name,
+            need_code=error.code == "code_required",
+        )
+    begin_session(user)
+    return redirect(thread_url(), 303)
+
+
 @bp.route("/embed/account/signin", methods=["GET", "POST"])
 @throttled_signin
 def sign_in() -> Response:
@@ -78,18 +100,11 @@ def sign_in() -> Response:
         return account_page("signin")
     form = request.form
     email = form.get("email", "")
-    try:
-        user = reader_accounts.sign_in(email, form.get("password", ""), form.get("code"))
-    except DomainError as error:
-        return account_page(
-            "signin",
-            error=error.message,
-            status=error.status,
-            email=email,
-            need_code=error.code == "code_required",
-        )
-    begin_session(user)
-    return redirect(thread_url(), 303)
+    return start_session(
+        "signin",
+        lambda: reader_accounts.sign_in(email, form.get("password", ""), form.get("code")),
+        email=email,
+    )
 
 
 @bp.route("/embed/account/signup", methods=["GET", "POST"])
@@ -99,12 +114,12 @@ def sign_up() -> Response:
         return account_page("signup")
     form = request.form
     email, name = form.get("email", ""), form.get("name", "")
-    try:
-        user = reader_accounts.sign_up(name, email, form.get("password", ""), account_links())
-    except DomainError as error:
-        return account_page("signup", error=error.message, status=400, email=email, name=name)
-    begin_session(user)
-    return redirect(thread_url(), 303)
+    return start_session(
+        "signup",
+        lambda: reader_accounts.sign_up(name, email, form.get("password", ""), account_links()),
+        email=email,
+        name=name,
+    )
 
 
 @bp.route("/embed/account/reset", methods=["GET", "POST"])
