@@ -4,7 +4,9 @@ With PARLEY_REDIS_URL set, a job waits in Redis (RQ, queue ``parley``) for any n
 ``flask --app wsgi worker`` processes; it is retried with back-off (``RETRY_INTERVALS``) and, once
 out of retries, kept in the failed-job registry, which ``flask --app wsgi jobs failed`` lists for
 admins (``jobs retry ID`` puts one back). Without Redis the job runs in the web process after the
-response has been sent (or at once outside a request), with the same retries, shortened.
+response has been sent (or at once outside a request), with the same retries, shortened. So does
+a job whose Redis is set but unreachable: it was set off by a change already committed (and
+perhaps acknowledged), so it is run here rather than lost.
 
 A job is a module-level function called with plain JSON-able arguments inside an application
 context. Jobs must be idempotent: a job may run twice (a worker lost mid-job is retried), and
@@ -23,6 +25,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask.wrappers import Response
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.job import Job, JobStatus
 
@@ -79,18 +82,22 @@ def enqueue(
     if queue is None:
         run_after_response(path, list(args), kwargs)
         return
-    key = _live_key(queue, key)
-    if key is False:
-        return
-    queue.enqueue_call(
-        run_task,
-        args=(path, list(args), kwargs),
-        job_id=key,
-        retry=_retry(retry_intervals),
-        result_ttl=0,  # nothing reads a job's return value; a failure is still kept
-        failure_ttl=FAILED_TTL,
-        description=path,
-    )
+    try:
+        key = _live_key(queue, key)
+        if key is False:
+            return
+        queue.enqueue_call(
+            run_task,
+            args=(path, list(args), kwargs),
+            job_id=key,
+            retry=_retry(retry_intervals),
+            result_ttl=0,  # nothing reads a job's return value; a failure is still kept
+            failure_ttl=FAILED_TTL,
+            description=path,
+        )
+    except RedisError:
+        log.warning("Redis is unreachable: %s runs in this process instead", path, exc_info=True)
+        run_after_response(path, list(args), kwargs)
 
 
 def enqueue_in(
@@ -101,7 +108,8 @@ def enqueue_in(
     retry_intervals: list[int] | None = None,
     **kwargs: Any,
 ) -> bool:
-    """Run ``task`` once ``delay_seconds`` have passed, on a worker; False without Redis.
+    """Run ``task`` once ``delay_seconds`` have passed, on a worker; False without Redis (or
+    while it is unreachable).
 
     The web process keeps no timers: without Redis a delayed job is not run, and callers keep
     what it would do in the database for a periodic command to finish (their docs say which).
@@ -110,21 +118,25 @@ def enqueue_in(
     queue = job_queue()
     if queue is None:
         return False
-    key = _live_key(queue, key)
-    if key is False:
-        return True
-    queue.enqueue_in(
-        timedelta(seconds=max(0.0, delay_seconds)),
-        run_task,
-        task_path(task),
-        list(args),
-        kwargs,
-        job_id=key,
-        retry=_retry(retry_intervals),
-        result_ttl=0,
-        failure_ttl=FAILED_TTL,
-        description=task_path(task),
-    )
+    try:
+        key = _live_key(queue, key)
+        if key is False:
+            return True
+        queue.enqueue_in(
+            timedelta(seconds=max(0.0, delay_seconds)),
+            run_task,
+            task_path(task),
+            list(args),
+            kwargs,
+            job_id=key,
+            retry=_retry(retry_intervals),
+            result_ttl=0,
+            failure_ttl=FAILED_TTL,
+            description=task_path(task),
+        )
+    except RedisError:
+        log.warning("Redis is unreachable: %s is left to its periodic command", task_path(task))
+        return False
     return True
 
 

@@ -24,6 +24,7 @@ from rq import get_current_job
 from app.extensions import db
 from app.jobs import enqueue, enqueue_in, job_queue
 from app.models import Comment, CommentStatus, Webhook, WebhookDelivery, utcnow
+from app.notification_jobs import base_url
 from app.services import comment_events
 from app.services.comment_rows import RULE_REMOVED, node_for_comment
 from app.services.identity import Viewer
@@ -51,23 +52,21 @@ def announce_event(name: str, comment_id: int) -> None:
     """comment_events listener (for events a webhook receives): one enqueue, nothing else."""
     event_id = f"msg_{uuid.uuid4().hex}"
     # No key: the event id is new, so there is nothing to deduplicate (a key costs a round trip).
-    enqueue(fan_out_event, name, comment_id, event_id, iso(utcnow()))
+    enqueue(fan_out_event, name, comment_id, event_id, iso(utcnow()), base_url())
 
 
-def comment_payload(comment: Comment) -> dict[str, Any]:
-    """The comment as the thread API shows it (``comment_json``), with its real status and
-    without replies. A comment rejected or marked spam keeps its text for the publisher's
-    systems; a deleted one is the thread's placeholder. No e-mail or IP address is in it."""
+def comment_payload(comment: Comment, base: str) -> dict[str, Any]:
+    """The comment as the thread API shows it (``comment_json``, links absolute on ``base``),
+    with its real status and its ``replies`` empty (each reply is an event of its own). A
+    comment rejected or marked spam keeps its text for the publisher's systems; a deleted one
+    is the thread's placeholder. No e-mail or IP address is in it."""
     shown = CommentStatus.PENDING if comment.status in RULE_REMOVED else None
     node = node_for_comment(comment, Viewer(), status=shown)
     node = replace(node, status=comment.status.value, replies=[])
-    base = (current_app.config.get("PARLEY_PUBLIC_URL") or "").rstrip("/")
-    data = comment_json(node, base)
-    data.pop("replies", None)
-    return data
+    return comment_json(node, base.rstrip("/"))
 
 
-def event_payload(name: str, occurred_at: str, comment: Comment) -> dict[str, Any]:
+def event_payload(name: str, occurred_at: str, comment: Comment, base: str) -> dict[str, Any]:
     article = comment.article
     return {
         "type": name,
@@ -75,27 +74,31 @@ def event_payload(name: str, occurred_at: str, comment: Comment) -> dict[str, An
         "data": {
             "site": article.site.slug,
             "article": {"key": article.key, "title": article.title, "url": article.url},
-            "comment": comment_payload(comment),
+            "comment": comment_payload(comment, base),
         },
     }
 
 
-def fan_out_event(name: str, comment_id: int, event_id: str, occurred_at: str) -> None:
-    """Record a delivery per subscribed webhook, with the body frozen now, and send each."""
+def fan_out_event(
+    name: str, comment_id: int, event_id: str, occurred_at: str, base: str | None = None
+) -> None:
+    """Record a delivery per subscribed webhook, with the body frozen now, and send each.
+    ``base`` is the Parley URL the event's request came to (jobs enqueued before it was passed
+    take ``base_url()``)."""
     try:
-        _fan_out(name, comment_id, event_id, occurred_at)
+        _fan_out(name, comment_id, event_id, occurred_at, base or base_url())
     finally:
         db.session.remove()  # a worker runs job after job in one context: start each afresh
 
 
-def _fan_out(name: str, comment_id: int, event_id: str, occurred_at: str) -> None:
+def _fan_out(name: str, comment_id: int, event_id: str, occurred_at: str, base: str) -> None:
     comment = db.session.get(Comment, comment_id, populate_existing=True)
     if comment is None:
         return
     hooks = subscribed_webhooks(comment.article.site_id, name)
     if not hooks:
         return
-    payload = event_payload(name, occurred_at, comment)
+    payload = event_payload(name, occurred_at, comment, base)
     pending = record_deliveries(hooks, event_id, name, payload)
     if len(pending) == 1:
         first_attempt(pending[0])  # the common case: no second job for one webhook
@@ -115,7 +118,11 @@ def first_attempt(delivery_id: int) -> None:
     retry_in = float(intervals[0]) if intervals else None
     if _attempt(delivery_id, retry_in).outcome == "retry":
         key = f"webhook-delivery:{delivery_id}"
-        enqueue_in(retry_in or 0, deliver, delivery_id, key=key, retry_intervals=intervals[1:])
+        later = enqueue_in(
+            retry_in or 0, deliver, delivery_id, key=key, retry_intervals=intervals[1:]
+        )
+        if not later:  # Redis went away: the remaining attempts are made here
+            deliver_here(delivery_id)
 
 
 def enqueue_delivery(delivery_id: int) -> None:

@@ -13,11 +13,14 @@ from sqlalchemy import select
 from standardwebhooks import Webhook as StandardWebhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from app import create_app
 from app.extensions import db
 from app.limits import WEBHOOK_SECRET_MAX, WEBHOOK_URL_MAX, WEBHOOKS_PER_SITE_MAX
 from app.models import DeliveryStatus, Role, Webhook, WebhookDelivery
 from app.services.comment_events import EVENTS
+from tests.conftest import _truncate_all, base_config
 from tests.factories import bearer, make_site, make_token, make_user, post_comment
+from tests.private_servers import free_port
 from tests.webhook_receiver import receiver, verify
 
 SECRET = "whook-secret-for-tests-0123456789"
@@ -394,3 +397,49 @@ def test_https_receivers_must_present_a_certificate_the_system_trusts(
     [delivery] = deliveries(site)
     assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 5
     assert "CERTIFICATE_VERIFY_FAILED" in delivery.last_error
+
+
+def test_the_comment_sent_is_the_thread_apis_comment(site, runner, client):
+    with receiver() as hook:
+        assert add(runner, hook.url).exit_code == 0
+        comment = post(client, "Same as the thread")
+        [received] = hook.wait_for(1)
+    thread = client.get("/api/v1/threads?site=news&article=a1").get_json()
+    [shown] = [c for c in thread["comments"] if c["id"] == comment["id"]]
+    sent = verify(SECRET, received)["data"]["comment"]
+    assert sent == shown  # replies ([]: each reply is an event of its own), absolute avatar_url
+    assert sent["replies"] == [] and sent["author"]["avatar_url"].startswith("http://localhost/")
+
+
+@pytest.fixture
+def unreachable_redis_app(database_url, tmp_path):
+    """The webhook ``site`` app, with PARLEY_REDIS_URL set to a port where nothing listens."""
+    config = base_config(database_url, tmp_path)
+    config.update(
+        PARLEY_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
+        PARLEY_WEBHOOK_ALLOW_PRIVATE=True,
+        PARLEY_WEBHOOK_RETRY_INTERVALS=[0, 0, 0, 0],
+    )
+    app = create_app(config)
+    if database_url.startswith("postgresql"):
+        with app.app_context():
+            _truncate_all(app)
+    make_site(app, "news")
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_with_redis_unreachable_an_acknowledged_comment_is_still_delivered(
+    unreachable_redis_app,
+):
+    app = unreachable_redis_app
+    with receiver(fail_first=1) as hook:
+        assert add(app.test_cli_runner(), hook.url).exit_code == 0
+        comment = post(app.test_client(), "Posted while Redis is away")
+        received = hook.wait_for(2)  # the failed first attempt, then its retry, in process
+    assert [verify(SECRET, r)["data"]["comment"]["id"] for r in received] == [comment["id"]] * 2
+    assert received[0].id == received[1].id
+    [delivery] = deliveries(app)
+    assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.attempts == 2
