@@ -132,7 +132,9 @@ WP_APPROVED = {"approved": "1", "pending": "0", "spam": "spam", "deleted": "tras
 def wxr(items: list[Item], threads=THREADS) -> str:
     out = [
         '<?xml version="1.0" encoding="UTF-8" ?>',
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        # The namespaces as WordPress declares them: its excerpt namespace comes first.
+        '<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:wp="http://wordpress.org/export/1.2/">',
         "<channel><title>News</title><link>https://news.example</link>",

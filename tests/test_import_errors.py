@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Article, Comment
+from app.portability.summary import describe
+from app.portability.writer import ImportSummary
 from tests.factories import make_site
 from tests.portability_support import ITEMS, Item, disqus_xml, isso_db, remark42_lines, wxr
 
@@ -100,6 +102,12 @@ RSS = (
         ("disqus", wxr(ITEMS), "not a Disqus export: the document is <rss>"),
         ("wordpress", disqus_xml(ITEMS), "not a WordPress export: the document is <disqus>"),
         ("wordpress", RSS, "an RSS feed, not a WordPress export"),
+        (
+            "wordpress",
+            RSS.replace("<rss ", '<rss xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '),
+            "an RSS feed, not a WordPress export",
+        ),
+        ("disqus", "<disqus><thread/></disqus>", "<disqus> is not in Disqus's namespace"),
         ("wordpress", '{"version": 1}', "malformed XML"),
         ("remark42", disqus_xml(ITEMS), "line 1: not JSON"),
         ("remark42", '{"id": "c1", "text": "hi"}\n', "not a Remark42 backup"),
@@ -188,3 +196,18 @@ def test_an_unknown_site_or_missing_file_is_one_line(app, runner, tmp_path):
     )
     assert_failed(run(runner, "export", "--site", "nowhere"), "no site with slug")
     assert_nothing_imported(app)
+
+
+def test_the_summary_names_what_was_skipped_in_plain_english():
+    summary = ImportSummary("parley", "news")
+    summary.skipped.update(
+        {
+            ("audit entry", "already there"): 2,
+            ("audit entry", "its comment was imported before, or not at all"): 1,
+            ("comment", "a pingback, not a comment"): 3,
+        }
+    )
+    text = describe(summary)
+    assert "  2 audit entries: already there" in text
+    assert "  1 audit entry: its comment was imported before, or not at all" in text
+    assert "  3 comments: a pingback, not a comment" in text

@@ -28,9 +28,11 @@ DSQ_ID = "{http://disqus.com/disqus-internals}id"
 
 
 def check_root(root: Element, _namespaces: dict[str, str]) -> str | None:
-    if root.tag != f"{NS}disqus":
-        return f"not a Disqus export: the document is <{local(root.tag)}>, not <disqus>"
-    return None
+    if root.tag == f"{NS}disqus":
+        return None
+    if local(root.tag) == "disqus":  # the right name in another namespace, or in none
+        return f"not a Disqus export: <disqus> is not in Disqus's namespace ({NS[1:-1]})"
+    return f"not a Disqus export: the document is <{local(root.tag)}>, not <disqus>"
 
 
 def read(handle: IO[bytes], name: str) -> Iterator[object]:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from app.portability.writer import ImportSummary
 
 KINDS = ("articles", "comments", "reactions", "votes", "audit entries")
+PLURALS = {"audit entry": "audit entries"}  # the rest take an s
+
+
+def plural(kind: str, count: int) -> str:
+    return kind if count == 1 else PLURALS.get(kind, f"{kind}s")
 
 
 def describe(summary: ImportSummary) -> str:
@@ -21,7 +26,7 @@ def describe(summary: ImportSummary) -> str:
     if summary.skipped:
         lines.append("Skipped:")
         for (kind, reason), count in sorted(summary.skipped.items()):
-            lines.append(f"  {count:,} {kind}{'' if count == 1 else 's'}: {reason}")
+            lines.append(f"  {count:,} {plural(kind, count)}: {reason}")
     else:
         lines.append("Skipped: nothing")
     return "\n".join(lines)

@@ -24,7 +24,9 @@ from app.portability.records import (
 )
 from app.portability.xmlstream import child_text, local, records
 
-WP_PREFIX = "http://wordpress.org/export/"
+# The wp: namespace, by its URI (``http://wordpress.org/export/1.2/``), not its prefix; WordPress
+# also declares ``.../export/1.2/excerpt/``, and before it.
+WXR_NAMESPACE = re.compile(r"http://wordpress\.org/export/\d+(\.\d+)*/")
 NOT_THREADS = frozenset(
     {
         "attachment",
@@ -52,10 +54,14 @@ BLOCK_TAG = re.compile(r"<(p|div|blockquote|ul|ol|pre)\b", re.IGNORECASE)
 NO_DATE = "0000-00-00 00:00:00"
 
 
+def wxr_namespace(namespaces: dict[str, str]) -> str | None:
+    return next((uri for uri in namespaces.values() if WXR_NAMESPACE.fullmatch(uri)), None)
+
+
 def check_root(root: Element, namespaces: dict[str, str]) -> str | None:
     if local(root.tag) != "rss":
         return f"not a WordPress export: the document is <{local(root.tag)}>, not <rss>"
-    if not any(uri.startswith(WP_PREFIX) for uri in namespaces.values()):
+    if wxr_namespace(namespaces) is None:
         return "an RSS feed, not a WordPress export (WXR): it declares no wp: namespace"
     return None
 
@@ -66,7 +72,7 @@ def read(handle: IO[bytes], name: str) -> Iterator[object]:
         if local(element.tag) != "item":
             continue
         items += 1
-        wp = "{" + next(u for u in namespaces.values() if u.startswith(WP_PREFIX)) + "}"
+        wp = "{" + (wxr_namespace(namespaces) or "") + "}"
         yield from item(element, wp, f"{name}: item #{items}")
 
 
