@@ -51,3 +51,18 @@ def test_counts_limits_and_errors(app, client):
     response = client.get("/api/v1/counts?site=ghost&article=a")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "unknown_site"
+
+
+def test_an_empty_or_over_long_key_is_refused_and_errors_are_cors_readable(app, client):
+    make_site(app)
+    for keys in ([""], ["   "], ["a1", "k" * 513]):
+        response = client.get("/api/v1/counts", query_string={"site": "news", "article": keys})
+        assert response.status_code == 400, keys
+        assert response.get_json()["error"]["code"] == "invalid_article"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+    longest = {"site": "news", "article": ["k" * 512]}
+    assert client.get("/api/v1/counts", query_string=longest).get_json() == {
+        "counts": {"k" * 512: 0}
+    }
+    unknown = client.get("/api/v1/counts?site=ghost&article=a")
+    assert unknown.status_code == 404 and unknown.headers["Access-Control-Allow-Origin"] == "*"

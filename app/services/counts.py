@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, bindparam, select
 from app.extensions import db
 from app.limits import COUNTS_KEYS_MAX
 from app.models import Article, Site
+from app.services.articles import clean_article_key
 from app.services.comment_rows import in_list
 from app.services.errors import NotFound, ValidationError
 
@@ -45,6 +46,8 @@ def count_comments(site_slug: str, keys: list[str]) -> dict[str, int]:
         raise ValidationError(
             f"at most {COUNTS_KEYS_MAX} article keys per request", "too_many_articles"
         )
+    for key in keys:
+        clean_article_key(key)  # each key as a thread read takes it: not empty, not over-long
     unique = list(dict.fromkeys(keys))
     counts = dict.fromkeys(unique, 0)
     statement = _counts_statement(db.session.get_bind().dialect.name)

@@ -16,7 +16,7 @@ from app.api.payloads.replies import INVALID_REPLIES, REPLIES_PARAMETER
 from app.api.payloads.shared import ArticleKey, Error, SiteSlug, page_size
 from app.api.spec.common import OPTIONAL_AUTH, json_response, one_article, query
 from app.api.spec.schemas import component_schemas, schema_of
-from app.limits import COUNTS_KEYS_MAX, PAGE_SIZE, THREAD_PAGE_MAX
+from app.limits import ARTICLE_KEY_MAX, COUNTS_KEYS_MAX, PAGE_SIZE, THREAD_PAGE_MAX
 from app.services.threads import SORTS
 from app.web.answers import REACTION_KINDS, Article, Author, Comment, Thread
 from app.web.fields import Count, component, one_of
@@ -153,7 +153,11 @@ GET_COUNTS = Operation(
     },
     errors=(
         "invalid_site",
-        (400, "invalid_article", "no `article` parameter was given"),
+        (
+            400,
+            "invalid_article",
+            f"no `article` parameter, or one empty or over {ARTICLE_KEY_MAX} characters",
+        ),
         (400, "too_many_articles", f"more than {COUNTS_KEYS_MAX} `article` parameters"),
         "unknown_site",
     ),
