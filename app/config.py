@@ -12,6 +12,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from app.limits import REQUEST_BODY_MAX
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 
@@ -145,7 +147,7 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         # Authors may edit or delete their own comment for this long after posting.
         "PARLEY_EDIT_WINDOW_SECONDS": env_int("PARLEY_EDIT_WINDOW_SECONDS", 900),
         # Request and content limits.
-        "MAX_CONTENT_LENGTH": env_int("PARLEY_MAX_CONTENT_LENGTH", 64 * 1024),
+        "MAX_CONTENT_LENGTH": env_int("PARLEY_MAX_CONTENT_LENGTH", REQUEST_BODY_MAX),
         "PARLEY_MAX_DEPTH": env_int("PARLEY_MAX_DEPTH", 8),
         "PARLEY_PAGE_SIZE": env_int("PARLEY_PAGE_SIZE", 50),
         # Replies the widget shows under each top-level comment before "Show N more replies".

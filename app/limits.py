@@ -21,6 +21,11 @@ CURSOR_TIME_MAX = 40  # the time text inside a cursor
 ACTOR_KEY_MAX = 80
 SOURCE_REF_MAX = 200  # an imported comment's id in the system it came from
 
+# A request's body, in bytes (PARLEY_MAX_CONTENT_LENGTH's default): a post or an edit with every
+# field at its limit fits even when each character is written as JSON's \uXXXX\uXXXX (12 bytes,
+# what JSON encoders that escape to ASCII write for an emoji): about 160 KB.
+REQUEST_BODY_MAX = 256 * 1024
+
 # A comment and its article.
 BODY_MAX = 10_000  # Markdown source
 AUTHOR_NAME_MAX = 80  # display names, guests' and accounts'

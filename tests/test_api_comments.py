@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.limits import ARTICLE_KEY_MAX, ARTICLE_TITLE_MAX, AUTHOR_NAME_MAX, BODY_MAX
 from app.models import Article, Ban, Comment, UserStatus
 from tests.factories import (
     FRAME_ORIGIN,
@@ -40,6 +43,27 @@ def test_guest_comment_is_stored_with_private_fields_kept_private(app, client):
         assert row.guest_email == "ann@example.org"
         assert row.author_ip == "127.0.0.1"
         assert row.user_id is None
+
+
+def test_a_post_with_every_field_at_its_limit_fits_even_escaped_to_ascii(app, client):
+    make_site(app)
+    wide = "\N{GRINNING FACE}"  # outside the BMP: 12 bytes as ASCII JSON
+    fields = {
+        "body": wide * BODY_MAX,
+        "article": wide * ARTICLE_KEY_MAX,
+        "author_name": wide * AUTHOR_NAME_MAX,
+        "article_title": wide * ARTICLE_TITLE_MAX,
+    }
+    payload = json.dumps({"site": "news", **fields})  # ensure_ascii, as most encoders write
+    assert len(payload) > 2 * 64 * 1000  # twice the former 64 KiB limit, near enough
+    response = client.post(
+        "/api/v1/comments",
+        data=payload,
+        content_type="application/json",
+        headers={"Origin": FRAME_ORIGIN},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["author"]["name"] == wide * AUTHOR_NAME_MAX
 
 
 def test_token_user_posts_as_themselves(app, client):
@@ -211,7 +235,9 @@ def test_body_that_is_not_json_is_415_and_non_object_is_400(app, client):
 def test_oversized_request_is_413_json(app, client):
     make_site(app)
     response = client.post(
-        "/api/v1/comments", data="{" + " " * 70_000 + "}", content_type="application/json"
+        "/api/v1/comments",
+        data="{" + " " * app.config["MAX_CONTENT_LENGTH"] + "}",
+        content_type="application/json",
     )
     assert response.status_code == 413
     assert error_code(response) == "payload_too_large"
