@@ -45,3 +45,17 @@ def test_other_names_and_other_sites_staff_are_free(app, client):
 def test_name_key_folds_decorations_spaces_and_scripts():
     assert name_key("Jane Doe") == name_key("J A N E (Staff) doe") == name_key("Jаne Dое")
     assert name_key("Jane Doe") != name_key("Jane Does")
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "Mod Perso\u0578",  # Armenian vo for n
+        "M\u0585d Person",  # Armenian oh for o
+        "Mod \u13e2erson",  # Cherokee Tli for P
+        "Mod Pers\u2c9fn",  # Coptic o
+        "\U0001d40cod Person",  # mathematical bold M
+    ],
+)
+def test_look_alikes_from_unicodes_confusables_fold_to_the_name(look_alike):
+    assert name_key(look_alike) == name_key("Mod Person")

@@ -1,7 +1,7 @@
 """Staff display names are reserved: nobody else may comment under one, or under a look-alike.
 
 Names are compared after the rules engine's folding (``app.services.rules.fold_term``: case,
-compatibility forms, accents, invisible characters, Cyrillic/Greek look-alikes, digits and
+compatibility forms, accents, invisible characters, other scripts' look-alikes, digits and
 symbols read as letters), with the spaces between words dropped ("J a n e" is "Jane") and
 decorations such as "(staff)" or "moderator" ignored. A guest may not post as a moderator or
 admin of the site; nobody may sign up or rename themselves to any staff member's name.

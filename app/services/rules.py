@@ -30,9 +30,9 @@ anything is stored; edits are not rate-limited here. A third source of holds, re
 
 Word matching sees through the usual disguises (``fold``): case, compatibility forms (NFKC:
 full-width and mathematical letters), accents, zero-width and other invisible characters,
-Cyrillic and Greek look-alikes, and digits or symbols standing for letters (``v1agra``,
-``vi@gra``, ``$hit``, ``0``/``o``, ``3``/``e``); letters spaced out one by one (``v i a g r a``)
-are joined. Matching is on word boundaries, so ``class`` never matches ``ass``.
+look-alikes from other scripts (Unicode's confusables data, with a few of our own), and digits
+or symbols standing for letters (``v1agra``, ``vi@gra``, ``$hit``, ``0``/``o``, ``3``/``e``);
+letters spaced out one by one (``v i a g r a``) are joined. Matching is on word boundaries, so ``class`` never matches ``ass``.
 
 Rules that need the database (duplicate, new author, rate) run a query only when enabled.
 """
@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 
+from confusable_homoglyphs.confusables import confusables_data
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
@@ -121,7 +122,25 @@ _SYMBOL_CLASS = "[" + re.escape(_LEET_SYMBOLS) + "]"
 _SYMBOL_EDGES = re.compile(f"^{_SYMBOL_CLASS}+|{_SYMBOL_CLASS}+$")
 
 
-_CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+def _unicode_look_alikes() -> dict[str, str]:
+    """Every single character that Unicode's confusables data lists as looking like an ASCII
+    letter or digit (Armenian, Cherokee, Coptic, mathematical letters...), mapped to it; a
+    letter rather than a digit where it looks like both."""
+    pairs = [
+        pair
+        for key, homoglyphs in confusables_data.items()
+        for glyph in homoglyphs
+        for pair in ((key, glyph["c"]), (glyph["c"], key))
+    ]
+    table: dict[str, str] = {}
+    for char, target in sorted(pairs, key=lambda pair: not pair[1].isalpha()):
+        if len(char) == len(target) == 1 and not char.isascii():
+            if target.isascii() and target.isalnum():
+                table.setdefault(char, target.lower())
+    return table
+
+
+_CONFUSABLE_TABLE = str.maketrans({**_unicode_look_alikes(), **_CONFUSABLES})
 _DROPPED = frozenset({"Mn", "Me", "Mc", "Cf"})
 _LEET_TABLE = str.maketrans(_LEET)
 
