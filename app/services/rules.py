@@ -32,7 +32,8 @@ Word matching sees through the usual disguises (``fold``): case, compatibility f
 full-width and mathematical letters), accents, zero-width and other invisible characters,
 look-alikes from other scripts (Unicode's confusables data, with a few of our own), and digits
 or symbols standing for letters (``v1agra``, ``vi@gra``, ``$hit``, ``0``/``o``, ``3``/``e``);
-letters spaced out one by one (``v i a g r a``) are joined. Matching is on word boundaries, so ``class`` never matches ``ass``.
+letters spaced out one by one (``v i a g r a``) are joined. Matching is on word boundaries, so
+``class`` never matches ``ass``.
 
 Rules that need the database (duplicate, new author, rate) run a query only when enabled.
 """
