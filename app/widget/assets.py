@@ -3,8 +3,9 @@
 The frame's CSS and JS are requested as ``/embed/frame.js?v=<hash>``: the hash changes with the
 content, so they are cached for a year. ``embed.js`` and ``count.js`` have fixed URLs (publishers
 paste them into pages), so they are cached for an hour and revalidated by ETag. The host-page
-scripts get their few visible strings from the i18n catalogues, substituted for the
-``PARLEY_STRINGS`` placeholder when the file is first read.
+scripts get their few visible strings from the i18n catalogues, and the limits they respect
+from app/limits.py, substituted for the ``PARLEY_STRINGS`` and ``PARLEY_LIMITS`` placeholders
+when the file is first read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from flask import Response, request
 
+from app import limits
 from app.i18n import all_languages
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "widget"
@@ -27,6 +29,9 @@ HOUR = "public, max-age=3600"
 # Strings each host-page script shows; the frame takes its strings from the page itself.
 HOST_STRINGS = {"embed.js": "frame_title", "count.js": "comment_count"}
 PLACEHOLDER = "PARLEY_STRINGS"
+# Limits each host-page script respects (names in app/limits.py).
+HOST_LIMITS = {"count.js": ("COUNTS_KEYS_MAX", "ARTICLE_KEY_MAX")}
+LIMITS_PLACEHOLDER = "PARLEY_LIMITS"
 # Whole-line comments only (a comment must start its line), so code and strings are never cut.
 LINE_COMMENTS = re.compile(r"^[ \t]*(?:/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*)[ \t]*$", re.MULTILINE)
 
@@ -50,6 +55,9 @@ def _read(name: str) -> bytes:
     if name in HOST_STRINGS:
         strings = json.dumps(all_languages(HOST_STRINGS[name]), ensure_ascii=False)
         text = text.replace(PLACEHOLDER, strings)
+    if name in HOST_LIMITS:
+        values = {limit: getattr(limits, limit) for limit in HOST_LIMITS[name]}
+        text = text.replace(LIMITS_PLACEHOLDER, json.dumps(values))
     return text.encode()
 
 

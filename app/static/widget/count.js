@@ -1,15 +1,18 @@
 /* Parley counts: fills every [data-parley-count] with "N comments", one request per site
-   (per 100 articles). */
+   (per COUNTS_KEYS_MAX articles). A key Parley would refuse (over ARTICLE_KEY_MAX characters)
+   is left out, so it cannot spoil its batch. */
 (() => {
   "use strict";
   const d = document;
   const me = d.currentScript || d.querySelector("script[src*='/count.js']");
   const origin = new URL(me.src, location.href).origin;
   const forms = PARLEY_STRINGS;
+  const limits = PARLEY_LIMITS;
   const bySite = {};
   for (const el of d.querySelectorAll("[data-parley-count]")) {
     const site = el.dataset.site;
-    if (site && el.dataset.article) (bySite[site] = bySite[site] || []).push(el);
+    const key = el.dataset.article;
+    if (site && key && [...key].length <= limits.ARTICLE_KEY_MAX) (bySite[site] = bySite[site] || []).push(el);
   }
   const label = (n, el) => {
     const lang = (el.dataset.lang || d.documentElement.lang || "en").slice(0, 2);
@@ -19,9 +22,9 @@
   for (const site in bySite) {
     const els = bySite[site];
     const keys = [...new Set(els.map((el) => el.dataset.article))];
-    for (let i = 0; i < keys.length; i += 100) {
+    for (let i = 0; i < keys.length; i += limits.COUNTS_KEYS_MAX) {
       const q = new URLSearchParams({ site });
-      for (const k of keys.slice(i, i + 100)) q.append("article", k);
+      for (const k of keys.slice(i, i + limits.COUNTS_KEYS_MAX)) q.append("article", k);
       fetch(origin + "/api/v1/counts?" + q, { credentials: "omit" })
         .then((r) => r.json())
         .then((j) => {
