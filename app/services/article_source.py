@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.database import savepoint
 from app.extensions import db
 from app.models import Article, Site
 from app.services.errors import NotFound
@@ -86,7 +87,7 @@ def article_for_post(
             "unknown_article",
         )
     try:
-        with db.session.begin_nested():
+        with savepoint(db.session):
             article = Article(site_id=site.id, key=key, title=title, url=url)
             db.session.add(article)
     except IntegrityError:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.database import savepoint
 from app.extensions import db
 from app.models import Reaction, ReactionKind
 from app.services.article_source import RequestSource, article_for_post
@@ -86,7 +87,7 @@ def react(
     existing = _reaction_of(article.id, actor)
     if existing is None:
         try:
-            with db.session.begin_nested():
+            with savepoint(db.session):
                 db.session.add(Reaction(article_id=article.id, reactor=actor, kind=chosen))
         except IntegrityError:
             # The same reader's concurrent request inserted first: this one still means "set".

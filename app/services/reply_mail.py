@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.database import savepoint
 from app.extensions import db
 from app.models import AuthorAlert, Comment, ReplyMailBatch, ReplyNotice, Site, utcnow
 from app.services.reply_subscriptions import (
@@ -114,7 +115,7 @@ def locked_batch(recipient: str, thread_id: int) -> ReplyMailBatch:
     if batch is not None:
         return batch
     try:
-        with db.session.begin_nested():
+        with savepoint(db.session):
             db.session.add(ReplyMailBatch(recipient=recipient, thread_id=thread_id))
     except IntegrityError:  # made by another worker at the same moment
         pass

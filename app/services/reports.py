@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.database import savepoint
 from app.extensions import db
 from app.limits import REPORT_NOTE_MAX
 from app.models import Comment, CommentStatus, Report, ReportReason
@@ -79,7 +80,7 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
         note=clean,
     )
     try:
-        with db.session.begin_nested():
+        with savepoint(db.session):
             db.session.add(report)
     except IntegrityError:
         # The same reader's concurrent request recorded it first.

@@ -26,6 +26,7 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.database import savepoint
 from app.extensions import db
 from app.limits import BADGE_MAX, SSO_AVATAR_URL_MAX, SSO_SECRET_MIN, SSO_SUBJECT_MAX, SSO_TOKEN_MAX
 from app.models import AUTHOR_NAME_MAX, Role, Site, User
@@ -169,7 +170,7 @@ def reader_for_token(token: object, site: Site | None = None) -> User:
     user = db.session.scalar(query)
     if user is None:
         try:
-            with db.session.begin_nested():
+            with savepoint(db.session):
                 user = User(
                     email=None,
                     name=claims.name,

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.database import savepoint
 from app.extensions import db
 from app.models import Comment, CommentStatus, Vote
 from app.services.comments import get_comment, is_own
@@ -53,7 +54,7 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
     before = existing.value if existing is not None else 0
     if existing is None and wanted:
         try:
-            with db.session.begin_nested():
+            with savepoint(db.session):
                 db.session.add(
                     Vote(
                         comment_id=comment.id,
