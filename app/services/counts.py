@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, select
 
 from app.extensions import db
-from app.limits import COUNTS_KEYS_MAX
+from app.limits import ARTICLE_KEY_MAX, COUNTS_KEYS_MAX
 from app.models import Article, Site
-from app.services.articles import clean_article_key
+from app.services.articles import clean_article_key, fit_article_key
 from app.services.comment_rows import in_list
 from app.services.errors import NotFound, ValidationError
 
@@ -46,15 +46,19 @@ def count_comments(site_slug: str, keys: list[str]) -> dict[str, int]:
         raise ValidationError(
             f"at most {COUNTS_KEYS_MAX} article keys per request", "too_many_articles"
         )
-    for key in keys:
-        clean_article_key(key)  # each key as a thread read takes it: not empty, not over-long
-    unique = list(dict.fromkeys(keys))
-    counts = dict.fromkeys(unique, 0)
+    stored = {key: _stored_key(key) for key in keys}
     statement = _counts_statement(db.session.get_bind().dialect.name)
-    rows = db.session.execute(statement, {"slug": site_slug, "keys": unique}).all()
-    if not rows:
+    rows = db.session.execute(statement, {"slug": site_slug, "keys": list(set(stored.values()))})
+    found = {key: count for _site_id, key, count in rows}
+    if not found:
         raise NotFound(f"no site with slug {site_slug!r}", "unknown_site")
-    for _site_id, key, count in rows:
-        if key is not None:  # the site's row alone: none of the keys is a known article
-            counts[key] = count
-    return counts
+    # The site's row alone (key None) when none of the keys is a known article.
+    return {key: found.get(article, 0) for key, article in stored.items()}
+
+
+def _stored_key(key: str) -> str:
+    """The article key a host page's ``key`` is stored under, as the frame takes it: trimmed,
+    and made to fit when longer than a key may be. ValidationError(invalid_article) if empty."""
+    if key and len(key) <= ARTICLE_KEY_MAX and key == key.strip():
+        return key  # the usual key, as it is
+    return clean_article_key(fit_article_key(key))

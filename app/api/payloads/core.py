@@ -156,7 +156,8 @@ GET_COUNTS = Operation(
         (
             400,
             "invalid_article",
-            f"no `article` parameter, or one empty or over {ARTICLE_KEY_MAX} characters",
+            "no `article` parameter, or an empty one (a key over "
+            f"{ARTICLE_KEY_MAX} characters is made to fit, as the widget frame does)",
         ),
         (400, "too_many_articles", f"more than {COUNTS_KEYS_MAX} `article` parameters"),
         "unknown_site",

@@ -1,6 +1,6 @@
 /* Parley counts: fills every [data-parley-count] with "N comments", one request per site
-   (per COUNTS_KEYS_MAX articles). A key Parley would refuse (over ARTICLE_KEY_MAX characters)
-   is left out, so it cannot spoil its batch. */
+   (per COUNTS_KEYS_MAX articles). A blank key is left out: Parley would refuse it, and with it
+   its whole batch. */
 (() => {
   "use strict";
   const d = document;
@@ -11,8 +11,7 @@
   const bySite = {};
   for (const el of d.querySelectorAll("[data-parley-count]")) {
     const site = el.dataset.site;
-    const key = el.dataset.article;
-    if (site && key && [...key].length <= limits.ARTICLE_KEY_MAX) (bySite[site] = bySite[site] || []).push(el);
+    if (site && (el.dataset.article || "").trim()) (bySite[site] = bySite[site] || []).push(el);
   }
   const label = (n, el) => {
     const lang = (el.dataset.lang || d.documentElement.lang || "en").slice(0, 2);
