@@ -54,6 +54,7 @@ def test_name_key_folds_decorations_spaces_and_scripts():
         "M\u0585d Person",  # Armenian oh for o
         "Mod \u13e2erson",  # Cherokee Tli for P
         "Mod Pers\u2c9fn",  # Coptic o
+        "MOD PER\u054fON",  # Armenian capital Tiwn for S (its small letter looks like nothing)
         "\U0001d40cod Person",  # mathematical bold M
     ],
 )

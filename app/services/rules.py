@@ -41,13 +41,14 @@ Rules that need the database (duplicate, new author, rate) run a query only when
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from importlib.resources import files
 
-from confusable_homoglyphs.confusables import confusables_data
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
@@ -123,26 +124,35 @@ _SYMBOL_CLASS = "[" + re.escape(_LEET_SYMBOLS) + "]"
 _SYMBOL_EDGES = re.compile(f"^{_SYMBOL_CLASS}+|{_SYMBOL_CLASS}+$")
 
 
+_DROPPED = frozenset({"Mn", "Me", "Mc", "Cf"})
+
+
 def _unicode_look_alikes() -> dict[str, str]:
-    """Every single character that Unicode's confusables data lists as looking like an ASCII
-    letter or digit (Armenian, Cherokee, Coptic, mathematical letters...), mapped to it; a
-    letter rather than a digit where it looks like both."""
+    """Every letter that Unicode's confusables data (UTS #39, as confusable-homoglyphs ships it)
+    lists as looking like an ASCII letter or digit, mapped to it, keyed as ``_fold_chars`` meets
+    it (after case folding and compatibility forms: capital look-alikes too). A letter rather
+    than a digit where it looks like both. The data is read here and dropped (about 10 MB)."""
+    data = json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_text())
     pairs = [
         pair
-        for key, homoglyphs in confusables_data.items()
+        for key, homoglyphs in data.items()
         for glyph in homoglyphs
         for pair in ((key, glyph["c"]), (glyph["c"], key))
     ]
     table: dict[str, str] = {}
     for char, target in sorted(pairs, key=lambda pair: not pair[1].isalpha()):
-        if len(char) == len(target) == 1 and not char.isascii():
-            if target.isascii() and target.isalnum():
-                table.setdefault(char, target.lower())
+        if len(char) != 1 or len(target) != 1 or not char.isalpha():
+            continue
+        if char.isascii() or not target.isascii() or not target.isalnum():
+            continue
+        folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char).casefold())
+        folded = "".join(ch for ch in folded if unicodedata.category(ch) not in _DROPPED)
+        if len(folded) == 1 and not folded.isascii():
+            table.setdefault(folded, target.lower())
     return table
 
 
 _CONFUSABLE_TABLE = str.maketrans({**_unicode_look_alikes(), **_CONFUSABLES})
-_DROPPED = frozenset({"Mn", "Me", "Mc", "Cf"})
 _LEET_TABLE = str.maketrans(_LEET)
 
 
