@@ -15,12 +15,15 @@ app.services.comment_events (notifications and webhooks).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db, on_session_events
+
+log = logging.getLogger(__name__)
 
 
 class CommitWork:
@@ -69,7 +72,10 @@ class CommitWork:
             return
         ready = session.info.pop(self.ready_key, None)
         if ready:
-            self.deliver(ready)
+            try:
+                self.deliver(ready)
+            except Exception:  # committed already: the other work and the caller go on
+                log.exception("delivering %s after a commit failed", self.key)
 
     def _after_rollback(self, session: Session, previous: SessionTransaction) -> None:
         if previous.nested or previous.parent is not None:

@@ -121,7 +121,8 @@ def first_attempt(delivery_id: int) -> None:
         later = enqueue_in(
             retry_in or 0, deliver, delivery_id, key=key, retry_intervals=intervals[1:]
         )
-        if not later:  # Redis went away: the remaining attempts are made here
+        if not later:  # Redis went away: the remaining attempts are made here, after the pause
+            time.sleep(min(retry_in or 0, LOCAL_PAUSE_CAP))
             deliver_here(delivery_id)
 
 

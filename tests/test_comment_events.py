@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import User
-from app.services import comment_events
+from app.services import comment_events, freshness
 from app.services.moderation.actions import moderate_comment
 from tests.factories import make_site, make_user, post_ok
 
@@ -62,3 +62,15 @@ def _unsaved_comment():
     from app.models import Comment
 
     return Comment()
+
+
+def test_a_failing_delivery_stops_neither_the_answer_nor_the_other_work(
+    app, client, heard, monkeypatch
+):
+    def publish_fails(_events):
+        raise ConnectionError("the live-event broker is down")
+
+    make_site(app)
+    monkeypatch.setattr(freshness.WORK, "deliver", publish_fails)  # runs before comment events
+    comment = post_ok(client)  # 201, though publishing its live event failed after the commit
+    assert heard == [("comment.created", comment["id"])]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import User, UserSession
+from app.services.users import is_email_address
 from tests.factories import make_site, make_user
 from tests.identity_support import FrameReader
 from tests.widget_support import (
@@ -167,3 +169,20 @@ def test_password_reset_request_answers_the_same_for_any_address(app):
         return re.sub(r'name="csrf-token" content="[^"]+"', "", response.get_data(as_text=True))
 
     assert page(known) == page(unknown)
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("ann@example.org", True),
+        ("a" * 64 + "@example.org", True),
+        ("a" * 65 + "@example.org", False),
+        ("ann@example.org\n", False),  # a line end is not part of an address
+        ("ann@example", False),
+        ("ann@@example.org", False),
+        ("ann @example.org", False),
+        ("ann@" + "e" * 247 + ".org", False),  # 255 characters: over EMAIL_MAX
+    ],
+)
+def test_the_one_email_rule(text, taken):
+    assert is_email_address(text) is taken

@@ -25,7 +25,7 @@ _DUMMY_HASH = hash_password("parley-timing-equalizer")
 def is_email_address(text: str) -> bool:
     """Whether ``text`` (trimmed) is an address Parley takes: the one rule for accounts,
     guests' reply e-mails and imported authors."""
-    return len(text) <= EMAIL_MAX and EMAIL_RE.match(text) is not None
+    return len(text) <= EMAIL_MAX and EMAIL_RE.fullmatch(text) is not None
 
 
 def normalize_email(email: object) -> str:
