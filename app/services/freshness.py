@@ -12,7 +12,6 @@ the event streams of every process (app.broker).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -21,8 +20,6 @@ from sqlalchemy.orm import Session
 from app.broker import LiveEvent, publish_committed
 from app.commit_work import CommitWork
 from app.models import Article, Comment, CommentStatus, Site
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
