@@ -244,3 +244,63 @@ def test_every_reader_answer_varies_on_what_decides_who_it_is_for(client, tokens
     signed = client.get("/api/v1/threads", query_string=THREAD)
     assert signed.headers["Cache-Control"] == "private, no-store"
     assert IDENTITY <= vary_of(signed)
+
+
+def public_author(client) -> tuple[str, dict]:
+    """The anonymous thread's ETag and its first comment's author."""
+    response = client.get("/api/v1/threads", query_string=THREAD)
+    return response.headers["ETag"], response.get_json()["comments"][0]["author"]
+
+
+def test_a_readers_new_display_name_reaches_the_public_thread(app, client, tokens):
+    post_ok(client, body="Mine", headers=tokens["writer"])
+    tag, author = public_author(client)
+    assert author["name"] == "Writer"
+    renamed = client.patch("/api/v1/me", json={"name": "Writer Renamed"}, headers=tokens["writer"])
+    assert renamed.status_code == 200
+    new_tag, author = public_author(client)
+    assert author["name"] == "Writer Renamed" and new_tag != tag
+
+
+def test_an_sso_readers_new_profile_reaches_the_public_thread(app, client, site):
+    from tests.test_sso import SECRET, hs256
+
+    with app.app_context():
+        from app.services.sites import get_site
+        from app.services.sso import configure
+
+        configure(get_site("news"), secret=SECRET)
+    post_ok(client, body="Mine", headers={"X-Parley-SSO": hs256()})
+    tag, author = public_author(client)
+    assert author["name"] == "Sam Subscriber" and author["badge"] is None
+    token = hs256(name="Sam Renamed", badge="subscriber")
+    assert client.get("/api/v1/me", headers={"X-Parley-SSO": token}).status_code == 200
+    new_tag, author = public_author(client)
+    assert author["name"] == "Sam Renamed" and author["badge"] == "subscriber"
+    assert new_tag != tag
+
+
+def test_a_deleted_account_leaves_the_public_threads_it_was_in(app, client, tokens):
+    other = post_ok(client, body="By a guest")
+    post_ok(client, body="By the voter", headers=tokens["voter"])
+    vote = client.post(
+        f"/api/v1/comments/{other['id']}/votes", json={"value": 1}, headers=tokens["voter"]
+    )
+    assert vote.status_code == 200
+    react = client.post(
+        "/api/v1/reactions", json={**THREAD, "kind": "wow"}, headers=tokens["voter"]
+    )
+    assert react.status_code == 200
+    before = client.get("/api/v1/threads", query_string=THREAD)
+    assert before.get_json()["article"]["reactions"]["wow"] == 1
+    gone = client.delete(
+        "/api/v1/me", json={"password": "correct horse battery"}, headers=tokens["voter"]
+    )
+    assert gone.status_code == 204
+    after = client.get("/api/v1/threads", query_string=THREAD)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    thread = after.get_json()
+    assert thread["article"]["reactions"]["wow"] == 0
+    scores = {c["id"]: c["score"] for c in thread["comments"]}
+    assert scores[other["id"]] == 0
+    assert "Voter" not in {c["author"]["name"] for c in thread["comments"]}

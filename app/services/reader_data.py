@@ -31,6 +31,7 @@ from app.models import (
 from app.services import audit
 from app.services.comments import change_status
 from app.services.errors import Unauthorized
+from app.services.freshness import touch_article, touch_articles_of
 from app.services.passwords import password_matches
 from app.services.site_settings import effective_settings
 from app.services.user_sessions import revoke_credentials
@@ -130,6 +131,15 @@ def delete_account(user: User, password: object) -> None:
         setting = effective_settings(site)["deleted_account_comments"]
         if setting == "remove" and comment.status not in REMOVED_STATUSES:
             change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=user.id)
+    # Threads show their name, their votes in scores and their reactions in the counts.
+    touch_articles_of(user_id=user.id)
+    for (article_id,) in db.session.execute(
+        select(Comment.article_id)
+        .join(Vote, Vote.comment_id == Comment.id)
+        .where(Vote.voter == actor)
+        .union(select(Reaction.article_id).where(Reaction.reactor == actor))
+    ).all():
+        touch_article(article_id)
     for vote in db.session.scalars(select(Vote).where(Vote.voter == actor)).all():
         db.session.execute(
             update(Comment)

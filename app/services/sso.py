@@ -33,6 +33,7 @@ from app.models import AUTHOR_NAME_MAX, Role, Site, User
 from app.sanitize import normalize_text
 from app.services import jwks
 from app.services.errors import Unauthorized, ValidationError
+from app.services.freshness import touch_articles_of
 from app.services.reserved_names import name_key
 
 LEEWAY_SECONDS = 30
@@ -183,9 +184,10 @@ def reader_for_token(token: object, site: Site | None = None) -> User:
             user = db.session.scalar(query)
             if user is None:  # pragma: no cover
                 raise
-    user.name = claims.name
-    user.sso_avatar_url = claims.avatar
-    user.sso_badge = claims.badge
+    profile = (claims.name, claims.avatar, claims.badge)
+    if (user.name, user.sso_avatar_url, user.sso_badge) != profile:
+        user.name, user.sso_avatar_url, user.sso_badge = profile
+        touch_articles_of(user_id=user.id)  # their name, avatar and badge in threads
     db.session.commit()
     return user
 
