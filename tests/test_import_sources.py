@@ -150,3 +150,20 @@ def test_authors_with_an_account_email_become_that_account(app, runner, client, 
     assert other.user_id is None and other.guest_name == "Jürgen"
     thread = client.get("/api/v1/threads?site=news&article=story-1").get_json()
     assert thread["comments"][0]["author"]["name"] == "Zoë Account"
+
+
+def test_an_import_into_a_thread_already_read_changes_its_public_answer(
+    app, runner, client, tmp_path
+):
+    make_site(app, "news")
+    first = [item for item in ITEMS if item.ref != "c3"]
+    assert import_items(runner, "disqus", tmp_path, first).exit_code == 0
+    query = {"site": "news", "article": "story-1", "limit": 500}
+    before = client.get("/api/v1/threads", query_string=query)  # now cached on this process
+    assert import_items(runner, "disqus", tmp_path, ITEMS).exit_code == 0
+    after = client.get("/api/v1/threads", query_string=query)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert after.get_json()["article"]["comment_count"] == (
+        before.get_json()["article"]["comment_count"] + 1
+    )
+    check_imported_threads(client, ITEMS, closable=True)

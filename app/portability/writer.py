@@ -297,14 +297,18 @@ class ImportRun:
     # -- the end -------------------------------------------------------------------------
 
     def recount(self) -> None:
-        """Set every article's approved-comment count of the site from its comments."""
+        """Set every article's approved-comment count of the site from its comments, and bump
+        every article's version: cached thread pages and ETags are keyed by it
+        (app.services.freshness), and an import may add to articles readers already read."""
         approved = (
             select(func.count(Comment.id))
             .where(Comment.article_id == Article.id, Comment.status == CommentStatus.APPROVED)
             .scalar_subquery()
         )
         db.session.execute(
-            update(Article).where(Article.site_id == self.site.id).values(comment_count=approved)
+            update(Article)
+            .where(Article.site_id == self.site.id)
+            .values(comment_count=approved, version=Article.version + 1)
         )
 
 
