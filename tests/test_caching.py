@@ -304,3 +304,22 @@ def test_a_deleted_account_leaves_the_public_threads_it_was_in(app, client, toke
     scores = {c["id"]: c["score"] for c in thread["comments"]}
     assert scores[other["id"]] == 0
     assert "Voter" not in {c["author"]["name"] for c in thread["comments"]}
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ({"limit": "0"}, "invalid_limit"),
+        ({"sort": "sideways"}, "invalid_sort"),
+        ({"cursor": "not-a-cursor"}, "invalid_cursor"),
+        ({"replies": "-1"}, "invalid_replies"),
+    ],
+)
+def test_bad_input_is_a_400_even_with_if_none_match_star(client, site, extra, code):
+    post_ok(client, body="First")
+    for _ in range(2):  # the second one may be replayed by app.fast_reads
+        response = client.get(
+            "/api/v1/threads", query_string={**THREAD, **extra}, headers={"If-None-Match": "*"}
+        )
+        assert response.status_code == 400
+        assert response.get_json()["error"]["code"] == code

@@ -9,7 +9,7 @@ from app.services.articles import clean_article_key
 from app.services.identity import Viewer
 from app.services.reply_pages import load_replies
 from app.services.thread_stamps import thread_stamp
-from app.services.threads import load_thread
+from app.services.threads import clean_page_query, load_thread
 from app.services.viewer_state import ViewerState, load_viewer_state, node_ids
 from app.web.caching import is_anonymous, make_tag, private, public_answer
 from app.web.parsing import optional_query_int, query_int, required_arg
@@ -29,6 +29,8 @@ def get_thread():
     cursor = request.args.get("cursor") or None
     replies = optional_query_int("replies")
     if is_anonymous():
+        # Bad input is a 400 even for a client that sends If-None-Match: * (no 304 then).
+        clean_page_query(sort, limit, cursor, replies)
         read_from_replica(db.session)
         base = public_base_url()
         stamp = thread_stamp(site, article).tag()

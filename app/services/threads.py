@@ -143,6 +143,21 @@ def _cursor_for(sort: str, row: Any) -> str:
     return encode_cursor(sort, row.created_at, row.id)
 
 
+def clean_page_query(
+    sort: str, limit: int, cursor: str | None, replies: int | None
+) -> tuple[int, Any]:
+    """The page's limit and decoded cursor, checked without the database (a cached answer's
+    ETag is no reason to skip them). Raises
+    ValidationError(invalid_sort/invalid_limit/invalid_cursor/invalid_replies)."""
+    if sort not in SORTS:
+        raise ValidationError("sort must be one of oldest, newest, top", "invalid_sort")
+    limit = clean_limit(limit, THREAD_PAGE_MAX)
+    after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
+    if replies is not None:
+        clean_cap(replies)
+    return limit, after
+
+
 def load_thread(
     site_slug: str,
     article_key: str,
@@ -159,13 +174,7 @@ def load_thread(
     ValidationError(invalid_sort/invalid_limit/invalid_cursor/invalid_replies).
     An article never commented on gives an empty page (and is not created).
     """
-    if sort not in SORTS:
-        raise ValidationError("sort must be one of oldest, newest, top", "invalid_sort")
-    limit = clean_limit(limit, THREAD_PAGE_MAX)
-    after = decode_cursor(cursor, sort, _SORT_KEYS[sort])
-    if replies is not None:
-        clean_cap(replies)
-
+    limit, after = clean_page_query(sort, limit, cursor, replies)
     site, article = find_site_and_article(site_slug, article_key)
     if article is None:
         info = ArticleInfo(article_key, None, None, 0, False, reaction_counts(None))
