@@ -13,7 +13,15 @@ import os
 
 bind = os.environ.get("PARLEY_BIND", "127.0.0.1:8000")
 # CPU-bound work happens in one worker per core; waiting (streams, I/O) happens in greenlets.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+# Without PARLEY_REDIS_URL one process is the default: live events, rate limits and the cache
+# are shared between processes only through Redis (a stream on another worker would never
+# hear of a comment posted through this one). --workers or WEB_CONCURRENCY still decide.
+workers = int(
+    os.environ.get(
+        "WEB_CONCURRENCY",
+        multiprocessing.cpu_count() if os.environ.get("PARLEY_REDIS_URL") else 1,
+    )
+)
 worker_class = os.environ.get("PARLEY_WORKER_CLASS", "gevent")
 worker_connections = int(os.environ.get("PARLEY_WORKER_CONNECTIONS", "4000"))
 # gthread only (PARLEY_WORKER_CLASS=gthread): threads per worker.

@@ -97,3 +97,23 @@ def test_an_app_given_its_secret_key_writes_no_key_file(tmp_path, monkeypatch):
     )
     assert app.secret_key == "x"
     assert key_on_disk() == before  # not created, not rewritten
+
+
+def gunicorn_settings(monkeypatch, **env: str) -> dict:
+    """gunicorn.conf.py as gunicorn reads it, with ``env`` (and only it) of Parley's settings."""
+    import runpy
+    from pathlib import Path
+
+    for name in ("WEB_CONCURRENCY", "PARLEY_REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 4)
+    return runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+
+
+def test_gunicorn_runs_one_worker_unless_redis_shares_the_live_events(monkeypatch):
+    assert gunicorn_settings(monkeypatch)["workers"] == 1
+    shared = gunicorn_settings(monkeypatch, PARLEY_REDIS_URL="redis://127.0.0.1:6379/0")
+    assert shared["workers"] == 4
+    assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
