@@ -254,7 +254,7 @@ def test_cli_sets_and_turns_off_sso(app, runner):
     assert as_reader(app.test_client(), hs256()).status_code == 401
 
 
-def forge_hs256(payload: dict, key: bytes, kid: str) -> str:
+def forge_hs256(payload: dict, key: bytes, kid: str | None) -> str:
     """An HS256 JWT keyed with ``key``, signed by hand (as an attacker holding a public key)."""
     import base64
     import hashlib
@@ -263,7 +263,8 @@ def forge_hs256(payload: dict, key: bytes, kid: str) -> str:
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
-    header = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
+    fields = {"alg": "HS256", "typ": "JWT", **({"kid": kid} if kid is not None else {})}
+    header = b64(json.dumps(fields).encode())
     body = b64(json.dumps(payload).encode())
     signature = hmac.new(key, f"{header}.{body}".encode(), hashlib.sha256).digest()
     return f"{header}.{body}.{b64(signature)}"
@@ -306,3 +307,24 @@ def test_an_sso_readers_thread_read_is_private_and_bypasses_the_shared_cache(app
     assert mine.status_code == 200  # never a 304 from the shared answer
     assert mine.headers["Cache-Control"] == "private, no-store"
     assert "ETag" not in mine.headers
+
+
+def test_a_nul_or_lone_surrogate_in_a_claim_is_a_refused_token_not_a_500(app, client, sso_site):
+    # Signed with the site's secret, so only the text itself is wrong; and ``aud`` is read
+    # (to find the site) before any signature is checked, so anybody can send that one.
+    cases = {
+        "NUL in sub": claims(sub="u\x00"),
+        "surrogate in sub": claims(sub="\ud800"),
+        "surrogate in name": claims(name="Sam \udfff"),
+        "surrogate in avatar": claims(avatar="https://news.example/\ud800.png"),
+        "surrogate in badge": claims(badge="sub\ud800"),
+        "surrogate in aud": claims(aud="\ud800"),
+        "surrogate in a claim Parley ignores": claims(extra=["\ud800"]),
+    }
+    for what, payload in cases.items():
+        token = forge_hs256(payload, SECRET.encode(), kid=None)
+        response = as_reader(client, token)
+        assert response.status_code == 401, what
+        assert error_code(response) == "invalid_sso_token", what
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -57,11 +57,38 @@ def sso_enabled(site: Site) -> bool:
     return bool(site.sso_secrets) or bool(site.sso_jwks_url)
 
 
+def _refuse_unstorable_text(value: Any) -> None:
+    """Refuse a NUL or a lone surrogate in any string of a token's header or claims.
+
+    As in a JSON body (``app.request_input``): neither is text the database or any later
+    ``encode()`` can take, so such a token is malformed (401), not a server error.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item or not item.isascii() and not _encodable(item):
+                raise invalid("it is not a well-formed JWT")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _audience(token: str) -> str:
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.InvalidTokenError:
         raise invalid("it is not a well-formed JWT") from None
+    _refuse_unstorable_text(claims)
     audience = claims.get("aud")
     if isinstance(audience, list) and len(audience) == 1:
         audience = audience[0]
@@ -134,6 +161,7 @@ def verify_token(token: object, site: Site | None = None) -> tuple[Site, SsoClai
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
         raise invalid("it is not a well-formed JWT") from None
+    _refuse_unstorable_text(header)
     alg, kid = header.get("alg"), header.get("kid")
     if kid is not None and not isinstance(kid, str):
         raise invalid("kid must be a string")
