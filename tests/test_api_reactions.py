@@ -14,6 +14,7 @@ from tests.widget_support import (
     assert_errors_are_documented,
     guest_pages,  # noqa: F401 - autouse fixture
     rate_limited_app,
+    sso_headers_refused,
 )
 
 KINDS = ["like", "love", "haha", "wow", "sad", "angry"]
@@ -163,6 +164,7 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client):
         react(client, "like"),
         # No origin of the site's and no account: may not create an article.
         client.post(URL, json={"site": "news", "article": "new", "kind": "like"}),
+        *(react(client, headers=h) for h in sso_headers_refused(app)),
     ]
     assert_errors_are_documented(spec, "/api/v1/reactions", "post", cases)
 

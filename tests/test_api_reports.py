@@ -15,6 +15,7 @@ from tests.widget_support import (
     assert_errors_are_documented,
     guest_pages,  # noqa: F401 - autouse fixture
     rate_limited_app,
+    sso_headers_refused,
 )
 
 
@@ -186,6 +187,7 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client, comment_id
         report(guest.client, comment_id, headers={"X-Parley-Frame": "1"}),
         report(client, comment_id, environ_base={"REMOTE_ADDR": ""}),
         report(client, 999_999),
+        *(report(client, comment_id, headers=h) for h in sso_headers_refused(app)),
         report(client, comment_id),
         report(client, comment_id),
     ]

@@ -15,6 +15,7 @@ from tests.widget_support import (
     assert_errors_are_documented,
     guest_pages,  # noqa: F401 - autouse fixture
     rate_limited_app,
+    sso_headers_refused,
 )
 
 
@@ -133,6 +134,7 @@ def test_every_documented_error_occurs_and_fits_the_spec(app, client, comment_id
         vote(client, comment_id, 1, environ_base={"REMOTE_ADDR": ""}),
         vote(client, held, 1),
         vote(client, comment_id, 1),
+        *(vote(client, comment_id, 1, headers=h) for h in sso_headers_refused(app)),
     ]
     path = "/api/v1/comments/{comment_id}/votes"
     assert_errors_are_documented(spec, path, "post", cases)

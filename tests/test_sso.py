@@ -328,3 +328,52 @@ def test_a_nul_or_lone_surrogate_in_a_claim_is_a_refused_token_not_a_500(app, cl
         assert error_code(response) == "invalid_sso_token", what
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_an_sso_reader_acts_on_its_own_site_only(app, client, sso_site):
+    # One publisher's tokens mint as many readers as it likes, each counted as an account:
+    # on another site they could hide any comment by reports or bury it by votes.
+    victim = post_ok(client, site="plain", article="p1", body="A fine comment")
+    for sub in ("sock-1", "sock-2", "sock-3"):
+        reader = {"X-Parley-SSO": hs256(sub=sub)}
+        report = client.post(
+            f"/api/v1/comments/{victim['id']}/reports", json={"reason": "abuse"}, headers=reader
+        )
+        assert report.status_code == 403 and error_code(report) == "forbidden"
+        vote = client.post(
+            f"/api/v1/comments/{victim['id']}/votes", json={"value": -1}, headers=reader
+        )
+        assert vote.status_code == 403 and error_code(vote) == "forbidden"
+        reaction = client.post(
+            "/api/v1/reactions",
+            json={"site": "plain", "article": "p1", "kind": "angry"},
+            headers=reader,
+        )
+        assert reaction.status_code == 403 and error_code(reaction) == "forbidden"
+    thread = client.get("/api/v1/threads?site=plain&article=p1").get_json()
+    assert [c["id"] for c in thread["comments"]] == [victim["id"]]
+    assert thread["comments"][0]["score"] == 0
+    assert thread["article"]["reactions"]["angry"] == 0
+    # On its own site the same reader reports, votes and reacts as before.
+    own = post_ok(client, site="news", article="n1", body="On the publisher's site")
+    reader = {"X-Parley-SSO": hs256(sub="sock-1")}
+    assert (
+        client.post(
+            f"/api/v1/comments/{own['id']}/reports", json={"reason": "spam"}, headers=reader
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"/api/v1/comments/{own['id']}/votes", json={"value": 1}, headers=reader
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/api/v1/reactions",
+            json={"site": "news", "article": "n1", "kind": "like"},
+            headers=reader,
+        ).status_code
+        == 200
+    )

@@ -9,10 +9,12 @@ templates.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import jwt
 import pytest
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
@@ -20,6 +22,8 @@ from flask_wtf.csrf import generate_csrf
 from app import create_app
 from app.api.spec.common import EVERY_OPERATION, WITH_PATH_PARAMETERS
 from app.extensions import db
+from app.services.sites import create_site, get_site
+from app.services.sso import configure
 from app.sessions import ensure_guest_id
 from tests.conftest import base_config
 from tests.factories import FRAME_ORIGIN
@@ -135,3 +139,25 @@ def rate_limited_app(app: Flask, **config: Any) -> Iterator[Flask]:
         with limited.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def sso_headers_refused(app: Flask) -> list[dict[str, str]]:
+    """``X-Parley-SSO`` headers each widget endpoint refuses on the site ``news``: a malformed
+    token (401 invalid_sso_token), an expired one (401 sso_token_expired), and a valid token of
+    another site's publisher (403 forbidden: a publisher vouches for its readers on its own site
+    only). Configures that other site, ``pub``, with single sign-on."""
+    secret = "publisher-shared-secret-0123456789abcdef"
+    with app.app_context():
+        create_site("pub", "Pub", origins=["https://pub.example"])
+        configure(get_site("pub"), secret=secret)
+
+    def token(exp: int) -> str:
+        claims = {"sub": "p-1", "name": "Pub Reader", "aud": "pub", "exp": exp}
+        return jwt.encode(claims, secret, algorithm="HS256")
+
+    now = int(time.time())
+    return [
+        {"X-Parley-SSO": "not-a-jwt"},
+        {"X-Parley-SSO": token(now - 3600)},
+        {"X-Parley-SSO": token(now + 600)},
+    ]

@@ -36,7 +36,7 @@ from app.services.articles import clean_article_key
 from app.services.bans import check_not_banned
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.freshness import status_event, touch_article
-from app.services.identity import Viewer
+from app.services.identity import Viewer, require_reader_of_site
 from app.services.reply_subscriptions import clean_notify_replies
 from app.services.reserved_names import check_not_reserved
 from app.services.rules import decide_status
@@ -187,8 +187,7 @@ def post_comment(
     is_guest = viewer.user is None
     if is_guest and not site.allow_guests:
         raise Forbidden("sign in to comment on this site", "guests_not_allowed")
-    if viewer.user is not None and viewer.user.sso_site_id not in (None, site.id):
-        raise Forbidden("you are signed in through another site's accounts", "forbidden")
+    require_reader_of_site(viewer, site.id)
     name = clean_author_name(author_name) if is_guest else None
     if name is not None:
         check_not_reserved(name, site)

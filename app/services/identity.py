@@ -60,6 +60,18 @@ class Viewer:
         return self.user is not None and self.user.is_staff
 
 
+def require_reader_of_site(viewer: Viewer, site_id: int) -> None:
+    """Forbidden(forbidden) for a publisher's SSO reader acting on another site.
+
+    An SSO reader is vouched for by one site's publisher only: elsewhere it may neither post
+    nor react, vote or report (each of which counts it as one account, so one publisher could
+    otherwise mint readers that hide or bury another site's comments).
+    """
+    user = viewer.user
+    if user is not None and user.sso_site_id not in (None, site_id):
+        raise Forbidden("you are signed in through another site's accounts", "forbidden")
+
+
 def require_actor_key(viewer: Viewer) -> str:
     """``viewer.actor_key``, or Forbidden(unidentified) when nothing identifies the viewer."""
     if viewer.actor_key is None:

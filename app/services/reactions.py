@@ -17,7 +17,7 @@ from app.services.article_source import RequestSource, article_for_post
 from app.services.articles import clean_article_key
 from app.services.errors import ValidationError
 from app.services.freshness import touch_article
-from app.services.identity import Viewer, require_actor_key
+from app.services.identity import Viewer, require_actor_key, require_reader_of_site
 from app.services.sites import get_site
 
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -73,13 +73,15 @@ def react(
 
     The article is created on its first reaction, as on its first comment, where ``origin`` may
     (app.services.article_source). Raises ValidationError(invalid_kind, invalid_article,
-    invalid_site), NotFound(unknown_site, unknown_article).
+    invalid_site), NotFound(unknown_site, unknown_article), Forbidden(forbidden: an SSO reader
+    of another site).
     """
     chosen = clean_choice(ReactionKind, kind, "kind")
     if not isinstance(site_slug, str) or not site_slug:
         raise ValidationError("site is required", "invalid_site")
     site = get_site(site_slug)
     key = clean_article_key(article_key)
+    require_reader_of_site(viewer, site.id)
     actor = require_actor_key(viewer)
     article = article_for_post(site, key, None, None, viewer, origin)
 

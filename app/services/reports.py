@@ -29,7 +29,7 @@ from app.sanitize import normalize_text
 from app.services import comment_events
 from app.services.comments import change_status, get_comment, is_own
 from app.services.errors import NotFound, ValidationError
-from app.services.identity import Viewer, require_actor_key
+from app.services.identity import Viewer, require_actor_key, require_reader_of_site
 from app.services.reactions import clean_choice
 from app.services.site_settings import effective_settings
 
@@ -57,7 +57,8 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
     """Record the viewer's report of an approved or pending comment, and commit.
 
     A repeat by the same reader returns the first report with ``created`` False and changes
-    nothing. Raises ValidationError(invalid_reason, invalid_note), NotFound(unknown_comment).
+    nothing. Raises ValidationError(invalid_reason, invalid_note), NotFound(unknown_comment),
+    Forbidden(forbidden) for an SSO reader of another site.
     """
     chosen = clean_choice(ReportReason, reason, "reason")
     clean = clean_note(note)
@@ -67,6 +68,7 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
     )
     if not visible:
         raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
+    require_reader_of_site(viewer, comment.article.site_id)
     reporter = require_actor_key(viewer)
 
     existing = _report_of(comment.id, reporter)

@@ -19,7 +19,7 @@ from app.models import Comment, CommentStatus, Vote
 from app.services.comments import get_comment, is_own
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.freshness import touch_article
-from app.services.identity import Viewer, require_actor_key
+from app.services.identity import Viewer, require_actor_key, require_reader_of_site
 
 VOTE_VALUES = (1, -1, 0)  # up, down, take the vote back
 
@@ -40,7 +40,8 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
     """Set (1/-1), change or remove (0) the viewer's vote on an approved comment, and commit.
 
     Raises ValidationError(invalid_vote), NotFound(unknown_comment) for a missing or unapproved
-    comment, Forbidden(own_comment) for the viewer's own comment.
+    comment, Forbidden(own_comment) for the viewer's own comment, Forbidden(forbidden) for an
+    SSO reader of another site.
     """
     wanted = clean_vote_value(value)
     comment = get_comment(comment_id)
@@ -48,6 +49,7 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
         raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
     if is_own(comment, viewer):
         raise Forbidden("you cannot vote on your own comment", "own_comment")
+    require_reader_of_site(viewer, comment.article.site_id)
     voter = require_actor_key(viewer)
 
     existing = _vote_of(comment.id, voter)
