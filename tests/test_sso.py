@@ -182,6 +182,11 @@ def test_refusals_have_their_codes(app, client, jwks_server, rsa_key, ec_key):
         "no sub": hs256(sub=None),
         "empty name": hs256(name=""),
         "http avatar": hs256(avatar="http://insecure.example/a.png"),
+        "avatar without a host": hs256(avatar="https:///a.png"),
+        "avatar with a line break": hs256(avatar="https://news.example/a\n.png"),
+        "avatar with a tab": hs256(avatar="https://news.example/\ta.png"),
+        "avatar with a control character": hs256(avatar="https://news.example/a\x7f.png"),
+        "avatar with an unclosed IPv6 host": hs256(avatar="https://[::1/a.png"),
         "long badge": hs256(badge="b" * 21),
         "ES256 with an RSA kid": jwt.encode(
             claims(), ec_key, algorithm="ES256", headers=good_header

@@ -19,8 +19,10 @@ latest valid token.
 from __future__ import annotations
 
 import hmac
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 from sqlalchemy import select
@@ -123,6 +125,20 @@ def _public_key(site: Site, alg: str, kid: str | None) -> Any:
     return key.key
 
 
+def _is_https_url(value: object) -> bool:
+    """An https URL with a host, and nothing in it that no URL holds: no whitespace or control
+    character (a line break is not part of an address), no quote, angle bracket or backslash."""
+    if not isinstance(value, str) or len(value) > SSO_AVATAR_URL_MAX:
+        return False
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" or ch in "\"'<>\\" for ch in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme == "https" and value.startswith("https://") and bool(parts.hostname)
+
+
 def _claims(data: dict[str, Any]) -> SsoClaims:
     subject = data.get("sub")
     if not isinstance(subject, str) or not 1 <= len(subject) <= SSO_SUBJECT_MAX:
@@ -132,12 +148,7 @@ def _claims(data: dict[str, Any]) -> SsoClaims:
     if not 1 <= len(name) <= AUTHOR_NAME_MAX:
         raise invalid(f"name must be 1 to {AUTHOR_NAME_MAX} characters")
     avatar = data.get("avatar")
-    if avatar is not None and (
-        not isinstance(avatar, str)
-        or not avatar.startswith("https://")
-        or len(avatar) > SSO_AVATAR_URL_MAX
-        or any(ch in avatar for ch in " \"'<>\\")
-    ):
+    if avatar is not None and not _is_https_url(avatar):
         raise invalid("avatar must be an https URL")
     badge = data.get("badge")
     if badge is not None:
