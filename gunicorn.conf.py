@@ -29,6 +29,10 @@ threads = int(os.environ.get("PARLEY_THREADS", "8"))
 timeout = 30  # a worker silent this long is restarted (streams keep it talking)
 graceful_timeout = 30  # on SIGHUP/SIGTERM, requests in flight get this long to finish
 keepalive = 5
+# The longest request line gunicorn takes without lifting the limit altogether (0), instead of
+# its default 4094 bytes: an article key is any string of up to 512 characters, which is 6 KiB
+# of URL percent-encoded (emoji), and a longer line is gunicorn's HTML 414, not the thread.
+limit_request_line = 8190
 # Recycle workers now and then (with jitter, never all at once) to bound memory growth.
 max_requests = 20000
 max_requests_jitter = 2000

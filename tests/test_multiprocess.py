@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -157,3 +158,24 @@ def test_two_gunicorn_masters_share_changes_caches_and_events(shared, tmp_path):
             }
         finally:
             stream.close()
+
+
+def test_the_longest_article_keys_are_read_through_gunicorn(shared, tmp_path):
+    """An article key is any string up to 512 characters: one of 512 emoji is 6 KiB of URL once
+    percent-encoded, over gunicorn's default request line (4094 bytes), whose refusal is an
+    HTML 414 instead of the thread."""
+    database_url, _token = shared
+    key = "\N{GRINNING FACE}" * 512
+    with gunicorn_master(database_url, tmp_path) as base:
+        payload = {"site": "news", "article": key, "body": "Long key", "author_name": "Ann"}
+        status, _headers, content = call(
+            base + "/api/v1/comments", "POST", payload, {"Origin": "https://news.example"}
+        )
+        assert status == 201, content
+        query = urllib.parse.urlencode({"site": "news", "article": key, "limit": 1})
+        status, headers, content = call(f"{base}/api/v1/threads?{query}")
+        assert status == 200, content[:200]
+        assert json.loads(content)["article"]["comment_count"] == 1
+        status, headers, content = call(f"{base}/api/v1/counts?{query}")
+        assert status == 200, content[:200]
+        assert json.loads(content)["counts"] == {key: 1}
