@@ -17,6 +17,7 @@ from app.models import Article, BodyFormat, Comment, CommentStatus
 from tests.factories import make_site, make_user
 from tests.portability_support import (
     ITEMS,
+    Item,
     check_imported_threads,
     disqus_xml,
     isso_db,
@@ -167,3 +168,26 @@ def test_an_import_into_a_thread_already_read_changes_its_public_answer(
         before.get_json()["article"]["comment_count"] + 1
     )
     check_imported_threads(client, ITEMS, closable=True)
+
+
+def test_an_image_only_comment_becomes_a_placeholder_holding_its_replies(
+    app, runner, client, tmp_path
+):
+    """The sanitizer removes images, so an image-only comment would show as an empty box:
+    it is kept as a "[deleted]" placeholder instead (docs/migrating.md, Statuses)."""
+    make_site(app, "news")
+    items = [
+        Item("c1", "t1", None, "approved", '<img src="https://news.example/cat.png">', 0),
+        Item("c2", "t1", "c1", "approved", "m2 nice cat", 10),
+    ]
+
+    result = import_items(runner, "disqus", tmp_path, items)
+
+    assert result.exit_code == 0, result.output
+    assert "1 comments without text kept as deleted placeholders" in result.output
+    thread = client.get("/api/v1/threads?site=news&article=story-1").get_json()
+    assert thread["article"]["comment_count"] == 1
+    [placeholder] = thread["comments"]
+    assert placeholder["status"] == "deleted"
+    assert placeholder["html"] == "<p>[deleted]</p>"
+    assert [reply["html"] for reply in placeholder["replies"]] == ["<p>m2 nice cat</p>"]

@@ -42,7 +42,7 @@ from app.portability.records import (
 )
 from app.portability.related import RelatedWriter
 from app.portability.tree import CommentTree
-from app.sanitize import normalize_text
+from app.sanitize import normalize_text, plain_text
 from app.services.comments import render_source
 
 BATCH_SIZE = 1000
@@ -268,7 +268,11 @@ class ImportRun:
             return None
         status = comment.status
         html = render_source(body, comment.body_format) if body else ""
-        if not html and status not in (CommentStatus.DELETED, CommentStatus.SPAM):
+        # What readers would see: an image-only comment renders as an empty "<p></p>".
+        if not plain_text(html).strip() and status not in (
+            CommentStatus.DELETED,
+            CommentStatus.SPAM,
+        ):
             # Nothing to show (an empty or image-only comment): a placeholder keeps its replies.
             self.summary.notes["comments without text kept as deleted placeholders"] += 1
             status = CommentStatus.DELETED
