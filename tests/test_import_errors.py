@@ -156,6 +156,28 @@ def test_truncated_json_lines_gzip_and_sqlite_files(app, runner, tmp_path, site)
     assert_nothing_imported(app)
 
 
+def test_remark42_records_of_an_unexpected_shape_are_skipped_not_a_traceback(
+    app, runner, tmp_path, site
+):
+    """JSON of the right kind but odd shapes (a locator or post URL that is not what Remark42
+    writes) is skipped with its reason, never an AttributeError or TypeError."""
+    header = {"version": 1, "users": [], "posts": [{"url": ["x"], "read_only": True}, "x"]}
+    comment = {"id": "c1", "pid": "", "text": "<p>hi</p>", "time": "2021-01-01T00:00:00Z"}
+    lines = [
+        json.dumps(header),
+        json.dumps({**comment, "locator": "https://news.example/a"}),
+        json.dumps({**comment, "id": "c2", "locator": {"url": "https://news.example/a"}}),
+    ]
+    path = tmp_path / "odd.bak"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run(runner, "import", "remark42", str(path), "--site", "news")
+
+    assert result.exit_code == 0, result.output
+    assert "comments: 1 imported" in result.output
+    assert "1 comment: no locator url" in result.output
+
+
 def test_a_truncated_parley_export_names_the_last_record(app, runner, tmp_path, site):
     document = {
         "format": "parley-export",

@@ -45,10 +45,11 @@ def read(handle: IO[bytes], name: str) -> Iterator[object]:
         )
     if header.get("version") not in (0, 1):
         raise ImportFailure(f"{name}, line 1", f"unknown version {header.get('version')!r}")
+    posts = header.get("posts")
     read_only = {
-        post.get("url")
-        for post in header.get("posts") or []
-        if isinstance(post, dict) and post.get("read_only")
+        post["url"]
+        for post in (posts if isinstance(posts, list) else ())
+        if isinstance(post, dict) and post.get("read_only") and isinstance(post.get("url"), str)
     }
     seen: set[str] = set()
     number = 1
@@ -60,7 +61,8 @@ def read(handle: IO[bytes], name: str) -> Iterator[object]:
         record = parse_line(line, where)
         if not isinstance(record, dict):
             raise ImportFailure(where, "not a comment object")
-        url = (record.get("locator") or {}).get("url")
+        locator = record.get("locator")
+        url = locator.get("url") if isinstance(locator, dict) else None
         if not isinstance(url, str) or not url:
             yield Skipped("comment", "no locator url")
             continue
@@ -71,7 +73,7 @@ def read(handle: IO[bytes], name: str) -> Iterator[object]:
             )
         yield comment(record, url, where)
     # Read-only threads nobody commented on stay closed, should comments ever come.
-    for url in sorted(u for u in read_only - seen if isinstance(u, str) and u):
+    for url in sorted(u for u in read_only - seen if u):
         yield SourceArticle(ref=url, key=url, url=url, closed=True)
 
 
