@@ -206,6 +206,27 @@ def test_a_truncated_parley_export_names_the_last_record(app, runner, tmp_path, 
     assert_nothing_imported(app)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (disqus_xml(ITEMS).encode(), "bad JSON"),
+        (b'{"format": "parley-export",, "version": 1}', "bad JSON"),
+        (b'{"format": "parley-export", "site": {"name": "Caf\xe9"}}', "not UTF-8 text"),
+    ],
+)
+def test_a_parley_import_of_bad_json_does_not_say_the_file_ends_too_early(
+    app, runner, tmp_path, site, content, message
+):
+    path = tmp_path / "input.json"
+    path.write_bytes(content)
+
+    result = run(runner, "import", "parley", str(path), "--site", "news")
+
+    assert_failed(result, message)
+    assert "ends too early" not in result.output
+    assert_nothing_imported(app)
+
+
 def test_an_unknown_site_or_missing_file_is_one_line(app, runner, tmp_path):
     path = tmp_path / "d.xml"
     path.write_text(disqus_xml(ITEMS), encoding="utf-8")

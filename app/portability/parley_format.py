@@ -66,10 +66,21 @@ def items(handle: IO[bytes], name: str) -> Iterator[tuple[str, int, dict[str, An
             where = f"{name}: in {section}[{counts[section]}]"
         else:
             where = f"{name}: after {section or 'the header'}"
-        problem = "the file ends too early" if "Incomplete" in type(error).__name__ else "bad JSON"
-        raise ImportFailure(where, f"{problem} ({str(error).splitlines()[0][:80]})") from None
+        detail = str(error).splitlines()[0][:80]
+        raise ImportFailure(where, f"{json_problem(error)} ({detail})") from None
     if not seen_format:
         raise ImportFailure(name, f"not a Parley export (no format {FORMAT!r})")
+
+
+def json_problem(error: ijson.JSONError) -> str:
+    """What is wrong, in words. ijson's C backend raises IncompleteJSONError for every error,
+    so the message tells a file cut short from text that is not JSON (or not UTF-8)."""
+    text = str(error)
+    if "premature EOF" in text or text.startswith("Incomplete JSON"):
+        return "the file ends too early"
+    if "UTF8" in text or "utf-8" in text:
+        return "not UTF-8 text"
+    return "bad JSON"
 
 
 def field(record: dict[str, Any], key: str, kind: type | tuple, where: str, optional=False):
