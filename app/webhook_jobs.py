@@ -48,11 +48,19 @@ class DeliveryRetry(RuntimeError):
     """This attempt failed and another is due: the job machinery retries the job."""
 
 
-def announce_event(name: str, comment_id: int) -> None:
-    """comment_events listener (for events a webhook receives): one enqueue, nothing else."""
+def announce_event(name: str, comment_id: int, data: dict[str, Any] | None = None) -> None:
+    """comment_events listener (for events a webhook receives): one enqueue, nothing else.
+    ``data`` is the body's ``data`` as the event's transaction left it (``freeze_event``)."""
     event_id = f"msg_{uuid.uuid4().hex}"
     # No key: the event id is new, so there is nothing to deduplicate (a key costs a round trip).
-    enqueue(fan_out_event, name, comment_id, event_id, iso(utcnow()), base_url())
+    enqueue(fan_out_event, name, comment_id, event_id, iso(utcnow()), base_url(), data)
+
+
+def freeze_event(name: str, comment: Comment) -> dict[str, Any]:
+    """The body's ``data``, taken just before the event's commit: a comment.rejected says
+    ``rejected`` and a comment.created holds the first text, even when the fan-out job runs
+    after the next moderation action or edit."""
+    return event_data(comment, base_url())
 
 
 def comment_payload(comment: Comment, base: str) -> dict[str, Any]:
@@ -66,39 +74,50 @@ def comment_payload(comment: Comment, base: str) -> dict[str, Any]:
     return comment_json(node, base.rstrip("/"))
 
 
-def event_payload(name: str, occurred_at: str, comment: Comment, base: str) -> dict[str, Any]:
+def event_data(comment: Comment, base: str) -> dict[str, Any]:
     article = comment.article
     return {
-        "type": name,
-        "timestamp": occurred_at,
-        "data": {
-            "site": article.site.slug,
-            "article": {"key": article.key, "title": article.title, "url": article.url},
-            "comment": comment_payload(comment, base),
-        },
+        "site": article.site.slug,
+        "article": {"key": article.key, "title": article.title, "url": article.url},
+        "comment": comment_payload(comment, base),
     }
 
 
 def fan_out_event(
-    name: str, comment_id: int, event_id: str, occurred_at: str, base: str | None = None
+    name: str,
+    comment_id: int,
+    event_id: str,
+    occurred_at: str,
+    base: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
-    """Record a delivery per subscribed webhook, with the body frozen now, and send each.
-    ``base`` is the Parley URL the event's request came to (jobs enqueued before it was passed
-    take ``base_url()``)."""
+    """Record a delivery per subscribed webhook, with the body frozen, and send each.
+    ``base`` is the Parley URL the event's request came to; ``data`` the body's data as the
+    event left it (jobs enqueued before these were passed, or whose freeze failed, take
+    ``base_url()`` and the comment as it is now)."""
     try:
-        _fan_out(name, comment_id, event_id, occurred_at, base or base_url())
+        _fan_out(name, comment_id, event_id, occurred_at, base or base_url(), data)
     finally:
         db.session.remove()  # a worker runs job after job in one context: start each afresh
 
 
-def _fan_out(name: str, comment_id: int, event_id: str, occurred_at: str, base: str) -> None:
+def _fan_out(
+    name: str,
+    comment_id: int,
+    event_id: str,
+    occurred_at: str,
+    base: str,
+    data: dict[str, Any] | None,
+) -> None:
     comment = db.session.get(Comment, comment_id, populate_existing=True)
     if comment is None:
         return
     hooks = subscribed_webhooks(comment.article.site_id, name)
     if not hooks:
         return
-    payload = event_payload(name, occurred_at, comment, base)
+    if data is None:
+        data = event_data(comment, base)
+    payload = {"type": name, "timestamp": occurred_at, "data": data}
     pending = record_deliveries(hooks, event_id, name, payload)
     if len(pending) == 1:
         first_attempt(pending[0])  # the common case: no second job for one webhook
@@ -207,4 +226,4 @@ def alert_admins(webhook: Webhook) -> None:
 def init_webhooks(app: Flask) -> None:
     """Announce every committed comment event to the webhook fan-out (once per process)."""
     del app
-    comment_events.listen(announce_event, when=event_has_receivers)
+    comment_events.listen(announce_event, when=event_has_receivers, freeze=freeze_event)

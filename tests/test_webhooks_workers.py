@@ -22,7 +22,7 @@ from app.models import DeliveryStatus, Role, WebhookDelivery
 from app.services import webhooks as webhook_service
 from app.services.comment_events import EVENTS
 from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_skip
-from tests.factories import make_site, make_token, make_user
+from tests.factories import bearer, make_site, make_token, make_user
 from tests.test_multiprocess import call, gunicorn_master
 from tests.webhook_receiver import receiver, verify
 from tests.worker_processes import worker_processes
@@ -226,3 +226,37 @@ def test_with_redis_a_failing_receiver_is_retried_by_the_worker_after_the_delay(
     with app.app_context():
         [delivery] = db.session.scalars(select(WebhookDelivery))
         assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.attempts == 3
+
+
+def test_each_body_holds_the_comment_as_its_event_left_it_though_the_job_runs_later(redis_app):
+    """The fan-out jobs run only after the comment was rejected and approved again: each body
+    still shows the status its event gave (a comment.rejected never says approved)."""
+    app = redis_app
+    app.config["PARLEY_WEBHOOK_ALLOW_PRIVATE"] = True
+    make_user(app, "mod@example.org", "Mod", Role.MODERATOR)
+    moderator = bearer(make_token(app, "mod@example.org"))
+    client = app.test_client()
+    with receiver() as hook:
+        add_webhook(app, hook.url)
+        answer = client.post(
+            "/api/v1/comments",
+            json={"site": "news", "article": "a1", "body": "hi", "author_name": "Ann"},
+            headers={"Origin": "https://news.example"},
+        )
+        assert answer.status_code == 201
+        comment_id = answer.get_json()["id"]
+        for action in ("reject", "approve"):
+            moderated = client.post(
+                f"/api/v1/moderation/comments/{comment_id}",
+                json={"action": action},
+                headers=moderator,
+            )
+            assert moderated.status_code == 200, moderated.get_json()
+        run_worker(app)
+        received = hook.wait_for(3)
+    statuses = {r.json["type"]: r.json["data"]["comment"]["status"] for r in received}
+    assert statuses == {
+        "comment.created": "approved",
+        "comment.rejected": "rejected",
+        "comment.approved": "approved",
+    }

@@ -3,9 +3,11 @@
 Services call ``record(name, comment)`` inside the transaction that made the change
 (``change_status`` does it for every status change). Just before that transaction commits, the
 comments' ids are taken; after it commits, every listener registered with ``listen`` is called
-once per event with ``(name, comment_id)``. Listeners only enqueue background jobs (app.jobs),
-which load what they need themselves. An event that was rolled back is never announced; one
-that was committed is announced even if a listener fails (logged; the change itself stays).
+once per event with ``(name, comment_id)``, plus what its ``freeze`` took before the commit.
+Listeners only enqueue background jobs (app.jobs), which load what they need themselves, or take
+the frozen state: a job runs later, when the comment may have changed again. An event that
+was rolled back is never announced; one that was committed is announced even if a listener
+fails (logged; the change itself stays).
 
 Event names are the webhook contract's: ``comment.created``, ``comment.approved``,
 ``comment.rejected``, ``comment.spam``, ``comment.edited``, ``comment.deleted``,
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -38,13 +41,15 @@ STATUS_EVENTS = {
     CommentStatus.SPAM: "comment.spam",
     CommentStatus.DELETED: "comment.deleted",
 }
-Listener = Callable[[str, int], None]
+Listener = Callable[..., None]
 Condition = Callable[[str, Comment], bool]
+Freeze = Callable[[str, Comment], Any]
 _listeners: list[Listener] = []
 _conditions: dict[Listener, Condition] = {}
+_freezers: dict[Listener, Freeze] = {}
 
 
-def listen(listener: Listener, when: Condition | None = None) -> None:
+def listen(listener: Listener, when: Condition | None = None, freeze: Freeze | None = None) -> None:
     """Call ``listener(name, comment_id)`` after each commit that recorded an event (once).
 
     ``when(name, comment)``, if given, is asked just before that commit, inside the
@@ -52,11 +57,17 @@ def listen(listener: Listener, when: Condition | None = None) -> None:
     events it answers True for. It lets a listener skip the background job of an event that
     concerns no one, without querying after the commit. Should ``when`` fail, the event is
     heard: a condition never loses an event, nor stops the commit.
+
+    ``freeze(name, comment)``, if given, is asked then too, for the events the listener hears;
+    the listener is called as ``listener(name, comment_id, frozen)`` with its answer: the
+    comment as this transaction leaves it (None should ``freeze`` fail: the event is heard).
     """
     if listener not in _listeners:
         _listeners.append(listener)
     if when is not None:
         _conditions[listener] = when
+    if freeze is not None:
+        _freezers[listener] = freeze
 
 
 def record(name: str, comment: Comment) -> None:
@@ -73,15 +84,20 @@ def record_status(before: CommentStatus | None, after: CommentStatus, comment: C
         record(name, comment)
 
 
-Ready = list[tuple[str, int, frozenset[Listener]]]
+Ready = list[tuple[str, int, frozenset[Listener], dict[Listener, Any]]]
 
 
 def _take_ids(session: Session, pending: list[tuple[str, Comment]]) -> Ready:
     """Just before the commit: new comments get their ids while the transaction is still
-    open, and each listener's condition is asked."""
+    open, each listener's condition is asked, and the hearing listeners' freezes taken."""
     if any(comment.id is None for _, comment in pending):
         session.flush()
-    return [(name, c.id, _unconcerned(name, c)) for name, c in pending if c.id is not None]
+    ready: Ready = []
+    for name, comment in pending:
+        if comment.id is not None:
+            unconcerned = _unconcerned(name, comment)
+            ready.append((name, comment.id, unconcerned, _frozen(name, comment, unconcerned)))
+    return ready
 
 
 def _unconcerned(name: str, comment: Comment) -> frozenset[Listener]:
@@ -96,14 +112,29 @@ def _unconcerned(name: str, comment: Comment) -> frozenset[Listener]:
     return frozenset(skipped)
 
 
+def _frozen(name: str, comment: Comment, unconcerned: frozenset[Listener]) -> dict[Listener, Any]:
+    """What each hearing listener's ``freeze`` answers for the event (None when it fails)."""
+    frozen: dict[Listener, Any] = {}
+    for listener, freeze in list(_freezers.items()):
+        if listener in unconcerned:
+            continue
+        try:
+            frozen[listener] = freeze(name, comment)
+        except Exception:
+            log.exception("freeze of %r failed on %s for comment %s", listener, name, comment.id)
+            frozen[listener] = None
+    return frozen
+
+
 def _announce(ready: Ready) -> None:
     """After the commit: hand each event to the listeners; a failing listener loses no data."""
-    for name, comment_id, unconcerned in ready:
+    for name, comment_id, unconcerned, frozen in ready:
         for listener in list(_listeners):
             if listener in unconcerned:
                 continue
+            extra = (frozen[listener],) if listener in frozen else ()
             try:
-                listener(name, comment_id)
+                listener(name, comment_id, *extra)
             except Exception:
                 log.exception("listener %r failed on %s for comment %s", listener, name, comment_id)
 
