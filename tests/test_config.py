@@ -117,3 +117,12 @@ def test_gunicorn_runs_one_worker_unless_redis_shares_the_live_events(monkeypatc
     shared = gunicorn_settings(monkeypatch, PARLEY_REDIS_URL="redis://127.0.0.1:6379/0")
     assert shared["workers"] == 4
     assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_the_demo_serves_with_gunicorn_conf_py_and_leaves_it_the_number_of_workers():
+    """make run has no Redis: a second worker's live streams would miss the first's comments."""
+    from app.demo.serve import CONFIG, gunicorn_command
+
+    command = gunicorn_command(5000)
+    assert command[command.index("--config") + 1] == str(CONFIG) and CONFIG.is_file()
+    assert "--workers" not in command and "-w" not in command

@@ -17,8 +17,12 @@ import argparse
 import os
 import signal
 import sys
+from pathlib import Path
 
-WORKERS = 2
+# Settings from gunicorn.conf.py, as in production: among them the number of workers, which is
+# one without PARLEY_REDIS_URL (the demo's case), since live events, rate limits and the cache
+# reach other processes only through Redis.
+CONFIG = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def take_the_terminal() -> None:
@@ -41,10 +45,10 @@ def gunicorn_command(port: int) -> list[str]:
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        str(CONFIG),
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
         "--no-control-socket",
         "--graceful-timeout",
         "5",
