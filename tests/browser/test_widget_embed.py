@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.limits import ARTICLE_KEY_MAX
+from app.limits import ARTICLE_KEY_MAX, COUNTS_QUERY_MAX
 from app.services.articles import fit_article_key
 from app.services.comments import post_comment
 from app.services.identity import Viewer
@@ -184,3 +186,32 @@ def test_count_js_leaves_out_a_blank_key_and_counts_a_long_one(page, widget, wat
     expect(spans.nth(0)).to_have_text("1 comment")  # its batch was not spoiled by the blank key
     expect(spans.nth(2)).to_have_text("2 comments")
     expect(spans.nth(1)).to_have_text("?")
+
+
+def test_count_js_splits_long_keys_into_requests_a_server_takes(page, widget, watch):
+    """100 canonical-URL keys would make one 11,000-character query: gunicorn (and proxies)
+    refuse request lines over 8 KiB, so count.js also splits by the query's length."""
+    site = widget.site()
+    keys = [
+        f"https://news.example/2026/12/03/{n:03d}-" + "a-long-headline-" * 5 for n in range(100)
+    ]
+    seed_comments(widget, site, keys[0], ["a"])
+    seed_comments(widget, site, keys[-1], ["a", "b"])
+    spans = "".join(
+        f'<p><span data-parley-count data-site="{site}" data-article="{key}">?</span></p>'
+        for key in keys
+    )
+    count_requests = []
+    page.on("request", lambda r: "/api/v1/counts" in r.url and count_requests.append(r.url))
+    html = f"""<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head>
+    <body>{spans}<script async src="{widget.live.url}/count.js"></script></body></html>"""
+    page.goto(widget.pages.add(f"many-long-keys-{site}", html))
+
+    spans = page.locator("[data-parley-count]")
+    expect(spans.nth(0)).to_have_text("1 comment")
+    expect(spans.nth(99)).to_have_text("2 comments")
+    expect(spans.nth(50)).to_have_text("0 comments")
+    assert len(count_requests) >= 2
+    assert all(len(urlsplit(url).query) <= COUNTS_QUERY_MAX for url in count_requests)
+    asked = [key for url in count_requests for key in parse_qs(urlsplit(url).query)["article"]]
+    assert sorted(asked) == sorted(keys)

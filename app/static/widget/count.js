@@ -1,6 +1,6 @@
 /* Parley counts: fills every [data-parley-count] with "N comments", one request per site
-   (per COUNTS_KEYS_MAX articles). A blank key is left out: Parley would refuse it, and with it
-   its whole batch. */
+   (per COUNTS_KEYS_MAX articles, or COUNTS_QUERY_MAX characters of query: servers refuse long
+   request lines). A blank key is left out: Parley would refuse it, and with it its batch. */
 (() => {
   "use strict";
   const d = document;
@@ -18,21 +18,35 @@
     const f = forms[lang] || forms.en;
     return (f[new Intl.PluralRules(lang).select(n)] || f.other).replace("{n}", n.toLocaleString(lang));
   };
+  const fill = (site, keys, els) => {
+    const q = new URLSearchParams({ site });
+    for (const k of keys) q.append("article", k);
+    fetch(origin + "/api/v1/counts?" + q, { credentials: "omit" })
+      .then((r) => r.json())
+      .then((j) => {
+        for (const el of els) {
+          const n = j.counts && j.counts[el.dataset.article];
+          if (typeof n === "number") el.textContent = label(n, el);
+        }
+      })
+      .catch(() => {});
+  };
   for (const site in bySite) {
     const els = bySite[site];
-    const keys = [...new Set(els.map((el) => el.dataset.article))];
-    for (let i = 0; i < keys.length; i += limits.COUNTS_KEYS_MAX) {
-      const q = new URLSearchParams({ site });
-      for (const k of keys.slice(i, i + limits.COUNTS_KEYS_MAX)) q.append("article", k);
-      fetch(origin + "/api/v1/counts?" + q, { credentials: "omit" })
-        .then((r) => r.json())
-        .then((j) => {
-          for (const el of els) {
-            const n = j.counts && j.counts[el.dataset.article];
-            if (typeof n === "number") el.textContent = label(n, el);
-          }
-        })
-        .catch(() => {});
+    const start = new URLSearchParams({ site }).toString().length;
+    let batch = [];
+    let size = start;
+    for (const k of new Set(els.map((el) => el.dataset.article))) {
+      const more = new URLSearchParams({ article: k }).toString().length + 1;
+      const full = batch.length === limits.COUNTS_KEYS_MAX || size + more > limits.COUNTS_QUERY_MAX;
+      if (batch.length && full) {
+        fill(site, batch, els);
+        batch = [];
+        size = start;
+      }
+      batch.push(k);
+      size += more;
     }
+    if (batch.length) fill(site, batch, els);
   }
 })();
