@@ -13,6 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 from app.models import BodyFormat, CommentStatus
 from app.portability.records import (
@@ -49,7 +50,8 @@ class IssoReader:
         if not os.path.isfile(path):
             raise ImportFailure(path, "cannot read it (no such file)")
         try:
-            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            # A URI (for mode=ro), so a name holding "?", "#" or "%" is percent-encoded.
+            self.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
             self.check()
             self.total = self.db.execute("SELECT count(*) FROM comments").fetchone()[0]
         except sqlite3.DatabaseError as error:

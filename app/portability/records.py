@@ -112,7 +112,12 @@ def parse_time(value: str | None, where: str, name: str) -> datetime | None:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is in the year 0 in UTC
+        raise ImportFailure(
+            where, f"{name} {value.strip()[:40]!r} is out of the range of dates"
+        ) from None
 
 
 def parse_flag(value: str | None) -> bool:
