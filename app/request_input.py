@@ -28,48 +28,12 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestURITooLarge
 from werkzeug.formparser import FormDataParser
 
-from app.limits import JSON_DEPTH_MAX, URL_MAX
+from app.json_values import NUL, InvalidJSON, check_json_value
+from app.limits import URL_MAX
 from app.services.errors import ValidationError
 
+
 # Parley's own payloads nest three levels at most; anything deeper is not a Parley request.
-NUL = "\x00"
-# Longer URLs are refused with 414 (JSON under /api/) before anything reads them. Room for the
-# contract's longest request, 100 article keys in one counts query, and below the 64 KiB request
-# line where HTTP servers give their own (non-JSON) 414.
-
-
-class InvalidJSON(ValueError):
-    """A JSON document that parses but that Parley refuses (too deep, unencodable strings)."""
-
-
-def has_lone_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def check_json_value(value: Any) -> None:
-    """Raise InvalidJSON unless every string is encodable and free of NUL, and nesting is bounded.
-
-    Iterative, so a hostile document cannot exhaust the stack here either.
-    """
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, str):
-            if has_lone_surrogate(item):
-                raise InvalidJSON("a string holds a lone surrogate (\\ud800-\\udfff): not text")
-            if NUL in item:
-                raise InvalidJSON("a string holds a NUL character (\\u0000): remove it")
-        elif isinstance(item, dict | list):
-            if depth > JSON_DEPTH_MAX:
-                raise InvalidJSON(f"the JSON is nested deeper than {JSON_DEPTH_MAX} levels")
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-
-
 class StrictJSONProvider(DefaultJSONProvider):
     """Flask's JSON provider, with ``loads`` refusing what ``check_json_value`` refuses."""
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.database import savepoint
 from app.extensions import db
+from app.json_values import InvalidJSON, check_json_value
 from app.limits import BADGE_MAX, SSO_AVATAR_URL_MAX, SSO_SECRET_MIN, SSO_SUBJECT_MAX, SSO_TOKEN_MAX
 from app.models import AUTHOR_NAME_MAX, Role, Site, User
 from app.sanitize import normalize_text
@@ -59,30 +60,13 @@ def sso_enabled(site: Site) -> bool:
     return bool(site.sso_secrets) or bool(site.sso_jwks_url)
 
 
-def _refuse_unstorable_text(value: Any) -> None:
-    """Refuse a NUL or a lone surrogate in any string of a token's header or claims.
-
-    As in a JSON body (``app.request_input``): neither is text the database or any later
-    ``encode()`` can take, so such a token is malformed (401), not a server error.
-    """
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend([*item.keys(), *item.values()])
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str):
-            if "\x00" in item or not item.isascii() and not _encodable(item):
-                raise invalid("it is not a well-formed JWT")
-
-
-def _encodable(text: str) -> bool:
+def _check_text(value: Any) -> None:
+    """A NUL or lone surrogate in a token's header or claims (or absurd nesting) makes it
+    malformed (401), as such a JSON body is refused (400): never a server error."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        check_json_value(value)
+    except InvalidJSON as error:
+        raise invalid(f"it is not a well-formed JWT ({error})") from None
 
 
 def _audience(token: str) -> str:
@@ -90,7 +74,7 @@ def _audience(token: str) -> str:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.InvalidTokenError:
         raise invalid("it is not a well-formed JWT") from None
-    _refuse_unstorable_text(claims)
+    _check_text(claims)
     audience = claims.get("aud")
     if isinstance(audience, list) and len(audience) == 1:
         audience = audience[0]
@@ -172,7 +156,7 @@ def verify_token(token: object, site: Site | None = None) -> tuple[Site, SsoClai
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
         raise invalid("it is not a well-formed JWT") from None
-    _refuse_unstorable_text(header)
+    _check_text(header)
     alg, kid = header.get("alg"), header.get("kid")
     if kid is not None and not isinstance(kid, str):
         raise invalid("kid must be a string")

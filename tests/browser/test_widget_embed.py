@@ -147,19 +147,25 @@ def test_parley_load_retargets_the_frame_for_single_page_sites(page, widget, wat
     assert page.locator("iframe").count() == 1
 
 
+def open_count_page(page, widget, name: str, site: str, keys: list[str], shown: str = "") -> list:
+    """A publisher's page with a count span per key and count.js; the counts requests' URLs."""
+    spans = "".join(
+        f'<p><span data-parley-count data-site="{site}" data-article="{key}">{shown}</span></p>'
+        for key in keys
+    )
+    count_requests: list[str] = []
+    page.on("request", lambda r: "/api/v1/counts" in r.url and count_requests.append(r.url))
+    html = f"""<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head>
+    <body>{spans}<script async src="{widget.live.url}/count.js"></script></body></html>"""
+    page.goto(widget.pages.add(f"{name}-{site}", html))
+    return count_requests
+
+
 def test_count_js_fills_every_span_with_one_request(page, widget, watch):
     site = widget.site()
     seed_comments(widget, site, "one", ["a"])
     seed_comments(widget, site, "two", ["a", "b"])
-    spans = "".join(
-        f'<p><span data-parley-count data-site="{site}" data-article="{key}"></span></p>'
-        for key in ("zero", "one", "two", "two")
-    )
-    count_requests = []
-    page.on("request", lambda r: "/api/v1/counts" in r.url and count_requests.append(r.url))
-    html = f"""<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head>
-    <body>{spans}<script async src="{widget.live.url}/count.js"></script></body></html>"""
-    page.goto(widget.pages.add(f"counts-{site}", html))
+    count_requests = open_count_page(page, widget, "counts", site, ["zero", "one", "two", "two"])
 
     spans = page.locator("[data-parley-count]")
     expect(spans.nth(0)).to_have_text("0 comments")
@@ -174,13 +180,7 @@ def test_count_js_leaves_out_a_blank_key_and_counts_a_long_one(page, widget, wat
     long_key = "https://news.example/" + "x" * ARTICLE_KEY_MAX
     seed_comments(widget, site, "one", ["a"])
     seed_comments(widget, site, fit_article_key(long_key), ["a", "b"])  # as the frame keys it
-    spans = "".join(
-        f'<p><span data-parley-count data-site="{site}" data-article="{key}">?</span></p>'
-        for key in ("one", "   ", long_key)
-    )
-    html = f"""<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head>
-    <body>{spans}<script async src="{widget.live.url}/count.js"></script></body></html>"""
-    page.goto(widget.pages.add(f"long-keys-{site}", html))
+    open_count_page(page, widget, "long-keys", site, ["one", "   ", long_key], shown="?")
 
     spans = page.locator("[data-parley-count]")
     expect(spans.nth(0)).to_have_text("1 comment")  # its batch was not spoiled by the blank key
@@ -197,15 +197,7 @@ def test_count_js_splits_long_keys_into_requests_a_server_takes(page, widget, wa
     ]
     seed_comments(widget, site, keys[0], ["a"])
     seed_comments(widget, site, keys[-1], ["a", "b"])
-    spans = "".join(
-        f'<p><span data-parley-count data-site="{site}" data-article="{key}">?</span></p>'
-        for key in keys
-    )
-    count_requests = []
-    page.on("request", lambda r: "/api/v1/counts" in r.url and count_requests.append(r.url))
-    html = f"""<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head>
-    <body>{spans}<script async src="{widget.live.url}/count.js"></script></body></html>"""
-    page.goto(widget.pages.add(f"many-long-keys-{site}", html))
+    count_requests = open_count_page(page, widget, "many-long-keys", site, keys, shown="?")
 
     spans = page.locator("[data-parley-count]")
     expect(spans.nth(0)).to_have_text("1 comment")
