@@ -7,7 +7,7 @@ from typing_extensions import TypedDict
 
 from app.api.payloads.core import COMMENT_EXAMPLE
 from app.api.payloads.declare import Operation, paths
-from app.api.payloads.shared import ArticleKey, Confirm, SiteSlug
+from app.api.payloads.shared import READER_CREDENTIALS, ArticleKey, Confirm, SiteSlug
 from app.api.spec.common import (
     CSRF_HEADER,
     OPTIONAL_AUTH,
@@ -175,13 +175,9 @@ CREATE_COMMENT = Operation(
             "a guest's `author_name` is a moderator's or admin's display name, or "
             'looks like one (case, accents, look-alike letters, spaces, "(staff)")',
         ),
-        "invalid_token",
-        "invalid_sso_token",
-        "sso_token_expired",
-        "csrf_failed",
+        *READER_CREDENTIALS,
         (403, "thread_closed", "comments on this article are closed"),
         (403, "guests_not_allowed", "the site accepts comments only from accounts"),
-        (403, "forbidden", "an SSO reader posts on a site other than their own"),
         (403, "banned", "the account, browser or IP address is banned from the site"),
         "unknown_site",
         "unknown_article",

@@ -78,3 +78,14 @@ class Error(TypedDict):
     programs; `message` is a sentence for people that says what to fix."""
 
     error: ErrorDetail
+
+
+# A reader's write: errors of its credentials (any kind, each checked) and of an SSO reader
+# acting on a site other than their own.
+READER_CREDENTIALS = (
+    "invalid_token",
+    "invalid_sso_token",
+    "sso_token_expired",
+    "csrf_failed",
+    (403, "forbidden", "an SSO reader acts on a site other than their own"),
+)

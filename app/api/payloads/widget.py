@@ -12,7 +12,7 @@ from typing_extensions import TypedDict
 
 from app.api.payloads.answers import ReactionState, ReportReceipt, VoteState
 from app.api.payloads.declare import Operation, paths
-from app.api.payloads.shared import ArticleKey, SiteSlug
+from app.api.payloads.shared import READER_CREDENTIALS, ArticleKey, SiteSlug
 from app.api.spec.common import CSRF_HEADER, OPTIONAL_AUTH, json_body, json_response, path_id
 from app.api.spec.schemas import component_schemas, schema_of
 from app.limits import REPORT_NOTE_MAX
@@ -98,7 +98,6 @@ UNIDENTIFIED = (
     "unidentified",
     "nothing identifies the caller (no token, no session cookie, no IP address)",
 )
-OTHER_SITES_READER = (403, "forbidden", "an SSO reader acts on a site other than their own")
 UNKNOWN_COMMENT = (
     404,
     "unknown_comment",
@@ -148,11 +147,7 @@ CREATE_REACTION = Operation(
         "invalid_site",
         "invalid_article",
         (400, "invalid_kind", f"`kind` is not {words(REACTION_KINDS)}"),
-        "invalid_token",
-        "invalid_sso_token",
-        "sso_token_expired",
-        "csrf_failed",
-        OTHER_SITES_READER,
+        *READER_CREDENTIALS,
         UNIDENTIFIED,
         "unknown_site",
         "unknown_article",
@@ -179,11 +174,7 @@ VOTE_ON_COMMENT = comment_operation(
     errors=(
         *BODY_ERRORS,
         (400, "invalid_vote", f"`value` is not {words(VOTE_VALUES)}"),
-        "invalid_token",
-        "invalid_sso_token",
-        "sso_token_expired",
-        "csrf_failed",
-        OTHER_SITES_READER,
+        *READER_CREDENTIALS,
         (403, "own_comment", "the caller wrote this comment"),
         UNIDENTIFIED,
         UNKNOWN_COMMENT,
@@ -219,11 +210,7 @@ CREATE_REPORT = comment_operation(
         *BODY_ERRORS,
         (400, "invalid_reason", f"`reason` is not {words(REPORT_REASONS)}"),
         (400, "invalid_note", f"`note` is not a string of at most {REPORT_NOTE_MAX} characters"),
-        "invalid_token",
-        "invalid_sso_token",
-        "sso_token_expired",
-        "csrf_failed",
-        OTHER_SITES_READER,
+        *READER_CREDENTIALS,
         UNIDENTIFIED,
         UNKNOWN_COMMENT,
         "rate_limited",
