@@ -129,3 +129,31 @@ def test_a_failing_condition_still_announces_the_event(app, client):
     assert heard == ["comment.created"]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(db.text("comments"))) == 1
+
+
+def test_a_database_error_before_the_commit_fails_the_write_instead_of_losing_it(app, client):
+    """On PostgreSQL a failed statement aborts the transaction, and a COMMIT then rolls it back
+    without an error: a listener's database error must fail the request, never answer 201."""
+    heard: list[str] = []
+
+    def listener(name: str, comment_id: int, frozen=None) -> None:
+        heard.append(name)
+
+    def broken(name, comment) -> None:
+        db.session.execute(db.text("SELECT no_such_column FROM comments"))
+
+    make_site(app)
+    comment_events.listen(listener, freeze=broken)
+    try:
+        response = client.post(
+            "/api/v1/comments",
+            json={"site": "news", "article": "a1", "body": "Not lost", "author_name": "Ann"},
+            headers={"Origin": "https://news.example"},
+        )
+    finally:
+        comment_events._listeners.remove(listener)
+        comment_events._freezers.pop(listener)
+    assert response.status_code >= 500, response.get_json()
+    assert heard == []
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(db.text("comments"))) == 0

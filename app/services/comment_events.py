@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.commit_work import CommitWork
@@ -56,11 +57,14 @@ def listen(listener: Listener, when: Condition | None = None, freeze: Freeze | N
     transaction (so it may query what the transaction wrote): the listener hears only the
     events it answers True for. It lets a listener skip the background job of an event that
     concerns no one, without querying after the commit. Should ``when`` fail, the event is
-    heard: a condition never loses an event, nor stops the commit.
+    heard: a condition never loses an event, nor stops the commit. A database error is the
+    exception: it is raised, and the commit fails (on PostgreSQL the transaction is aborted,
+    and a COMMIT would silently roll back what the caller is about to acknowledge).
 
     ``freeze(name, comment)``, if given, is asked then too, for the events the listener hears;
     the listener is called as ``listener(name, comment_id, frozen)`` with its answer: the
-    comment as this transaction leaves it (None should ``freeze`` fail: the event is heard).
+    comment as this transaction leaves it (None should ``freeze`` fail, with the same exception
+    for database errors: the event is heard).
     """
     if listener not in _listeners:
         _listeners.append(listener)
@@ -107,6 +111,8 @@ def _unconcerned(name: str, comment: Comment) -> frozenset[Listener]:
         try:
             if not when(name, comment):
                 skipped.add(listener)
+        except SQLAlchemyError:
+            raise  # the transaction may be aborted (PostgreSQL): its commit must fail, not pass
         except Exception:
             log.exception("condition of %r failed on %s for comment %s", listener, name, comment.id)
     return frozenset(skipped)
@@ -120,6 +126,8 @@ def _frozen(name: str, comment: Comment, unconcerned: frozenset[Listener]) -> di
             continue
         try:
             frozen[listener] = freeze(name, comment)
+        except SQLAlchemyError:
+            raise  # as in _unconcerned
         except Exception:
             log.exception("freeze of %r failed on %s for comment %s", listener, name, comment.id)
             frozen[listener] = None
