@@ -1,13 +1,14 @@
 """Webhook jobs: from a committed comment event to signed POSTs (docs/webhooks.md).
 
-The web request does one thing per event: ``announce_event`` (a ``comment_events`` listener)
-enqueues ``fan_out_event`` with a fresh event id (the ``webhook-id``) and the event's time. That
-job freezes the body once and records one delivery per subscribed webhook. With one webhook it
-makes the first attempt itself; with several it enqueues ``deliver`` for each, so they go out in
-parallel. A failed attempt is retried by ``deliver`` jobs after PARLEY_WEBHOOK_RETRY_INTERVALS
-(``deliver`` raises ``DeliveryRetry`` and the job machinery, app.jobs, waits the next delay).
-Both jobs are idempotent: the fan-out keeps existing rows, and a delivery is claimed before it
-is sent and never sent again once it succeeded.
+Just before an event's commit, ``freeze_event`` takes the body's ``data`` (the comment as that
+change leaves it). After the commit the web request does one thing per event: ``announce_event``
+(a ``comment_events`` listener) enqueues ``fan_out_event`` with that data, a fresh event id (the
+``webhook-id``) and the event's time. That job records one delivery per subscribed webhook, each
+with the same body. With one webhook it makes the first attempt itself; with several it enqueues
+``deliver`` for each, so they go out in parallel. A failed attempt is retried by ``deliver``
+jobs after PARLEY_WEBHOOK_RETRY_INTERVALS (``deliver`` raises ``DeliveryRetry`` and the job
+machinery, app.jobs, waits the next delay). Both jobs are idempotent: the fan-out keeps existing
+rows, and a delivery is claimed before it is sent and never sent again once it succeeded.
 """
 
 from __future__ import annotations

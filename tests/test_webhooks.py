@@ -443,3 +443,41 @@ def test_with_redis_unreachable_an_acknowledged_comment_is_still_delivered(
     assert received[0].id == received[1].id
     [delivery] = deliveries(app)
     assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.attempts == 2
+
+
+def test_each_event_carries_the_comment_as_that_event_left_it(site, runner, client, monkeypatch):
+    """The fan-out jobs are held back (as a busy queue would) until the comment was edited,
+    rejected and approved: each event's data still shows the comment as its own change left
+    it. tests/test_webhooks_workers.py shows the same through Redis and a worker."""
+    import app.webhook_jobs as webhook_jobs
+
+    held: list[tuple] = []
+    monkeypatch.setattr(webhook_jobs, "enqueue", lambda job, *args: held.append(args))
+    make_user(site, "mod@example.org", "Mod", Role.MODERATOR)
+    make_user(site, "reader@example.org", "Reader")
+    mod = bearer(make_token(site, "mod@example.org"))
+    reader = bearer(make_token(site, "reader@example.org"))
+    assert add(runner, "http://127.0.0.1:9/held").exit_code == 0
+    comment_id = post(client, "first words", headers=reader)["id"]
+    steps = [
+        ("patch", f"/api/v1/comments/{comment_id}", {"body": "second words"}, reader),
+        ("post", f"/api/v1/moderation/comments/{comment_id}", {"action": "reject"}, mod),
+        ("post", f"/api/v1/moderation/comments/{comment_id}", {"action": "approve"}, mod),
+    ]
+    for method, path, payload, headers in steps:
+        answer = getattr(client, method)(path, json=payload, headers=headers)
+        assert answer.status_code == 200, answer.get_json()
+
+    shown = {name: data["comment"] for name, _id, _event, _at, _base, data in held}
+    assert [name for name, *_ in held] == [
+        "comment.created",
+        "comment.edited",
+        "comment.rejected",
+        "comment.approved",
+    ]
+    assert shown["comment.created"]["html"] == "<p>first words</p>"
+    assert shown["comment.created"]["edited_at"] is None
+    assert shown["comment.edited"]["html"] == "<p>second words</p>"
+    assert shown["comment.edited"]["status"] == "approved"
+    assert shown["comment.rejected"]["status"] == "rejected"
+    assert shown["comment.approved"]["status"] == "approved"
