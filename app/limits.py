@@ -44,9 +44,10 @@ PAGE_SIZE = 50
 THREAD_PAGE_MAX = 500  # top-level comments of a thread
 REPLIES_MAX = 500  # replies per top-level comment in a thread read, and per page of replies
 COUNTS_KEYS_MAX = 100  # article keys in one counts request
-# Characters of one counts request's query as count.js batches it: gunicorn refuses request lines
-# over 8,190 bytes (gunicorn.conf.py), as proxies' usual 8 KiB do (a longer key goes alone).
-COUNTS_QUERY_MAX = 6_000
+# Characters of query the host page's scripts put in one URL (count.js's batches, embed.js's
+# frame): gunicorn refuses request lines over 8,190 bytes (gunicorn.conf.py), as proxies' usual
+# 8 KiB do. A longer article key still goes (alone; or without the frame's title and url hints).
+HOST_QUERY_MAX = 6_000
 QUEUE_PAGE_MAX = 100  # moderation queues, search and the audit log
 ARTICLES_PAGE_MAX = 100  # a site's article list
 

@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.i18n import catalogue, pick_language
-from app.limits import COUNTS_KEYS_MAX, COUNTS_QUERY_MAX
+from app.limits import COUNTS_KEYS_MAX, HOST_QUERY_MAX
 from app.models import Article
 from app.widget.frame import on_accent, relative_time
 from tests.factories import make_site, post_ok
@@ -65,7 +65,7 @@ def test_host_scripts_carry_their_strings_from_the_catalogue(client):
 def test_count_js_takes_its_limits_from_the_server(client):
     count = client.get("/count.js").get_data(as_text=True)
     assert "PARLEY_LIMITS" not in count
-    served = {"COUNTS_KEYS_MAX": COUNTS_KEYS_MAX, "COUNTS_QUERY_MAX": COUNTS_QUERY_MAX}
+    served = {"COUNTS_KEYS_MAX": COUNTS_KEYS_MAX, "HOST_QUERY_MAX": HOST_QUERY_MAX}
     assert f"const limits = {json.dumps(served)};" in count
 
 

@@ -30,7 +30,7 @@ HOUR = "public, max-age=3600"
 HOST_STRINGS = {"embed.js": "frame_title", "count.js": "comment_count"}
 PLACEHOLDER = "PARLEY_STRINGS"
 # Limits each host-page script respects (names in app/limits.py).
-HOST_LIMITS = {"count.js": ("COUNTS_KEYS_MAX", "COUNTS_QUERY_MAX")}
+HOST_LIMITS = {"count.js": ("COUNTS_KEYS_MAX", "HOST_QUERY_MAX"), "embed.js": ("HOST_QUERY_MAX",)}
 LIMITS_PLACEHOLDER = "PARLEY_LIMITS"
 # Whole-line comments only (a comment must start its line), so code and strings are never cut.
 LINE_COMMENTS = re.compile(r"^[ \t]*(?:/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*)[ \t]*$", re.MULTILINE)

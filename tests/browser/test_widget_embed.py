@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.limits import ARTICLE_KEY_MAX, COUNTS_QUERY_MAX
+from app.limits import ARTICLE_KEY_MAX, HOST_QUERY_MAX
 from app.services.articles import fit_article_key
 from app.services.comments import post_comment
 from app.services.identity import Viewer
@@ -204,6 +204,31 @@ def test_count_js_splits_long_keys_into_requests_a_server_takes(page, widget, wa
     expect(spans.nth(99)).to_have_text("2 comments")
     expect(spans.nth(50)).to_have_text("0 comments")
     assert len(count_requests) >= 2
-    assert all(len(urlsplit(url).query) <= COUNTS_QUERY_MAX for url in count_requests)
+    assert all(len(urlsplit(url).query) <= HOST_QUERY_MAX for url in count_requests)
     asked = [key for url in count_requests for key in parse_qs(urlsplit(url).query)["article"]]
     assert sorted(asked) == sorted(keys)
+
+
+def test_embed_js_leaves_out_its_hints_when_the_frame_address_would_be_too_long(
+    page, widget, watch
+):
+    """A 400-emoji key (4,800 characters encoded) and a 2,000-character page address make a
+    frame address servers refuse (gunicorn: 8,190 bytes): the url and title hints are left
+    out, the key never is, and the thread works."""
+    site = widget.site()
+    key = "💬" * 400
+    page_url = "https://news.example/" + "a" * 2000
+    html = f"""<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head>
+    <body><div id="parley-thread" data-site="{site}" data-article="{key}"
+    data-title="A long read" data-url="{page_url}"></div>
+    <script async src="{widget.live.url}/embed.js"></script></body></html>"""
+    page.goto(widget.pages.add(f"long-frame-{site}", html))
+
+    frame = frame_of(page)
+    expect(frame.locator("#empty")).to_be_visible()
+    address = urlsplit(page.eval_on_selector(FRAME, "f => f.src")).query
+    assert len(address) <= HOST_QUERY_MAX
+    query = parse_qs(address)
+    assert query["article"] == [key] and "url" not in query and "title" not in query
+    post(frame, "Found under its key")
+    expect(frame.locator("#count")).to_have_text("1 comment")

@@ -1,5 +1,5 @@
 /* Parley counts: fills every [data-parley-count] with "N comments", one request per site
-   (per COUNTS_KEYS_MAX articles, or COUNTS_QUERY_MAX characters of query: servers refuse long
+   (per COUNTS_KEYS_MAX articles, or HOST_QUERY_MAX characters of query: servers refuse long
    request lines). A blank key is left out: Parley would refuse it, and with it its batch. */
 (() => {
   "use strict";
@@ -38,7 +38,7 @@
     let size = start;
     for (const k of new Set(els.map((el) => el.dataset.article))) {
       const more = new URLSearchParams({ article: k }).toString().length + 1;
-      const full = batch.length === limits.COUNTS_KEYS_MAX || size + more > limits.COUNTS_QUERY_MAX;
+      const full = batch.length === limits.COUNTS_KEYS_MAX || size + more > limits.HOST_QUERY_MAX;
       if (batch.length && full) {
         fill(site, batch, els);
         batch = [];

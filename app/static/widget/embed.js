@@ -31,6 +31,8 @@
     if (!q.has("title")) q.set("title", d.title);
     if (!q.has("url")) q.set("url", location.href.split("#")[0]);
     q.set("origin", location.origin);
+    // Servers refuse long request lines: the page's address and title are hints, the key is not.
+    if (("" + q).length > PARLEY_LIMITS.HOST_QUERY_MAX) q.delete("url"), q.delete("title");
     let f = frames.get(el);
     if (!f) {
       f = d.createElement("iframe");
