@@ -33,6 +33,9 @@ keepalive = 5
 # its default 4094 bytes: an article key is any string of up to 512 characters, which is 6 KiB
 # of URL percent-encoded (emoji), and a longer line is gunicorn's HTML 414, not the thread.
 limit_request_line = 8190
+# A header line may hold an SSO token of up to SSO_TOKEN_MAX (8,192) characters after its name:
+# over gunicorn's default 8,190 bytes a field is its HTML 431, never Parley's 401.
+limit_request_field_size = 16384
 # Recycle workers now and then (with jitter, never all at once) to bound memory growth.
 max_requests = 20000
 max_requests_jitter = 2000

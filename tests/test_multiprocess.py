@@ -18,11 +18,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import jwt
 import pytest
 import redis
 
 from app import create_app
 from app.extensions import db
+from app.limits import SSO_TOKEN_MAX
+from app.services.sites import get_site
+from app.services.sso import configure as configure_sso
 from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_skip
 from tests.factories import make_site, make_token, make_user
 from tests.live_server import EventReader
@@ -179,3 +183,22 @@ def test_the_longest_article_keys_are_read_through_gunicorn(shared, tmp_path):
         status, headers, content = call(f"{base}/api/v1/counts?{query}")
         assert status == 200, content[:200]
         assert json.loads(content)["counts"] == {key: 1}
+
+
+def test_the_longest_sso_token_is_read_through_gunicorn(shared, tmp_path):
+    """An SSO token may be SSO_TOKEN_MAX (8,192) characters: its header line passes gunicorn's
+    default field limit (8,190 bytes), whose refusal is an HTML 431, not the reader."""
+    database_url, _token = shared
+    secret = "a-long-enough-shared-secret-0123456789"
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        configure_sso(get_site("news"), secret=secret)
+        db.engine.dispose()
+    claims = {"sub": "u-1", "name": "Sam", "aud": "news", "exp": int(time.time()) + 600}
+    padding = SSO_TOKEN_MAX - len(jwt.encode({**claims, "pad": ""}, secret, algorithm="HS256"))
+    token = jwt.encode({**claims, "pad": "x" * (padding * 3 // 4)}, secret, algorithm="HS256")
+    assert SSO_TOKEN_MAX - 4 <= len(token) <= SSO_TOKEN_MAX
+    with gunicorn_master(database_url, tmp_path) as base:
+        status, _headers, content = call(f"{base}/api/v1/me", headers={"X-Parley-SSO": token})
+    assert status == 200, content[:200]
+    assert json.loads(content)["name"] == "Sam"
