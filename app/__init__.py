@@ -13,6 +13,7 @@ from app.config import build_config
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.fast_reads import install_fast_reads
 from app.request_input import init_request_input
+from app.retry_after import register_retry_after
 from app.routing import register_converters
 from app.security_headers import register_security_headers
 
@@ -33,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_converters(app)
     install_fast_reads(app)
     trust_proxies(app)
+    register_retry_after(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_globals(app)

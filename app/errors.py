@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.retry_after import set_retry_after
 from app.services.errors import DomainError
 
 # Werkzeug's exceptions carry no machine code; these are the contract's names for them.
@@ -57,7 +58,7 @@ def handle_domain_error(error: DomainError) -> Response:
     )
     retry_after = getattr(error, "retry_after", None)  # e.g. rules.RateLimited (429)
     if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
+        set_retry_after(response, retry_after)
     return response
 
 

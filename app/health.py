@@ -11,7 +11,9 @@ from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
 from app.extensions import db
+from app.outages import RETRY_AFTER_SECONDS
 from app.redis_store import redis_client
+from app.retry_after import set_retry_after
 
 bp = Blueprint("health", __name__)
 
@@ -53,5 +55,4 @@ def show_readiness() -> Response:
     message = f"not ready: {' and '.join(down)} unreachable"
     response = jsonify({"error": {"code": "not_ready", "message": message}})
     response.status_code = 503
-    response.headers["Retry-After"] = "5"
-    return no_store(response)
+    return no_store(set_retry_after(response, RETRY_AFTER_SECONDS))

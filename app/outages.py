@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from app.errors import error_response
 from app.extensions import db
 from app.redis_store import RedisUnavailable
+from app.retry_after import set_retry_after
 
 RETRY_AFTER_SECONDS = 5
 
@@ -33,8 +34,7 @@ def service_unavailable(error: Exception) -> Response:
         "the service is briefly unavailable (its database or cache cannot be reached); "
         "nothing was changed: retry in a few seconds",
     )
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return set_retry_after(response, RETRY_AFTER_SECONDS)
 
 
 def register_outage_handlers(app: Flask) -> None:

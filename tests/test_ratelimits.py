@@ -84,3 +84,26 @@ def test_rate_limits_off_disables_them(make_app):
     app = make_app(RATELIMIT_ENABLED=False, PARLEY_POST_RATE="1/minute")
     make_site(app)
     assert exhaust(app.test_client()) == [201] * 4
+
+
+def test_retry_after_is_on_refusals_only_and_says_what_parley_means(make_app):
+    """Flask-Limiter set Retry-After on every answer of a limited endpoint (its window's reset),
+    and on a 503 the later of that and Parley's 5 s: up to an hour with an hourly limit."""
+    from tests.private_servers import free_port
+
+    app = limited_app(make_app, "memory://")
+    make_site(app)
+    posted = post_comment(app.test_client())
+    assert posted.status_code == 201
+    assert "Retry-After" not in posted.headers and "X-RateLimit-Limit" in posted.headers
+
+    closed = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing"
+    down = make_app(
+        SQLALCHEMY_DATABASE_URI=closed,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        PARLEY_POST_RATE="3/minute;200/hour",
+    )
+    refused = post_comment(down.test_client())
+    assert refused.status_code == 503, refused.get_json()
+    assert refused.headers["Retry-After"] == "5"
