@@ -29,8 +29,10 @@ def get_thread():
     cursor = request.args.get("cursor") or None
     replies = optional_query_int("replies")
     if is_anonymous():
-        # Bad input is a 400 even for a client that sends If-None-Match: * (no 304 then).
-        clean_page_query(sort, limit, cursor, replies)
+        if "If-None-Match" in request.headers:
+            # A 304 skips building the page: check its input first, so bad input stays a 400
+            # (`*` matches any tag). Other reads leave the checks to load_thread, once.
+            clean_page_query(sort, limit, cursor, replies)
         read_from_replica(db.session)
         base = public_base_url()
         stamp = thread_stamp(site, article).tag()
