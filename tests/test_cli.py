@@ -9,24 +9,16 @@ from app.models import ApiToken, Comment, Role, Site, User
 from tests.factories import bearer, post_ok
 
 
-def invoke(runner, *args):
-    return runner.invoke(args=list(args), catch_exceptions=False)
+def invoke(runner, command: str):
+    """Run ``flask <command>``, its words split as a shell splits them; exceptions propagate."""
+    return runner.invoke(args=command, catch_exceptions=False)
 
 
 def test_sites_create_with_origins_and_flags(app, runner):
     result = invoke(
         runner,
-        "sites",
-        "create",
-        "daily",
-        "--name",
-        "The Daily",
-        "--origin",
-        "https://Daily.example:443/",
-        "--origin",
-        "http://localhost:8000",
-        "--premod",
-        "--no-guests",
+        "sites create daily --name 'The Daily' --origin https://Daily.example:443/"
+        " --origin http://localhost:8000 --premod --no-guests",
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -36,31 +28,22 @@ def test_sites_create_with_origins_and_flags(app, runner):
 
 
 def test_sites_create_refuses_duplicates_and_bad_input(app, runner):
-    assert invoke(runner, "sites", "create", "daily", "--name", "D").exit_code == 0
-    again = invoke(runner, "sites", "create", "daily", "--name", "D")
+    assert invoke(runner, "sites create daily --name D").exit_code == 0
+    again = invoke(runner, "sites create daily --name D")
     assert again.exit_code != 0 and "already exists" in again.output
-    bad = invoke(runner, "sites", "create", "Bad Slug!", "--name", "D")
+    bad = invoke(runner, "sites create 'Bad Slug!' --name D")
     assert bad.exit_code != 0 and "slug" in bad.output
-    bad_origin = invoke(runner, "sites", "create", "ok", "--name", "D", "--origin", "ftp://x")
+    bad_origin = invoke(runner, "sites create ok --name D --origin ftp://x")
     assert bad_origin.exit_code != 0 and "origin" in bad_origin.output
 
 
 def test_users_create_moderator_limited_to_sites(app, runner):
-    invoke(runner, "sites", "create", "one", "--name", "One")
-    invoke(runner, "sites", "create", "two", "--name", "Two")
+    invoke(runner, "sites create one --name One")
+    invoke(runner, "sites create two --name Two")
     result = invoke(
         runner,
-        "users",
-        "create",
-        "Mod@Example.org",
-        "--name",
-        "Mod",
-        "--password",
-        "plain-words-never-stored",
-        "--role",
-        "moderator",
-        "--site",
-        "one",
+        "users create Mod@Example.org --name Mod --password plain-words-never-stored"
+        " --role moderator --site one",
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -68,25 +51,14 @@ def test_users_create_moderator_limited_to_sites(app, runner):
         assert user.role == Role.MODERATOR
         assert [s.slug for s in user.moderated_sites] == ["one"]
         assert user.password_hash and "plain-words-never-stored" not in user.password_hash
-    unknown = invoke(
-        runner,
-        "users",
-        "create",
-        "x@example.org",
-        "--name",
-        "X",
-        "--password",
-        "pw",
-        "--site",
-        "ghost",
-    )
+    unknown = invoke(runner, "users create x@example.org --name X --password pw --site ghost")
     assert unknown.exit_code != 0 and "ghost" in unknown.output
 
 
 def test_users_token_prints_a_working_token_alone_on_the_last_line(app, runner, client):
-    invoke(runner, "sites", "create", "news", "--name", "News")
-    invoke(runner, "users", "create", "r@example.org", "--name", "Rae", "--password", "pw")
-    result = invoke(runner, "users", "token", "r@example.org")
+    invoke(runner, "sites create news --name News")
+    invoke(runner, "users create r@example.org --name Rae --password pw")
+    result = invoke(runner, "users token r@example.org")
     assert result.exit_code == 0
     token = result.stdout.strip().splitlines()[-1]
     assert token.startswith("pk_") and " " not in token
@@ -95,27 +67,27 @@ def test_users_token_prints_a_working_token_alone_on_the_last_line(app, runner, 
     with app.app_context():
         stored = db.session.scalar(select(ApiToken.token_hash))
         assert stored != token and len(stored) == 64
-    missing = invoke(runner, "users", "token", "nobody@example.org")
+    missing = invoke(runner, "users token nobody@example.org")
     assert missing.exit_code != 0
 
 
 def test_comments_rerender_applies_the_current_sanitizer(app, runner, client):
-    invoke(runner, "sites", "create", "news", "--name", "News")
+    invoke(runner, "sites create news --name News")
     created = post_ok(client, body="**bold**")
     with app.app_context():
         db.session.get(Comment, created["id"]).body_html = "<p>stale</p>"
         db.session.commit()
-    result = invoke(runner, "comments", "rerender")
+    result = invoke(runner, "comments rerender")
     assert "Re-rendered 1 comments" in result.output
     with app.app_context():
         assert db.session.get(Comment, created["id"]).body_html == "<p><strong>bold</strong></p>"
 
 
 def test_demo_setup_is_repeatable_and_keeps_data(app, runner, client):
-    first = invoke(runner, "demo", "setup")
+    first = invoke(runner, "demo setup")
     assert first.exit_code == 0 and "password:" in first.output
     post_ok(client, site="demo", article="air-defence-drills-2026", body="kept")
-    second = invoke(runner, "demo", "setup")
+    second = invoke(runner, "demo setup")
     assert second.exit_code == 0
     password = [ln for ln in first.output.splitlines() if "password:" in ln]
     assert password == [ln for ln in second.output.splitlines() if "password:" in ln]
@@ -126,9 +98,9 @@ def test_demo_setup_is_repeatable_and_keeps_data(app, runner, client):
 def test_demo_setup_recovers_when_the_password_file_is_gone(app, runner, client):
     from pathlib import Path
 
-    invoke(runner, "demo", "setup")
+    invoke(runner, "demo setup")
     Path(app.instance_path, "demo-moderator-password").unlink()
-    again = invoke(runner, "demo", "setup")
+    again = invoke(runner, "demo setup")
     assert again.exit_code == 0
     password = next(ln for ln in again.output.splitlines() if "password:" in ln).split()[-1]
     from app.services.users import authenticate
