@@ -20,18 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.load import LoadResult, post_script, run_wrk
+from bench.load import LoadResult, post_script, run_wrk_metered
 from bench.report import BACKEND_LABELS, Options, Section, markdown_table
 from bench.seed import NAMES, markdown_body, seed
-from bench.server import (
-    Served,
-    cpu_seconds,
-    database_pids,
-    gunicorn,
-    migrated_database,
-    seeding_app,
-    server_pids,
-)
+from bench.server import Served, gunicorn, migrated_database, seeding_app
 
 TITLE = "API: threads, posting and counts through gunicorn (2 workers)"
 SITE = "bench"
@@ -155,23 +147,9 @@ def selected_cases(options: Options) -> list[Case]:
 def measure(
     base: Served, database_url: str, case: Case, clients: int, options: Options, workdir: Path
 ) -> LoadResult:
-    """One case: a warm-up, then the measured run, metering the CPU the server processes use.
-
-    The CPU per request (gunicorn's processes, and PostgreSQL's backends for this database)
-    hardly depends on what else the machine runs, unlike requests per second.
-    """
+    """One case: a warm-up, then the measured run, metering the CPU the server processes use."""
     script = post_script(case.path, post_bodies()) if case.method == "POST" else ""
-    url = base + case.path
-    if options.warmup > 0:
-        run_wrk(url, clients, options.warmup, workdir, script)
-    pids, db_pids = server_pids(base), database_pids(database_url)
-    server_before, db_before = cpu_seconds(pids), cpu_seconds(db_pids)
-    result = run_wrk(url, clients, options.duration, workdir, script)
-    answered = max(1, result.requests)
-    result.server_cpu_ms = (cpu_seconds(pids) - server_before) * 1000 / answered
-    if db_pids:
-        result.db_cpu_ms = (cpu_seconds(db_pids) - db_before) * 1000 / answered
-    return result
+    return run_wrk_metered(base, database_url, base + case.path, clients, options, workdir, script)
 
 
 def seed_database(env: dict[str, str]) -> dict[str, int]:

@@ -12,6 +12,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.report import Options
+from bench.server import Served, cpu_seconds, database_pids, server_pids
+
 MARKER = "BENCH-JSON "
 
 # wrk calls done() once at the end, with the latency histogram of every completed request.
@@ -52,7 +55,7 @@ class LoadResult:
     p90_ms: float
     p99_ms: float
     max_ms: float
-    # Filled in by the caller when it meters the server: CPU per answered request, in ms.
+    # Filled in by run_wrk_metered: CPU per answered request, in ms (db: PostgreSQL only).
     server_cpu_ms: float | None = None
     db_cpu_ms: float | None = None
 
@@ -127,3 +130,30 @@ def run_wrk(
         p99_ms=data["p99_us"] / 1000,
         max_ms=data["max_us"] / 1000,
     )
+
+
+def run_wrk_metered(
+    served: Served,
+    database_url: str,
+    url: str,
+    clients: int,
+    options: Options,
+    workdir: Path,
+    script: str = "",
+) -> LoadResult:
+    """``options.warmup`` s of wrk on ``url``, then the measured ``options.duration`` s, metering
+    the CPU per answered request of the server's processes (gunicorn's, and PostgreSQL's backends
+    for ``database_url``; none for SQLite) into ``server_cpu_ms`` and ``db_cpu_ms``.
+
+    The CPU per request hardly depends on what else the machine runs, unlike requests per second.
+    """
+    if options.warmup > 0:
+        run_wrk(url, clients, options.warmup, workdir, script)
+    pids, db_pids = server_pids(served), database_pids(database_url)
+    server_before, db_before = cpu_seconds(pids), cpu_seconds(db_pids)
+    result = run_wrk(url, clients, options.duration, workdir, script)
+    answered = max(1, result.requests)
+    result.server_cpu_ms = (cpu_seconds(pids) - server_before) * 1000 / answered
+    if db_pids:
+        result.db_cpu_ms = (cpu_seconds(db_pids) - db_before) * 1000 / answered
+    return result

@@ -22,18 +22,10 @@ import urllib.request
 from pathlib import Path
 
 from bench.live import StreamHolder
-from bench.load import post_script, run_wrk
+from bench.load import post_script, run_wrk_metered
 from bench.report import BACKEND_LABELS, Options, Section, markdown_table
 from bench.seed import NAMES, markdown_body, seed
-from bench.server import (
-    REDIS_URL,
-    cpu_seconds,
-    database_pids,
-    gunicorn,
-    migrated_database,
-    seeding_app,
-    server_pids,
-)
+from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app
 
 TITLE = "Posting while 500 event streams are open; a post's own CPU cost"
 SITE = "bench"
@@ -104,15 +96,8 @@ def run_backend(backend: str, options: Options, workdir: Path) -> dict[str, floa
             try:
                 opened = holder.wait_ready()
                 script = post_script("/api/v1/comments", bodies())
-                url = base + "/api/v1/comments"
-                if options.warmup > 0:
-                    run_wrk(url, CLIENTS, options.warmup, workdir, script)
-                pids, db_pids = server_pids(base), database_pids(env["PARLEY_DATABASE_URL"])
-                server_before, db_before = cpu_seconds(pids), cpu_seconds(db_pids)
-                result = run_wrk(url, CLIENTS, options.duration, workdir, script)
-                answered = max(1, result.requests)
-                server_ms = (cpu_seconds(pids) - server_before) * 1000 / answered
-                db_ms = (cpu_seconds(db_pids) - db_before) * 1000 / answered if db_pids else None
+                url, database_url = base + "/api/v1/comments", env["PARLEY_DATABASE_URL"]
+                result = run_wrk_metered(base, database_url, url, CLIENTS, options, workdir, script)
                 time.sleep(2)  # the last events are on their way
                 logs = holder.finish()
                 counts = stored_counts(base)
@@ -129,8 +114,8 @@ def run_backend(backend: str, options: Options, workdir: Path) -> dict[str, floa
         "p99": result.p99_ms,
         "errors": result.errors,
         "requests": result.requests,
-        "server_ms": server_ms,
-        "db_ms": db_ms if db_ms is not None else "-",
+        "server_ms": result.server_cpu_ms,
+        "db_ms": result.db_cpu_ms if result.db_cpu_ms is not None else "-",
         "expected": expected,
         "delivered": delivered,
         "own_cpu": own_cpu if own_cpu is not None else "-",
