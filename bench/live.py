@@ -162,7 +162,10 @@ def hold_streams(base: str, site: str, articles: list[str], folder: str) -> None
 
 
 class StreamHolder:
-    """A process holding event streams open; ``finish()`` closes them and returns their logs."""
+    """A process holding event streams open; ``finish()`` closes them and returns their logs.
+
+    As a context manager it makes sure the process ends when the block is left (``close()``),
+    whether or not ``finish()`` was reached."""
 
     def __init__(self, base: str, site: str, articles: list[str], workdir: Path) -> None:
         self.folder = workdir / f"streams-{time.monotonic_ns()}"
@@ -201,6 +204,12 @@ class StreamHolder:
             self.process.join(30)
         if self.process.is_alive():
             self.process.terminate()
+
+    def __enter__(self) -> StreamHolder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def delivery_latencies(

@@ -25,7 +25,7 @@ from bench.live import StreamHolder
 from bench.load import post_script, run_wrk_metered
 from bench.report import BACKEND_LABELS, Options, Section, markdown_table
 from bench.seed import NAMES, markdown_body, seed
-from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app
+from bench.server import gunicorn_with_events, migrated_database, seeding_app
 
 TITLE = "Posting while 500 event streams are open; a post's own CPU cost"
 SITE = "bench"
@@ -89,20 +89,18 @@ def run_backend(backend: str, options: Options, workdir: Path) -> dict[str, floa
     with migrated_database(backend, workdir) as env:
         with seeding_app(env):
             seed(SITE, ARTICLES[0], [], comments=1)
-        env = {**env, "PARLEY_REDIS_URL": REDIS_URL}
         streamed = [key for key in ARTICLES for _ in range(STREAMS_PER_ARTICLE)]
-        with gunicorn(env, workdir, "/healthz", production_config=True) as base:
-            holder = StreamHolder(base, SITE, streamed, workdir)
-            try:
-                opened = holder.wait_ready()
-                script = post_script("/api/v1/comments", bodies())
-                url, database_url = base + "/api/v1/comments", env["PARLEY_DATABASE_URL"]
-                result = run_wrk_metered(base, database_url, url, CLIENTS, options, workdir, script)
-                time.sleep(2)  # the last events are on their way
-                logs = holder.finish()
-                counts = stored_counts(base)
-            finally:
-                holder.close()
+        with (
+            gunicorn_with_events(env, workdir) as base,
+            StreamHolder(base, SITE, streamed, workdir) as holder,
+        ):
+            opened = holder.wait_ready()
+            script = post_script("/api/v1/comments", bodies())
+            url, database_url = base + "/api/v1/comments", env["PARLEY_DATABASE_URL"]
+            result = run_wrk_metered(base, database_url, url, CLIENTS, options, workdir, script)
+            time.sleep(2)  # the last events are on their way
+            logs = holder.finish()
+            counts = stored_counts(base)
         own_cpu = in_process_post_cpu_ms(env) if backend == "sqlite" else None
     # Every post made after the streams opened (warm-up included) is announced to 5 streams.
     expected = sum(counts[key] for key in streamed) - STREAMS_PER_ARTICLE  # the seeded one

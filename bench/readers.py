@@ -17,26 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.live import (
-    StreamHolder,
-    Timed,
-    delivery_latencies,
-    post_comment,
-    posted_id,
-    request,
-    rss_mb,
-    summary,
-)
-from bench.report import (
-    BACKEND_LABELS,
-    Options,
-    Section,
-    markdown_table,
-    percentile,
-    section_per_backend,
-)
+from bench import live
+from bench.report import Options, Section, markdown_table, percentile, section_per_backend
 from bench.seed import NAMES, markdown_body, seed
-from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app, server_pids
+from bench.server import gunicorn_with_events, migrated_database, seeding_app, server_pids
 
 TITLE = "A 4,000-comment article with 500 readers: first pages, streams, polling, posting"
 SITE, ARTICLE = "bench", "big-story"
@@ -54,17 +38,17 @@ async def reader(
 ) -> None:
     ends = time.monotonic() + seconds
     await asyncio.sleep(rng.uniform(0, seconds / 3))
-    out.append(await request(base, "GET", f"/api/v1/threads?{QUERY}", "first page"))
+    out.append(await live.request(base, "GET", f"/api/v1/threads?{QUERY}", "first page"))
     post_at = time.monotonic() + rng.uniform(0, max(0.1, ends - time.monotonic() - 3))
     while time.monotonic() < ends - 0.1:
         if posts and time.monotonic() >= post_at:
             body = markdown_body(rng, 80, 400)
-            answer = await post_comment(base, SITE, ARTICLE, body, rng.choice(NAMES))
+            answer = await live.post_comment(base, SITE, ARTICLE, body, rng.choice(NAMES))
             answer.seconds = time.monotonic()  # when it was answered, for the viewers below
             out.append(answer)
             posts = False
         if polls:
-            out.append(await request(base, "GET", f"/api/v1/counts?{QUERY}", "poll"))
+            out.append(await live.request(base, "GET", f"/api/v1/counts?{QUERY}", "poll"))
         await asyncio.sleep(POLL_SECONDS * rng.uniform(0.8, 1.2) if polls else 0.2)
 
 
@@ -74,27 +58,27 @@ async def viewers(base: str, rng: random.Random, comment_id: int, out: list) -> 
     async def one() -> None:
         await asyncio.sleep(rng.uniform(0.3, 3.0))
         path = f"/embed/thread/comment/{comment_id}?{QUERY}&lang=en"
-        out.append(await request(base, "GET", path, "new comment shown"))
+        out.append(await live.request(base, "GET", path, "new comment shown"))
 
     await asyncio.gather(*(one() for _ in range(VIEWERS_PER_NEW_COMMENT)))
 
 
-async def drive(base: str, seconds: float) -> tuple[list[Timed], list[Timed], dict]:
+async def drive(base: str, seconds: float) -> tuple[list[live.Timed], list[live.Timed], dict]:
     rng = random.Random(5)
-    out: list[Timed] = []
+    out: list[live.Timed] = []
     pollers = READERS - round(READERS * STREAMING_SHARE)
     posters = set(rng.sample(range(READERS), POSTERS))
     tasks = [
         asyncio.create_task(reader(base, random.Random(n), seconds, n < pollers, n in posters, out))
         for n in range(READERS)
     ]
-    shown: list[Timed] = []
+    shown: list[live.Timed] = []
     seen: set[int] = set()
     sent: dict[int, tuple[str, float]] = {}
     followers = []
     while not all(task.done() for task in tasks):
         for answer in [a for a in out if a.kind == "post"]:
-            comment_id = posted_id(answer)
+            comment_id = live.posted_id(answer)
             if comment_id is not None and comment_id not in seen:
                 seen.add(comment_id)
                 # the post was sent answer.seconds minus its duration ago: measured from sending
@@ -116,37 +100,31 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
         with seeding_app(env):
             seed(SITE, ARTICLE, [], comments=COMMENTS)
         seeded_in = time.monotonic() - started
-        env = {**env, "PARLEY_REDIS_URL": REDIS_URL}
-        with gunicorn(env, workdir, "/healthz", production_config=True) as base:
+        with gunicorn_with_events(env, workdir) as base:
             workers = server_pids(base)[1:]
             streaming = round(READERS * STREAMING_SHARE)
-            holder = StreamHolder(base, SITE, [ARTICLE] * streaming, workdir)
-            try:
+            with live.StreamHolder(base, SITE, [ARTICLE] * streaming, workdir) as holder:
                 opened = holder.wait_ready()
                 out, shown, sent = asyncio.run(drive(base, seconds))
-                peak_mb = rss_mb(workers)
+                peak_mb = live.rss_mb(workers)
                 time.sleep(1)
                 logs = holder.finish()
-            finally:
-                holder.close()
     reads = [a for a in out if a.kind != "post"] + shown
     posts = [a for a in out if a.kind == "post"]
-    latencies, missing = delivery_latencies(logs, [ARTICLE] * streaming, sent)
+    latencies, missing = live.delivery_latencies(logs, [ARTICLE] * streaming, sent)
     rows, errors = [], 0
     for kind in ("first page", "poll", "new comment shown", "post"):
         group = [a for a in (posts if kind == "post" else reads) if a.kind == kind]
         bad = sum(a.status not in (200, 201, 304) for a in group)
         errors += bad
         times = [a.seconds for a in group] if kind != "post" else []
-        rows.append([kind, f"{len(group):,}", str(bad), summary(times) if times else "-"])
+        rows.append([kind, f"{len(group):,}", str(bad), live.summary(times) if times else "-"])
     rows.append(["event on a stream (from the post's answer)", f"{len(latencies):,}",
-                 f"{missing:,} missing", summary(latencies)])  # fmt: skip
+                 f"{missing:,} missing", live.summary(latencies)])  # fmt: skip
     p99 = percentile([a.seconds for a in reads], 0.99)
     failed = sum(bool(log.failed) for log in logs)
     met = errors == 0 and missing == 0 and failed == 0 and p99 < 0.1
     lines = [
-        f"### {BACKEND_LABELS[backend]}",
-        "",
         markdown_table(["Request", "Count", "Errors", "p50 / p99 / max ms"], rows),
         "",
         f"- {opened:,} of {streaming:,} streams opened, {failed} failed; the 4,000 comments were "

@@ -55,15 +55,16 @@ def section_per_backend(
     progress: str,
 ) -> Section:
     """A section of ``intro`` (what was measured), then, for each of ``options.backends`` in
-    turn, the Markdown lines ``run_backend(backend, options)`` hands back with whether its
-    targets were met; ``progress`` is printed as each backend starts. The section's targets are
-    met when every backend's are."""
+    turn, a heading with the backend's label and the Markdown lines
+    ``run_backend(backend, options)`` hands back with whether its targets were met;
+    ``progress`` is printed as each backend starts. The section's targets are met when every
+    backend's are."""
     body = [intro, ""]
     met = True
     for backend in options.backends:
         print(f"  {backend}: {progress}", flush=True)
         lines, ok = run_backend(backend, options)
-        body += [*lines, ""]
+        body += [f"### {BACKEND_LABELS[backend]}", "", *lines, ""]
         met &= ok
     return Section(title, "\n".join(body), targets_met=met)
 

@@ -216,3 +216,12 @@ def gunicorn(
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+
+
+@contextmanager
+def gunicorn_with_events(env: dict[str, str], workdir: Path) -> Iterator[Served]:
+    """gunicorn as deployed (the repository's gunicorn.conf.py: gevent, 2 workers), with events
+    fanned out through Redis at REDIS_URL: the server of the live-update benchmarks."""
+    env = {**env, "PARLEY_REDIS_URL": REDIS_URL}
+    with gunicorn(env, workdir, "/healthz", production_config=True) as base:
+        yield base

@@ -19,26 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.live import (
-    StreamHolder,
-    Timed,
-    delivery_latencies,
-    post_comment,
-    posted_id,
-    request,
-    rss_mb,
-    summary,
-)
-from bench.report import (
-    BACKEND_LABELS,
-    Options,
-    Section,
-    markdown_table,
-    percentile,
-    section_per_backend,
-)
+from bench import live
+from bench.report import Options, Section, markdown_table, percentile, section_per_backend
 from bench.seed import NAMES, markdown_body, seed
-from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app, server_pids
+from bench.server import gunicorn_with_events, migrated_database, seeding_app, server_pids
 
 TITLE = "Live updates: 1,000 open event streams while ordinary reads continue"
 SITE, THREAD, LIVE = "bench", "news-story", "live-story"
@@ -50,8 +34,8 @@ POSTS_PER_SECOND = 2
 async def drive(base: str, seconds: float, memory: list[float], pids: list[int]):
     """Paced reads and posts for ``seconds``; samples worker memory into ``memory``."""
     rng = random.Random(11)
-    reads: list[asyncio.Task[Timed]] = []
-    posts: list[tuple[float, asyncio.Task[Timed]]] = []
+    reads: list[asyncio.Task[live.Timed]] = []
+    posts: list[tuple[float, asyncio.Task[live.Timed]]] = []
     paths = [
         f"/api/v1/threads?site={SITE}&article={THREAD}",
         f"/api/v1/counts?site={SITE}&article={THREAD}&article={LIVE}",
@@ -60,15 +44,15 @@ async def drive(base: str, seconds: float, memory: list[float], pids: list[int])
     tick, n = 1 / READS_PER_SECOND, 0
     next_post = started + 0.5
     while (now := time.monotonic()) < started + seconds:
-        reads.append(asyncio.create_task(request(base, "GET", paths[n % 2], "read")))
+        reads.append(asyncio.create_task(live.request(base, "GET", paths[n % 2], "read")))
         n += 1
         if now >= next_post:
             body = markdown_body(rng, 80, 300)
-            task = asyncio.create_task(post_comment(base, SITE, LIVE, body, rng.choice(NAMES)))
+            task = asyncio.create_task(live.post_comment(base, SITE, LIVE, body, rng.choice(NAMES)))
             posts.append((time.monotonic(), task))
             next_post += 1 / POSTS_PER_SECOND
         if n % READS_PER_SECOND == 0:
-            memory.append(rss_mb(pids))
+            memory.append(live.rss_mb(pids))
         await asyncio.sleep(max(0.0, started + n * tick - time.monotonic()))
     read_results = await asyncio.gather(*reads)
     post_results = [(sent, await task) for sent, task in posts]
@@ -83,26 +67,22 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
         workdir = Path(tmp)
         with seeding_app(env):
             seed(SITE, THREAD, [LIVE], comments=300)
-        env = {**env, "PARLEY_REDIS_URL": REDIS_URL}
-        with gunicorn(env, workdir, "/healthz", production_config=True) as base:
+        with gunicorn_with_events(env, workdir) as base:
             workers = server_pids(base)[1:]
-            idle_mb = rss_mb(workers)
-            holder = StreamHolder(base, SITE, [LIVE] * STREAMS, workdir)
-            try:
+            idle_mb = live.rss_mb(workers)
+            with live.StreamHolder(base, SITE, [LIVE] * STREAMS, workdir) as holder:
                 opened = holder.wait_ready()
-                memory = [rss_mb(workers)]
+                memory = [live.rss_mb(workers)]
                 reads, posts = asyncio.run(drive(base, options.duration * 2, memory, workers))
                 time.sleep(2)  # the last post's events are on their way
-                memory.append(rss_mb(workers))
+                memory.append(live.rss_mb(workers))
                 logs = holder.finish()
-            finally:
-                holder.close()
     sent = {}
     for when, answer in posts:
-        comment_id = posted_id(answer)
+        comment_id = live.posted_id(answer)
         if comment_id is not None:
             sent[comment_id] = (LIVE, when)
-    latencies, missing = delivery_latencies(logs, [LIVE] * STREAMS, sent)
+    latencies, missing = live.delivery_latencies(logs, [LIVE] * STREAMS, sent)
     read_errors = sum(r.status not in (200, 304) for r in reads)
     read_times = [r.seconds for r in reads]
     post_errors = len(posts) - len(sent)
@@ -119,10 +99,7 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
         ("workers' memory < 300 MB in all", peak < 300, f"{peak:.0f} MB"),
     ]  # fmt: skip
     met = all(ok for _label, ok, _value in checks)
-    label = BACKEND_LABELS[backend]
     lines = [
-        f"### {label}",
-        "",
         markdown_table(
             ["What", "Count", "Errors", "p50 / p99 / max ms"],
             [
@@ -131,19 +108,19 @@ def run_backend(backend: str, options: Options) -> tuple[list[str], bool]:
                     "Posts (2/s) to the streamed article",
                     f"{len(posts):,}",
                     str(post_errors),
-                    summary([a.seconds for _w, a in posts]),
+                    live.summary([a.seconds for _w, a in posts]),
                 ],
                 [
                     "Event deliveries (post sent -> event on a stream)",
                     f"{len(latencies):,}",
                     f"{missing:,} missing",
-                    summary(latencies),
+                    live.summary(latencies),
                 ],
                 [
                     f"Ordinary reads ({READS_PER_SECOND}/s: first page, counts)",
                     f"{len(reads):,}",
                     str(read_errors),
-                    summary(read_times),
+                    live.summary(read_times),
                 ],
             ],
         ),  # fmt: skip
