@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import random
 import statistics
-import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.report import Options, Section, markdown_table
+from bench.report import Options, Section, markdown_table, measure_on_postgresql
 from bench.server import REDIS_URL, gunicorn, migrated_database, seeding_app
 
 TITLE = "Reply e-mails: 1,000 replies to distinct readers, two workers"
@@ -164,11 +163,9 @@ def run_postgresql(workdir: Path) -> dict[str, float | int]:
 
 
 def run(options: Options) -> Section:
-    if "postgresql" not in options.backends:
+    r = measure_on_postgresql(options, f"{READERS:,} reply e-mails, two workers", run_postgresql)
+    if r is None:
         return Section(TITLE, "Runs on PostgreSQL only (with Redis); skipped.", targets_met=True)
-    print(f"  postgresql: {READERS:,} reply e-mails, two workers", flush=True)
-    with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
-        r = run_postgresql(Path(tmp))
     all_mailed = r["mailed"] == READERS and r["distinct"] == READERS and r["errors"] == 0
     fast = all_mailed and r["mailed_s"] < MAIL_TARGET_S
     not_slower = r["mixed_mailing_p50"] <= r["mixed_quiet_p50"] * (1 + SLOWER_TOLERANCE)

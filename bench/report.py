@@ -10,10 +10,12 @@ import os
 import platform
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -25,6 +27,8 @@ Each section below is rewritten by its benchmark; text outside the sections is k
 
 # How each backend that ``Options.backends`` may name is written in the results.
 BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+Measured = TypeVar("Measured")
 
 
 @dataclass
@@ -67,6 +71,19 @@ def section_per_backend(
         body += [f"### {BACKEND_LABELS[backend]}", "", *lines, ""]
         met &= ok
     return Section(title, "\n".join(body), targets_met=met)
+
+
+def measure_on_postgresql(
+    options: Options, progress: str, measure: Callable[[Path], Measured]
+) -> Measured | None:
+    """For the benchmarks that run on PostgreSQL only: ``measure(workdir)`` once, in a fresh
+    temporary directory, after printing ``progress``; None, without measuring, when
+    ``options.backends`` leave PostgreSQL out."""
+    if "postgresql" not in options.backends:
+        return None
+    print(f"  postgresql: {progress}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
+        return measure(Path(tmp))
 
 
 def _cpu_model() -> str:

@@ -24,7 +24,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -32,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.report import Options, Section, markdown_table
+from bench.report import Options, Section, markdown_table, measure_on_postgresql
 from bench.server import (
     REDIS_URL,
     cpu_seconds,
@@ -231,11 +230,9 @@ def metered(
 
 
 def run(options: Options) -> Section:
-    if "postgresql" not in options.backends:
+    r = measure_on_postgresql(options, f"{POSTS} posts without, then with, a webhook", measure)
+    if r is None:
         return Section(TITLE, "Skipped: this benchmark needs PostgreSQL.", targets_met=True)
-    print(f"  postgresql: {POSTS} posts without, then with, a webhook", flush=True)
-    with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
-        r = measure(Path(tmp))
     all_in = r["delivered"] == POSTS and r["delivered_s"] <= DELIVERY_TARGET_S
     no_slower = r["hooked_p50"] <= r["quiet_p50"] * (1 + SLOWDOWN_ALLOWED)
     body = "\n".join([
