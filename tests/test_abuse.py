@@ -55,7 +55,9 @@ def test_the_address_part_of_a_guest_ban_stops_guests_only(app):
     guest = Browser(app, SHARED)
     banned = guest.comment("spam spam")
     with app.app_context():
-        authors.ban_author(banned["id"], user("admin@example.org"), "site", "spammer")
+        authors.ban_author(
+            authors.AuthorRef(banned["id"]), user("admin@example.org"), "site", "spammer"
+        )
     # Guests on that address, with or without a cookie, are refused...
     assert (
         Browser(app, SHARED)

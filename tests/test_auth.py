@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Role, User, UserStatus
-from app.services.authors import ban_author, suspend_author
+from app.services.authors import AuthorRef, ban_author, suspend_author
 from tests.dashboard_support import PASSWORD, csrf_token, sign_in
 from tests.factories import make_site, make_user
 
@@ -154,7 +154,7 @@ def test_an_account_banned_from_every_site_cannot_sign_in(app, client):
     reader_id = make_user(app, "reader@example.org", "Reader")
     with app.app_context():
         admin = db.session.scalar(db.select(User).where(User.email == "admin@example.org"))
-        ban_author(moderator=admin, scope="everywhere", reason="spam ring", user_id=reader_id)
+        ban_author(AuthorRef(user_id=reader_id), admin, scope="everywhere", reason="spam ring")
     response = sign_in(client, "reader@example.org")
     assert response.status_code == 401
     assert FAILED in response.get_data(as_text=True)
@@ -166,8 +166,9 @@ def test_a_suspension_or_one_site_ban_does_not_stop_signing_in(app, client):
     reader_id = make_user(app, "reader@example.org", "Reader")
     with app.app_context():
         mod = db.session.scalar(db.select(User).where(User.email == "mod@example.org"))
-        ban_author(moderator=mod, scope="site", user_id=reader_id, site_slug="news")
-        suspend_author(moderator=mod, days=3, user_id=reader_id, site_slug="news")
+        news_account = AuthorRef(user_id=reader_id, site_slug="news")
+        ban_author(news_account, mod, scope="site")
+        suspend_author(news_account, mod, days=3)
     response = sign_in(client, "reader@example.org")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEntry, Ban, Site, utcnow
 from app.services import authors
+from app.services.authors import AuthorRef
 from app.services.errors import Forbidden, ValidationError
 from tests.dashboard_support import user
 from tests.factories import bearer, make_token, post_comment, post_ok
@@ -26,7 +27,9 @@ def test_site_ban_of_an_account_refuses_its_next_post_on_that_site_only(world, c
     token = bearer(make_token(world.app, "reader@example.org"))
     created = post_ok(client, body="first", headers=token)
     with world.app.app_context():
-        status = authors.ban_author(created["id"], user("newsmod@example.org"), "site", "Abusive")
+        status = authors.ban_author(
+            AuthorRef(created["id"]), user("newsmod@example.org"), "site", "Abusive"
+        )
         assert status.banned and status.bans[0].site_slug == "news"
         entry = last_audit()
         assert (entry.action, entry.comment_id, entry.target_user_id) == (
@@ -45,7 +48,7 @@ def test_site_ban_of_an_account_refuses_its_next_post_on_that_site_only(world, c
 def test_guest_is_banned_by_browser_id_and_ip(world, client):
     created = post_ok(client, body="guest words")
     with world.app.app_context():
-        authors.ban_author(created["id"], user("newsmod@example.org"), "site", None)
+        authors.ban_author(AuthorRef(created["id"]), user("newsmod@example.org"), "site", None)
         ban = db.session.scalar(select(Ban))
         assert (ban.user_id, ban.ip, ban.site_id is not None) == (None, "127.0.0.1", True)
         assert last_audit().target_user_id is None
@@ -59,10 +62,10 @@ def test_global_ban_is_for_admins_and_covers_every_site(world, client):
         reader_id = user("reader@example.org").id
         with pytest.raises(Forbidden):
             authors.ban_author(
-                None, user("newsmod@example.org"), "everywhere", None, user_id=reader_id
+                AuthorRef(user_id=reader_id), user("newsmod@example.org"), "everywhere", None
             )
         authors.ban_author(
-            None, user("admin@example.org"), "everywhere", "spammer", user_id=reader_id
+            AuthorRef(user_id=reader_id), user("admin@example.org"), "everywhere", "spammer"
         )
         entry = last_audit()
         assert (entry.action, entry.site_id, entry.target_user_id) == (
@@ -86,8 +89,8 @@ def test_suspension_ends_after_its_days(world, client):
     with world.app.app_context():
         moderator = user("newsmod@example.org")
         with pytest.raises(ValidationError):
-            authors.suspend_author(created["id"], moderator, "site", None, 0)
-        status = authors.suspend_author(created["id"], moderator, "site", "cool off", 3)
+            authors.suspend_author(AuthorRef(created["id"]), moderator, "site", None, 0)
+        status = authors.suspend_author(AuthorRef(created["id"]), moderator, "site", "cool off", 3)
         assert status.bans[0].expires_at > utcnow() + timedelta(days=2, hours=23)
         assert last_audit().reason == "suspended on news for 3 day(s): cool off"
     refused = post_comment(client, headers=token)
@@ -107,7 +110,7 @@ def test_trust_skips_premod_and_reset_takes_it_back_and_lifts_bans(world, client
     assert held["status"] == "pending"
     with world.app.app_context():
         moderator = user("newsmod@example.org")
-        assert authors.trust_author(held["id"], moderator, "regular, civil").trusted
+        assert authors.trust_author(AuthorRef(held["id"]), moderator, "regular, civil").trusted
         entry = last_audit()
         assert (entry.action, entry.actor_id, entry.reason) == (
             "trust",
@@ -118,8 +121,8 @@ def test_trust_skips_premod_and_reset_takes_it_back_and_lifts_bans(world, client
     assert post_ok(client, body="trusted now", headers=token)["status"] == "approved"
     with world.app.app_context():
         moderator = user("newsmod@example.org")
-        authors.ban_author(held["id"], moderator, "site", None)
-        status = authors.reset_author(held["id"], moderator, "second chance")
+        authors.ban_author(AuthorRef(held["id"]), moderator, "site", None)
+        status = authors.reset_author(AuthorRef(held["id"]), moderator, "second chance")
         assert not status.trusted and not status.banned
         assert last_audit().reason == "reset to normal; 1 ban(s) lifted: second chance"
     assert post_ok(client, body="normal again", headers=token)["status"] == "pending"
@@ -129,10 +132,10 @@ def test_site_moderator_reset_leaves_a_global_ban_in_place(world, client):
     token = bearer(make_token(world.app, "reader@example.org"))
     created = post_ok(client, headers=token)
     with world.app.app_context():
-        authors.ban_author(created["id"], user("admin@example.org"), "everywhere", None)
-        status = authors.reset_author(created["id"], user("newsmod@example.org"))
+        authors.ban_author(AuthorRef(created["id"]), user("admin@example.org"), "everywhere", None)
+        status = authors.reset_author(AuthorRef(created["id"]), user("newsmod@example.org"))
         assert [b.site_slug for b in status.bans] == [None]
-        assert authors.reset_author(created["id"], user("admin@example.org")).bans == []
+        assert authors.reset_author(AuthorRef(created["id"]), user("admin@example.org")).bans == []
 
 
 def test_guests_cannot_be_trusted_and_staff_are_protected(world, client):
@@ -146,16 +149,19 @@ def test_guests_cannot_be_trusted_and_staff_are_protected(world, client):
     with world.app.app_context():
         moderator = user("newsmod@example.org")
         with pytest.raises(ValidationError, match="guests"):
-            authors.trust_author(guest["id"], moderator)
+            authors.trust_author(AuthorRef(guest["id"]), moderator)
         with pytest.raises(Forbidden):
-            authors.ban_author(admin_post["id"], moderator, "site", None)
+            authors.ban_author(AuthorRef(admin_post["id"]), moderator, "site", None)
         with pytest.raises(ValidationError, match="your own"):
-            authors.ban_author(mod_post["id"], moderator, "site", None)
+            authors.ban_author(AuthorRef(mod_post["id"]), moderator, "site", None)
         with pytest.raises(Forbidden):
-            authors.ban_author(guest["id"], user("reader@example.org"), "site", None)
+            authors.ban_author(AuthorRef(guest["id"]), user("reader@example.org"), "site", None)
         with pytest.raises(ValidationError):
             authors.ban_author(
-                None, user("admin@example.org"), "site", None, user_id=user("reader@example.org").id
+                AuthorRef(user_id=user("reader@example.org").id),
+                user("admin@example.org"),
+                "site",
+                None,
             )  # a one-site ban by account needs the site
 
 
@@ -163,15 +169,13 @@ def test_moderator_of_another_site_cannot_act_on_its_authors(world, client):
     created = post_ok(client, site="sport", body="sport")
     with world.app.app_context():
         with pytest.raises(Forbidden):
-            authors.ban_author(created["id"], user("newsmod@example.org"), "site", None)
+            authors.ban_author(AuthorRef(created["id"]), user("newsmod@example.org"), "site", None)
         with pytest.raises(Forbidden):
             authors.ban_author(
-                None,
+                AuthorRef(user_id=user("reader@example.org").id, site_slug="sport"),
                 user("newsmod@example.org"),
                 "site",
                 None,
-                user_id=user("reader@example.org").id,
-                site_slug="sport",
             )
 
 
@@ -181,7 +185,7 @@ def test_author_status_shows_history_of_an_account(world, client):
     post_ok(client, body="two", headers=token)
     with world.app.app_context():
         status = authors.author_status(
-            None, user("admin@example.org"), user_id=user("reader@example.org").id
+            AuthorRef(user_id=user("reader@example.org").id), user("admin@example.org")
         )
         assert (status.name, status.history.comments, status.history.approved) == ("Reader", 2, 2)
         assert status.history.account_age_days == 0

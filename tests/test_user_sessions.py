@@ -101,7 +101,7 @@ def test_an_account_banned_everywhere_loses_sessions_and_tokens_at_once(app):
     assert moderator.get(queue, headers=bearer(token)).status_code == 200
     with app.app_context():
         authors.ban_author(
-            None, db.session.get(User, admin_id), "everywhere", "rogue", user_id=mod_id
+            authors.AuthorRef(user_id=mod_id), db.session.get(User, admin_id), "everywhere", "rogue"
         )
     assert moderator.get("/moderation/").status_code == 302
     refused = app.test_client().get(queue, headers=bearer(token))

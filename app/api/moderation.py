@@ -233,23 +233,22 @@ def _author_action(data: dict[str, Any], comment_id: int | None, user_id: int | 
     if site is not None and not isinstance(site, str):
         raise ValidationError("site must be a site's slug", "invalid_site")
     user = moderator()
-    target = {"user_id": user_id, "site_slug": site}
+    ref = author_service.AuthorRef(comment_id=comment_id, user_id=user_id, site_slug=site)
     reason = data.get("reason")
     if action == "ban":
-        return author_service.ban_author(comment_id, user, BAN_SCOPES[scope], reason, **target)
+        return author_service.ban_author(ref, user, BAN_SCOPES[scope], reason)
     if action == "suspend":
-        return author_service.suspend_author(
-            comment_id, user, BAN_SCOPES[scope], reason, data.get("days"), **target
-        )
+        return author_service.suspend_author(ref, user, BAN_SCOPES[scope], reason, data.get("days"))
     if action == "trust":
-        return author_service.trust_author(comment_id, user, reason, **target)
-    return author_service.reset_author(comment_id, user, reason, **target)
+        return author_service.trust_author(ref, user, reason)
+    return author_service.reset_author(ref, user, reason)
 
 
 @bp.get("/moderation/comments/<id:comment_id>/author")
 def get_comment_author(comment_id: int):
     """The comment's author: history, trust and active bans."""
-    return author_json(author_service.author_status(comment_id, moderator()))
+    ref = author_service.AuthorRef(comment_id=comment_id)
+    return author_json(author_service.author_status(ref, moderator()))
 
 
 @bp.post("/moderation/comments/<id:comment_id>/author")
@@ -261,10 +260,8 @@ def act_on_comment_author(comment_id: int):
 @bp.get("/moderation/users/<id:user_id>")
 def get_moderation_user(user_id: int):
     """An account's history, trust and active bans."""
-    status = author_service.author_status(
-        None, moderator(), user_id=user_id, site_slug=request.args.get("site") or None
-    )
-    return author_json(status)
+    ref = author_service.AuthorRef(user_id=user_id, site_slug=request.args.get("site") or None)
+    return author_json(author_service.author_status(ref, moderator()))
 
 
 @bp.post("/moderation/users/<id:user_id>")

@@ -7,8 +7,6 @@ comment's site, records the audit entry and commits), flashes what happened and 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, request
 from werkzeug.wrappers import Response
 
@@ -67,7 +65,7 @@ def moderate_author(comment_id: int) -> Response:
     Acting through a comment works for guests too (they are known by browser id and address).
     """
     destination = back_to("dashboard.show_comment", comment_id=comment_id)
-    _act_on_author({"comment_id": comment_id})
+    _act_on_author(authors.AuthorRef(comment_id=comment_id))
     return redirect(destination, 303)
 
 
@@ -76,28 +74,26 @@ def moderate_account(user_id: int) -> Response:
     """The same actions on an account, on the site chosen in the form (or every site)."""
     site_slug = form_text("site", 64)
     destination = back_to("dashboard.show_author", user_id=user_id, site=site_slug)
-    _act_on_author({"user_id": user_id, "site_slug": site_slug})
+    _act_on_author(authors.AuthorRef(user_id=user_id, site_slug=site_slug))
     return redirect(destination, 303)
 
 
-def _act_on_author(target: dict[str, Any]) -> None:
+def _act_on_author(ref: authors.AuthorRef) -> None:
     action = form_choice("action", AUTHOR_ACTIONS)
     reason = form_text("reason", MODERATION_REASON_MAX)
     scope = "everywhere" if request.form.get("scope") == "global" else "site"
     where = "on every site." if scope == "everywhere" else "on this site."
     if action == "ban":
-        status = authors.ban_author(moderator=staff_member(), scope=scope, reason=reason, **target)
+        status = authors.ban_author(ref, staff_member(), scope, reason)
         message = f"Banned {status.name} {where}"
     elif action == "suspend":
         days = form_int("days", 1, MAX_SUSPENSION_DAYS)
-        status = authors.suspend_author(
-            moderator=staff_member(), scope=scope, reason=reason, days=days, **target
-        )
+        status = authors.suspend_author(ref, staff_member(), scope, reason, days)
         message = f"Suspended {status.name} for {days} day{'' if days == 1 else 's'} {where}"
     elif action == "trust":
-        status = authors.trust_author(moderator=staff_member(), reason=reason, **target)
+        status = authors.trust_author(ref, staff_member(), reason)
         message = f"{status.name} is trusted: their comments skip pre-moderation."
     else:
-        status = authors.reset_author(moderator=staff_member(), reason=reason, **target)
+        status = authors.reset_author(ref, staff_member(), reason)
         message = f"{status.name} is back to normal."
     flash(message)

@@ -16,7 +16,7 @@ from app.services.moderation.queues import queue_item
 def show_comment(comment_id: int) -> str:
     """One comment as in the queue, its author's standing, and every decision taken on it."""
     item = queue_item(comment_id, staff_member())
-    author = authors.author_status(comment_id, staff_member())
+    author = authors.author_status(authors.AuthorRef(comment_id=comment_id), staff_member())
     trail = audit_log(staff_member(), comment_id=comment_id, limit=QUEUE_PAGE_MAX)
     return render_page(
         "dashboard/comment.html",
@@ -36,7 +36,8 @@ def show_author(user_id: int) -> str:
     the site (the links from their queues and audit log do).
     """
     site_slug = text_arg("site", 64)
-    author = authors.author_status(user_id=user_id, moderator=staff_member(), site_slug=site_slug)
+    ref = authors.AuthorRef(user_id=user_id, site_slug=site_slug)
+    author = authors.author_status(ref, staff_member())
     trail = audit_log(staff_member(), user_id=user_id, cursor=cursor_arg())
     return render_page(
         "dashboard/author.html",

@@ -20,8 +20,8 @@ the moderator may lift are lifted. Every action is audited with the moderator, t
 (``target_user_id`` for accounts; the comment for guests), the reason and the site it touched
 (no site: every site, only for admins' and all-site moderators' actions).
 
-The first positional argument is a comment id (act on its author, which works for guests);
-pass ``user_id=`` (and ``site_slug=`` for a one-site action) to act on an account directly.
+Every function names the author with an ``AuthorRef``: a comment id (act on its author, which
+works for guests), or an account's ``user_id`` (with ``site_slug`` for a one-site action).
 """
 
 from __future__ import annotations
@@ -54,6 +54,17 @@ from app.services.user_sessions import revoke_credentials
 
 BAN_SCOPES = ("site", "everywhere")  # the ban's site (the comment's, or site_slug), or all
 AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")  # what a moderator may do to an author
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRef:
+    """Whom an action is on: the author of comment ``comment_id`` (on the comment's site), or
+    account ``user_id`` on site ``site_slug`` (None: every site). Exactly one of the two ids
+    (else ValidationError(invalid_author))."""
+
+    comment_id: int | None = None
+    user_id: int | None = None
+    site_slug: str | None = None
 
 
 @dataclass(slots=True)
@@ -100,14 +111,12 @@ class _Author:
         return or_(*who)
 
 
-def _find_author(
-    comment_id: int | None, user_id: int | None, site_slug: str | None, moderator: User
-) -> _Author:
+def _find_author(ref: AuthorRef, moderator: User) -> _Author:
     """The author of a comment, or an account; checks the moderator may act on them."""
-    if (comment_id is None) == (user_id is None):
+    if (ref.comment_id is None) == (ref.user_id is None):
         raise ValidationError("give either a comment id or a user id", "invalid_author")
-    if comment_id is not None:
-        comment = get_comment(comment_id)
+    if ref.comment_id is not None:
+        comment = get_comment(ref.comment_id)
         site = comment.article.site
         require_moderator(moderator, site)
         if comment.user is not None:
@@ -120,10 +129,10 @@ def _find_author(
             name = comment.guest_name or "Guest"
             author = _Author(None, comment.guest_key, comment.author_ip, name, comment, site)
     else:
-        user = db.session.get(User, user_id)
+        user = db.session.get(User, ref.user_id)
         if user is None:
-            raise NotFound(f"no user with id {user_id}", "unknown_user")
-        site = get_site(site_slug) if site_slug else None
+            raise NotFound(f"no user with id {ref.user_id}", "unknown_user")
+        site = get_site(ref.site_slug) if ref.site_slug else None
         if site is not None:
             require_moderator(moderator, site)
         else:
@@ -149,20 +158,14 @@ def _record(action: str, author: _Author, moderator: User, reason: str | None, s
 
 
 def _ban(
-    comment_id: int | None,
-    moderator: User | None,
-    scope: str,
-    reason: str | None,
-    days: int | None,
-    user_id: int | None,
-    site_slug: str | None,
+    ref: AuthorRef, moderator: User | None, scope: str, reason: str | None, days: int | None
 ) -> AuthorStatus:
     """Ban (``days`` None) or suspend an author, audit it, commit."""
     moderator = require_staff(moderator)
     reason = clean_reason(reason)
     if scope not in BAN_SCOPES:
         raise ValidationError("scope must be site or everywhere", "invalid_scope")
-    author = _find_author(comment_id, user_id, site_slug, moderator)
+    author = _find_author(ref, moderator)
     if scope == "site":
         if author.site is None:
             raise ValidationError("say which site the ban is for (site)", "invalid_site")
@@ -227,26 +230,14 @@ def _status(author: _Author, moderator: User) -> AuthorStatus:
     )
 
 
-def author_status(
-    comment_id: int | None = None,
-    moderator: User | None = None,
-    *,
-    user_id: int | None = None,
-    site_slug: str | None = None,
-) -> AuthorStatus:
+def author_status(ref: AuthorRef, moderator: User | None) -> AuthorStatus:
     """An author's history, trust and active bans. Raises NotFound, Forbidden."""
     moderator = require_staff(moderator)
-    return _status(_find_author(comment_id, user_id, site_slug, moderator), moderator)
+    return _status(_find_author(ref, moderator), moderator)
 
 
 def ban_author(
-    comment_id: int | None = None,
-    moderator: User | None = None,
-    scope: str = "site",
-    reason: str | None = None,
-    *,
-    user_id: int | None = None,
-    site_slug: str | None = None,
+    ref: AuthorRef, moderator: User | None, scope: str = "site", reason: str | None = None
 ) -> AuthorStatus:
     """Ban an author from commenting: on the comment's (or ``site_slug``'s) site, or, for
     admins with ``scope="everywhere"``, on every site; commit. Until lifted by ``reset_author``.
@@ -254,18 +245,15 @@ def ban_author(
     Raises NotFound(unknown_comment, unknown_user, unknown_site), Forbidden(forbidden),
     ValidationError(invalid_author, invalid_site, invalid_reason).
     """
-    return _ban(comment_id, moderator, scope, reason, None, user_id, site_slug)
+    return _ban(ref, moderator, scope, reason, None)
 
 
 def suspend_author(
-    comment_id: int | None = None,
-    moderator: User | None = None,
+    ref: AuthorRef,
+    moderator: User | None,
     scope: str = "site",
     reason: str | None = None,
     days: int | None = None,
-    *,
-    user_id: int | None = None,
-    site_slug: str | None = None,
 ) -> AuthorStatus:
     """Like ``ban_author`` for ``days`` days (1 to 365); commit.
 
@@ -274,23 +262,16 @@ def suspend_author(
         raise ValidationError(
             f"days must be a whole number from 1 to {SUSPEND_DAYS_MAX}", "invalid_days"
         )
-    return _ban(comment_id, moderator, scope, reason, days, user_id, site_slug)
+    return _ban(ref, moderator, scope, reason, days)
 
 
-def trust_author(
-    comment_id: int | None = None,
-    moderator: User | None = None,
-    reason: str | None = None,
-    *,
-    user_id: int | None = None,
-    site_slug: str | None = None,
-) -> AuthorStatus:
+def trust_author(ref: AuthorRef, moderator: User | None, reason: str | None = None) -> AuthorStatus:
     """Mark an account trusted (skips pre-moderation and the soft rules); commit.
 
     Guests cannot be trusted: ValidationError(invalid_author). Raises NotFound, Forbidden."""
     moderator = require_staff(moderator)
     reason = clean_reason(reason)
-    author = _find_author(comment_id, user_id, site_slug, moderator)
+    author = _find_author(ref, moderator)
     if author.user is None:
         raise ValidationError(
             "only readers with an account can be trusted, not guests", "invalid_author"
@@ -302,14 +283,7 @@ def trust_author(
     return _status(author, moderator)
 
 
-def reset_author(
-    comment_id: int | None = None,
-    moderator: User | None = None,
-    reason: str | None = None,
-    *,
-    user_id: int | None = None,
-    site_slug: str | None = None,
-) -> AuthorStatus:
+def reset_author(ref: AuthorRef, moderator: User | None, reason: str | None = None) -> AuthorStatus:
     """Take an author back to normal: not trusted, and unbanned where the moderator may; commit.
 
     A moderator lifts bans and suspensions on the sites they moderate; an admin lifts every
@@ -318,7 +292,7 @@ def reset_author(
     """
     moderator = require_staff(moderator)
     reason = clean_reason(reason)
-    author = _find_author(comment_id, user_id, site_slug, moderator)
+    author = _find_author(ref, moderator)
     site = reach(moderator, author.site)
     lift = delete(Ban).where(author.ban_clause())
     if site is not None:
