@@ -23,31 +23,13 @@ from sqlalchemy import Connection, Integer, Select, and_, bindparam, case, func,
 from app.extensions import db
 from app.limits import PAGE_SIZE, REPLIES_MAX
 from app.models import Article, CommentStatus, Site
-from app.services.comment_rows import (
-    COMMENT_COLUMNS,
-    COMMENT_FROM,
-    COMMENTS,
-    REMOVED,
-    CommentNode,
-    in_list,
-    node_from_row,
-    prune_placeholders,
-    shown_clause,
-    viewer_params,
-)
+from app.services import comment_rows, paging
+from app.services.comment_rows import CommentNode
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer
-from app.services.paging import (
-    KeyType,
-    clean_limit,
-    decode_cursor,
-    encode_cursor,
-    invalid_cursor,
-    keyset_after,
-)
 
 CURSOR_KIND = "replies"
-_WIDTH = len(COMMENT_COLUMNS)
+_WIDTH = len(comment_rows.COMMENT_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -72,7 +54,7 @@ def clean_cap(value: int) -> int:
 def replies_cursor(created_at: datetime, comment_id: int) -> str:
     """The cursor for the replies after this comment (a reply, or the top-level comment itself),
     under the same top-level comment: the database knows which, by the comment's root_id."""
-    return encode_cursor(CURSOR_KIND, created_at, comment_id)
+    return paging.encode_cursor(CURSOR_KIND, created_at, comment_id)
 
 
 @cache
@@ -83,25 +65,28 @@ def _capped_statement(dialect: str, after_cursor: bool) -> Select[Any]:
     and two window counts of shown replies under its top-level comment: up to this row (oldest
     first) and in all. A placeholder is kept while fewer than ``cap`` shown replies precede it.
     """
-    c = COMMENTS.c
-    is_shown = case((shown_clause(c), 1), else_=0)
+    c = comment_rows.COMMENTS.c
+    is_shown = case((comment_rows.shown_clause(c), 1), else_=0)
     oldest_first = (c.created_at.asc(), c.id.asc())
-    conditions = [c.parent_id.is_not(None), or_(shown_clause(c), c.status.in_(REMOVED))]
+    conditions = [
+        c.parent_id.is_not(None),
+        or_(comment_rows.shown_clause(c), c.status.in_(comment_rows.REMOVED)),
+    ]
     if after_cursor:
         # Under the top-level comment of the cursor's comment, of the article asked for.
         after = (bindparam("after_time"), bindparam("after_id"))
-        anchor = COMMENTS.alias("anchor")
+        anchor = comment_rows.COMMENTS.alias("anchor")
         root = select(anchor.c.root_id).where(anchor.c.id == after[1]).scalar_subquery()
         conditions += [
             c.root_id == root,
             c.article_id == bindparam("article_id"),
-            keyset_after((c.created_at, c.id), after, descending=False),
+            paging.keyset_after((c.created_at, c.id), after, descending=False),
         ]
     else:
-        conditions.append(in_list(c.root_id, "roots", dialect))
+        conditions.append(comment_rows.in_list(c.root_id, "roots", dialect))
     ranked = (
         select(
-            *COMMENT_COLUMNS,
+            *comment_rows.COMMENT_COLUMNS,
             c.root_id,
             c.depth,
             is_shown.label("is_shown"),
@@ -110,7 +95,7 @@ def _capped_statement(dialect: str, after_cursor: bool) -> Select[Any]:
             .label("shown_upto"),
             func.sum(is_shown).over(partition_by=c.root_id).label("shown_total"),
         )
-        .select_from(COMMENT_FROM)
+        .select_from(comment_rows.COMMENT_FROM)
         .where(*conditions)
         .subquery("ranked")
     )
@@ -146,7 +131,7 @@ def _attach(
         if is_shown:
             tally.attached += 1
             tally.last = (values[9], values[0])  # created_at, id
-        node = node_from_row(values, viewer["viewer_user"], viewer["viewer_guest"])
+        node = comment_rows.node_from_row(values, viewer["viewer_user"], viewer["viewer_guest"])
         parent = nodes_by_id.get(node.parent_id)
         if parent is not None:
             parent.replies.append(node)
@@ -162,7 +147,7 @@ def attach_capped_replies(
     """Attach at most ``cap`` shown replies under each of ``roots`` (one query); each root
     that has more gets ``more_replies`` and ``replies_cursor``. Returns the roots to show."""
     by_id = {node.id: node for node in roots}
-    params = viewer_params(viewer)
+    params = comment_rows.viewer_params(viewer)
     rows = connection.execute(
         _capped_statement(connection.dialect.name, False),
         {**params, "roots": list(by_id), "cap": cap},
@@ -176,7 +161,7 @@ def attach_capped_replies(
             after = tally.last or (root.created_at, root.id)
             root.replies_cursor = replies_cursor(*after)
         else:
-            root.replies = prune_placeholders(root.replies)
+            root.replies = comment_rows.prune_placeholders(root.replies)
         if root.status != CommentStatus.DELETED.value or root.replies or root.more_replies:
             shown.append(root)
     return shown
@@ -201,11 +186,11 @@ def load_replies(
     Raises NotFound(unknown_site), ValidationError(invalid_cursor/invalid_limit). A cursor of
     another article's comment answers no replies. Two queries whatever the number of replies.
     """
-    position = decode_cursor(cursor, CURSOR_KIND, KeyType.TIME)
+    position = paging.decode_cursor(cursor, CURSOR_KIND, paging.KeyType.TIME)
     if position is None:
-        raise invalid_cursor()
+        raise paging.invalid_cursor()
     after_time, after_id = position
-    limit = clean_limit(limit, REPLIES_MAX)
+    limit = paging.clean_limit(limit, REPLIES_MAX)
     found = db.session.execute(
         _site_and_article_statement(), {"site_slug": site_slug, "article_key": article_key}
     ).first()
@@ -214,7 +199,7 @@ def load_replies(
     site, article_id = found
     if article_id is None:
         return ReplyPage(site, None, [])
-    params = viewer_params(viewer)
+    params = comment_rows.viewer_params(viewer)
     connection = db.session.connection()
     rows = connection.execute(
         _capped_statement(connection.dialect.name, True),
@@ -233,7 +218,7 @@ def load_replies(
         page.next_cursor = replies_cursor(*(tally.last or position))
         kept = [node for node, _depth in orphans]
     else:
-        kept = prune_placeholders([node for node, _depth in orphans])
+        kept = comment_rows.prune_placeholders([node for node, _depth in orphans])
     page.comments = kept
     page.depths = {node.id: depth for node, depth in orphans}
     return page
