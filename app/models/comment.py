@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -32,16 +31,14 @@ from app.models.site import Article
 from app.models.types import (
     BodyFormat,
     CommentStatus,
+    CreatedAt,
+    PrimaryKey,
     ReactionKind,
     ReportReason,
     UTCDateTime,
-    utcnow,
+    stored_by_value,
 )
 from app.models.user import User
-
-
-def _enum(kind: type) -> Enum:
-    return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Comment(db.Model):
@@ -56,7 +53,7 @@ class Comment(db.Model):
         UniqueConstraint("article_id", "source_ref"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     # The top-level ancestor (itself for a top-level comment): one query loads a whole subtree.
@@ -78,12 +75,14 @@ class Comment(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     body_format: Mapped[BodyFormat] = mapped_column(
-        _enum(BodyFormat), default=BodyFormat.MARKDOWN, server_default=BodyFormat.MARKDOWN.value
+        stored_by_value(BodyFormat),
+        default=BodyFormat.MARKDOWN,
+        server_default=BodyFormat.MARKDOWN.value,
     )
     # "<source>:<id in the source>" for imported comments (see app.portability), else None.
     source_ref: Mapped[str | None] = mapped_column(String(SOURCE_REF_MAX))
     status: Mapped[CommentStatus] = mapped_column(
-        _enum(CommentStatus), default=CommentStatus.APPROVED
+        stored_by_value(CommentStatus), default=CommentStatus.APPROVED
     )
     # Why the comment is held, e.g. ["premod"] or ["rule:link_count"]; shown to moderators.
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -92,12 +91,12 @@ class Comment(db.Model):
     # The toxicity score from 0 to 1 (app.services.toxicity); None when it was not scored.
     toxicity: Mapped[float | None] = mapped_column(Float)
     report_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     article: Mapped[Article] = relationship()
     user: Mapped[User | None] = relationship()
-    parent: Mapped[Comment | None] = relationship(remote_side=[id])
+    parent: Mapped[Comment | None] = relationship(remote_side="Comment.id")
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.status}>"
@@ -109,13 +108,13 @@ class Vote(db.Model):
     __tablename__ = "votes"
     __table_args__ = (UniqueConstraint("comment_id", "voter"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     voter: Mapped[str] = mapped_column(String(ACTOR_KEY_MAX))
     # Viewer.counted_as: guests' votes count once per address (NULL on older rows: the voter).
     counted_as: Mapped[str | None] = mapped_column(String(ACTOR_KEY_MAX))
     value: Mapped[int] = mapped_column(SmallInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
 
 
 class Report(db.Model):
@@ -124,14 +123,14 @@ class Report(db.Model):
     __tablename__ = "reports"
     __table_args__ = (UniqueConstraint("comment_id", "reporter"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     reporter: Mapped[str] = mapped_column(String(ACTOR_KEY_MAX))
     # Viewer.counted_as: the report threshold needs distinct accounts or addresses.
     counted_as: Mapped[str | None] = mapped_column(String(ACTOR_KEY_MAX))
-    reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason))
+    reason: Mapped[ReportReason] = mapped_column(stored_by_value(ReportReason))
     note: Mapped[str | None] = mapped_column(String(REPORT_NOTE_MAX))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
 
 
 class Reaction(db.Model):
@@ -140,8 +139,8 @@ class Reaction(db.Model):
     __tablename__ = "reactions"
     __table_args__ = (UniqueConstraint("article_id", "reactor"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     reactor: Mapped[str] = mapped_column(String(ACTOR_KEY_MAX))
-    kind: Mapped[ReactionKind] = mapped_column(_enum(ReactionKind))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[ReactionKind] = mapped_column(stored_by_value(ReactionKind))
+    created_at: Mapped[CreatedAt]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.limits import AUDIT_ACTION_NAME_MAX, AUDIT_REASON_MAX, IP_MAX
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import CreatedAt, PrimaryKey, UTCDateTime
 
 
 class Ban(db.Model):
@@ -20,7 +20,7 @@ class Ban(db.Model):
 
     __tablename__ = "bans"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
@@ -29,7 +29,7 @@ class Ban(db.Model):
     ip: Mapped[str | None] = mapped_column(String(IP_MAX), index=True)
     reason: Mapped[str | None] = mapped_column(String(AUDIT_REASON_MAX))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -39,7 +39,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_site_created", "site_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.id", ondelete="SET NULL"), index=True
@@ -52,4 +52,4 @@ class AuditEntry(db.Model):
     reason: Mapped[str | None] = mapped_column(String(AUDIT_REASON_MAX))
     before_status: Mapped[str | None] = mapped_column(String(16))
     after_status: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]

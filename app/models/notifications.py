@@ -22,18 +22,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.limits import EMAIL_MAX
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import CreatedAt, PrimaryKey, UTCDateTime, utcnow
 
 
 class ReplySubscription(db.Model):
     __tablename__ = "reply_subscriptions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     comment_id: Mapped[int] = mapped_column(
         ForeignKey("comments.id", ondelete="CASCADE"), unique=True
     )
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     # When the confirmation was sent, or withheld (app.services.reply_subscriptions).
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -48,7 +48,7 @@ class ReplyMailBatch(db.Model):
     __tablename__ = "reply_mail_batches"
     __table_args__ = (UniqueConstraint("recipient", "thread_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     recipient: Mapped[str] = mapped_column(String(40))
     thread_id: Mapped[int] = mapped_column(Integer)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -57,14 +57,14 @@ class ReplyMailBatch(db.Model):
 class ReplyNotice(db.Model):
     __tablename__ = "reply_notices"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     reply_id: Mapped[int] = mapped_column(
         ForeignKey("comments.id", ondelete="CASCADE"), unique=True
     )
     batch_id: Mapped[int] = mapped_column(
         ForeignKey("reply_mail_batches.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     # When it was mailed, or dropped (the reader turned reply e-mails off, the reply went away).
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -72,7 +72,7 @@ class ReplyNotice(db.Model):
 class AuthorAlert(db.Model):
     __tablename__ = "author_alerts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     comment_id: Mapped[int] = mapped_column(
         ForeignKey("comments.id", ondelete="CASCADE"), unique=True
     )
@@ -86,7 +86,7 @@ class ModeratorAlert(db.Model):
     __tablename__ = "moderator_alerts"
     __table_args__ = (UniqueConstraint("user_id", "site_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     frequency: Mapped[str] = mapped_column(String(16))
@@ -100,11 +100,11 @@ class ModeratorAlertItem(db.Model):
     __tablename__ = "moderator_alert_items"
     __table_args__ = (UniqueConstraint("alert_id", "comment_id", "queue"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     alert_id: Mapped[int] = mapped_column(
         ForeignKey("moderator_alerts.id", ondelete="CASCADE"), index=True
     )
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     queue: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

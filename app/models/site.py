@@ -16,13 +16,13 @@ from app.limits import (
     SITE_NAME_MAX,
     SITE_SLUG_MAX,
 )
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import CreatedAt, PrimaryKey, UTCDateTime
 
 
 class Site(db.Model):
     __tablename__ = "sites"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     slug: Mapped[str] = mapped_column(String(SITE_SLUG_MAX), unique=True)
     name: Mapped[str] = mapped_column(String(SITE_NAME_MAX))
     # Origins allowed to embed the widget, e.g. ["https://news.example"].
@@ -35,7 +35,7 @@ class Site(db.Model):
     # key id, [{"kid": str | None, "secret": str}], and/or the URL of the publisher's JWKS.
     sso_secrets: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     sso_jwks_url: Mapped[str | None] = mapped_column(String(2048))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
 
     articles: Mapped[list[Article]] = relationship(back_populates="site")
 
@@ -47,7 +47,7 @@ class Article(db.Model):
     __tablename__ = "articles"
     __table_args__ = (UniqueConstraint("site_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(ARTICLE_KEY_MAX))
     title: Mapped[str | None] = mapped_column(String(ARTICLE_TITLE_MAX))
@@ -60,7 +60,7 @@ class Article(db.Model):
     # Bumped in the same transaction as every change readers can see (app.services.freshness):
     # caches and ETags of the article's thread are keyed by it.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     # When its first comment was posted: the site's close_after_days counts from here.
     first_comment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

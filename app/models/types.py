@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from sqlalchemy import DateTime, Dialect
+from sqlalchemy import DateTime, Dialect, Enum
+from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Primary keys are INTEGER columns: 32-bit signed on PostgreSQL (64-bit on SQLite). An id outside
@@ -51,6 +52,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Columns every model declares alike, as annotated types: ``id: Mapped[PrimaryKey]``.
+PrimaryKey = Annotated[int, mapped_column(primary_key=True)]
+CreatedAt = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
+
+
+def stored_by_value(kind: type[enum.Enum]) -> Enum:
+    """A column type for the enum ``kind`` that stores each member's value (``"approved"``,
+    not the name ``APPROVED``) in a VARCHAR(16), with no database ENUM type."""
+    return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Role(enum.StrEnum):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Column, Enum, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX
 from app.models.site import Site
-from app.models.types import Role, UserStatus, UTCDateTime, utcnow
+from app.models.types import CreatedAt, PrimaryKey, Role, UserStatus, UTCDateTime, stored_by_value
 
 moderator_sites = Table(
     "moderator_sites",
@@ -34,7 +34,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("sso_site_id", "sso_subject"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     # None for publisher SSO readers (and for a sign-up whose address already had an account,
     # see app.services.signup): they are known by (sso_site_id, sso_subject) or by session only.
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX), unique=True)
@@ -44,15 +44,9 @@ class User(UserMixin, db.Model):
     pending_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     name: Mapped[str] = mapped_column(String(AUTHOR_NAME_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
-        default=Role.READER,
-    )
+    role: Mapped[Role] = mapped_column(stored_by_value(Role), default=Role.READER)
     status: Mapped[UserStatus] = mapped_column(
-        Enum(
-            UserStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-        ),
-        default=UserStatus.ACTIVE,
+        stored_by_value(UserStatus), default=UserStatus.ACTIVE
     )
     # Trusted on every site: skips pre-moderation (see site_trusted_authors for one site).
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -70,7 +64,7 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_recovery_hashes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
 
     # Empty for a moderator means: moderates every site.
     moderated_sites: Mapped[list[Site]] = relationship(secondary=moderator_sites)
@@ -93,10 +87,10 @@ class ApiToken(db.Model):
 
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
@@ -111,10 +105,10 @@ class UserSession(db.Model):
 
     __tablename__ = "user_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[PrimaryKey]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # "site" (Parley's own pages), "frame" (the widget) or "sso" (a publisher's token).
     channel: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
