@@ -6,7 +6,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from app.api.payloads.answers import Account, SessionsEnded, SsoSession, VerificationSent
-from app.api.payloads.declare import Operation, paths
+from app.api.payloads.declare import Operation, Schema, paths
 from app.api.spec.common import CSRF_HEADER, REQUIRED_AUTH, SESSION, json_body, json_response
 from app.api.spec.schemas import schema_of
 from app.limits import AUTHOR_NAME_MAX, EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, SSO_TOKEN_MAX
@@ -58,14 +58,27 @@ ACCOUNT_EXAMPLE = {
 SIGNED_IN = (401, "sign_in_required", "the caller is not signed in")
 BODY_ERRORS = ("invalid_json", "unsupported_media_type")
 ENDED = schema_of(SessionsEnded)
-READ_ERRORS = (SIGNED_IN, "invalid_token", "invalid_sso_token", "sso_token_expired")
 
 
 def account_operation(
-    method: str, path: str, operation_id: str, summary: str, **rest: Any
+    method: str,
+    path: str,
+    operation_id: str,
+    summary: str,
+    *,
+    request_body: Schema | None = None,
+    errors: tuple[Any, ...] = (),
+    **rest: Any,
 ) -> Operation:
-    """An operation on the caller's own account (a token or a signed-in session)."""
+    """An operation on the caller's own account (a token or a signed-in session).
+
+    ``errors`` are the operation's own; every one also lists what its sign-in can answer (no
+    session, a bad token; a publisher's SSO token on a read, the CSRF check on a write) and,
+    when it takes a body, that body's errors.
+    """
     writes = method != "get"
+    body_errors = BODY_ERRORS if request_body is not None else ()
+    sign_in_errors = ("csrf_failed",) if writes else ("invalid_sso_token", "sso_token_expired")
     return Operation(
         method,
         path,
@@ -74,6 +87,8 @@ def account_operation(
         tags=("account",),
         security=REQUIRED_AUTH,
         parameters=[CSRF_HEADER] if writes else None,
+        request_body=request_body,
+        errors=(*body_errors, SIGNED_IN, *errors, "invalid_token", *sign_in_errors),
         **rest,
     )
 
@@ -124,7 +139,6 @@ GET_ME = account_operation(
     "get_me",
     "The caller's own account",
     responses={"200": json_response("The account.", ACCOUNT, ACCOUNT_EXAMPLE)},
-    errors=READ_ERRORS,
 )
 
 DELETE_ME = account_operation(
@@ -139,13 +153,7 @@ DELETE_ME = account_operation(
     ),
     request_body=json_body(AccountDeletion, {"password": "my current password"}),
     responses={"204": {"description": "Deleted."}},
-    errors=(
-        *BODY_ERRORS,
-        SIGNED_IN,
-        (401, "wrong_password", "the password confirmation is missing or wrong"),
-        "invalid_token",
-        "csrf_failed",
-    ),
+    errors=((401, "wrong_password", "the password confirmation is missing or wrong"),),
 )
 
 PATCH_ME = account_operation(
@@ -156,7 +164,6 @@ PATCH_ME = account_operation(
     request_body=json_body(ProfileChange, {"reply_notifications": False}),
     responses={"200": json_response("The account.", ACCOUNT, ACCOUNT_EXAMPLE)},
     errors=(
-        *BODY_ERRORS,
         (
             400,
             "invalid_name",
@@ -164,9 +171,6 @@ PATCH_ME = account_operation(
         ),
         (400, "reserved_name", "the name is (or looks like) a staff member's"),
         (400, "invalid_preference", "`reply_notifications` is not a boolean"),
-        SIGNED_IN,
-        "invalid_token",
-        "csrf_failed",
     ),
 )
 
@@ -180,7 +184,6 @@ GET_MY_DATA = account_operation(
             "Everything Parley holds about the caller (sent as an attachment).", MyData
         )
     },
-    errors=READ_ERRORS,
 )
 
 POST_MY_PASSWORD = account_operation(
@@ -191,12 +194,8 @@ POST_MY_PASSWORD = account_operation(
     request_body=json_body(PasswordChange),
     responses={"200": json_response("Changed.", ENDED, {"sessions_ended": 2})},
     errors=(
-        *BODY_ERRORS,
         (400, "weak_password", "too short, too common, or made of the name/address"),
-        SIGNED_IN,
         (401, "wrong_password", "`current_password` is not right"),
-        "invalid_token",
-        "csrf_failed",
     ),
 )
 
@@ -216,12 +215,8 @@ POST_MY_EMAIL = account_operation(
         "202": json_response("A verification link was sent to the new address.", VerificationSent)
     },
     errors=(
-        *BODY_ERRORS,
         (400, "invalid_email", "not an e-mail address"),
-        SIGNED_IN,
         (401, "wrong_password", "the password is missing or wrong"),
-        "invalid_token",
-        "csrf_failed",
     ),
 )
 
@@ -231,7 +226,6 @@ DELETE_MY_SESSIONS = account_operation(
     "delete_my_sessions",
     "Sign out everywhere (every session of the account, this one included)",
     responses={"200": json_response("Signed out everywhere.", ENDED, {"sessions_ended": 3})},
-    errors=(SIGNED_IN, "invalid_token", "csrf_failed"),
 )
 
 PATHS = paths(
