@@ -82,9 +82,7 @@ def edit_comment(
     Raises NotFound(unknown_comment), Forbidden(not_your_comment, edit_window_closed,
     thread_closed, banned), ValidationError(invalid_body), ToxicityNudge (unless ``confirm``).
     """
-    comment = _own_comment_in_window(comment_id, viewer, window_seconds)
-    if comment.status == CommentStatus.DELETED:
-        raise NotFound(f"comment {comment_id} was deleted", "unknown_comment")
+    comment = own_comment_source(comment_id, viewer, window_seconds)
     source = clean_body(body)
     article = comment.article
     if comments_closed(article.site, article):
