@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from bench.api import post_bodies
-from bench.load import LoadResult, post_script, run_wrk
+from bench.load import LoadResult, post_script, run_wrk_metered
 from bench.report import BACKEND_LABELS, PROJECT_ROOT, Options, Section, markdown_table
-from bench.server import cpu_seconds, gunicorn, migrated_database, seeding_app, server_pids
+from bench.server import Served, gunicorn, migrated_database, seeding_app
 
 TITLE = "Toxicity: scoring cost per comment, posting with scoring on and off"
 SITE = "bench"
@@ -100,20 +100,14 @@ def seed_site(env: dict[str, str]) -> None:
     from app.services.toxicity_settings import RECOMMENDED
 
     with seeding_app(env):
-        create_site(SITE, "Bench", ["http://127.0.0.1"])
+        create_site(SITE, "Bench", ["https://news.example"])  # the Origin of post_script
         apply_site_settings(SITE, dict(RECOMMENDED), None)
 
 
-def measure(base: str, options: Options, workdir: Path) -> LoadResult:
+def measure(base: Served, database_url: str, options: Options, workdir: Path) -> LoadResult:
     script = post_script("/api/v1/comments", post_bodies())
     url = base + "/api/v1/comments"
-    if options.warmup > 0:
-        run_wrk(url, CLIENTS, options.warmup, workdir, script)
-    pids = server_pids(base)
-    before = cpu_seconds(pids)
-    result = run_wrk(url, CLIENTS, options.duration, workdir, script)
-    result.server_cpu_ms = (cpu_seconds(pids) - before) * 1000 / max(1, result.requests)
-    return result
+    return run_wrk_metered(base, database_url, url, CLIENTS, options, workdir, script)
 
 
 def posting(backend: str, options: Options) -> dict[str, list[LoadResult]]:
@@ -128,7 +122,9 @@ def posting(backend: str, options: Options) -> dict[str, list[LoadResult]]:
                 print(f"  {backend}: posting, scoring {scoring}, round {round_ + 1}", flush=True)
                 served_env = {**env, "PARLEY_TOXICITY": scoring}
                 with gunicorn(served_env, Path(tmp), PROBE) as base:
-                    results[scoring].append(measure(base, options, Path(tmp)))
+                    results[scoring].append(
+                        measure(base, env["PARLEY_DATABASE_URL"], options, Path(tmp))
+                    )
     return results
 
 
