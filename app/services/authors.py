@@ -58,9 +58,9 @@ AUTHOR_ACTIONS = ("ban", "suspend", "trust", "reset")  # what a moderator may do
 
 @dataclass(frozen=True, slots=True)
 class AuthorRef:
-    """Whom an action is on: the author of comment ``comment_id`` (on the comment's site), or
-    account ``user_id`` on site ``site_slug`` (None: every site). Exactly one of the two ids
-    (else ValidationError(invalid_author))."""
+    """Whom an action is on: the author of comment ``comment_id`` (on the comment's site;
+    ``site_slug`` is then ignored), or account ``user_id`` on site ``site_slug`` (None: every
+    site). Exactly one of the two ids (else ValidationError(invalid_author))."""
 
     comment_id: int | None = None
     user_id: int | None = None

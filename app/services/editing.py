@@ -58,7 +58,8 @@ def _own_comment_in_window(comment_id: int, viewer: Viewer, window_seconds: int)
 def own_comment_source(
     comment_id: int, viewer: Viewer, window_seconds: int = DEFAULT_EDIT_WINDOW_SECONDS
 ) -> Comment:
-    """The viewer's own comment, for its Markdown source, while it may still be edited.
+    """The viewer's own comment, not deleted, while it may still be edited: what the editor
+    opens (its Markdown source) and what ``edit_comment`` changes.
 
     The editor must start from the source: HTML cannot be turned back into the Markdown the
     author typed (escapes such as ``\\*`` are lost). Raises NotFound(unknown_comment),
