@@ -20,6 +20,11 @@ from app.services import users as user_service
 FRAME_ORIGIN = "http://localhost"
 
 
+def run_cli(runner, *args: str):
+    """``flask <args>`` in the test app, each argument one word; exceptions propagate."""
+    return runner.invoke(args=list(args), catch_exceptions=False)
+
+
 def make_site(app: Flask, slug: str = "news", **kwargs: Any) -> int:
     kwargs.setdefault("origins", ["https://news.example"])
     with app.app_context():

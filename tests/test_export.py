@@ -10,14 +10,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from app.models import Role
-from tests.factories import bearer, make_site, make_token, make_user, post_ok
+from tests.factories import bearer, make_site, make_token, make_user, post_ok, run_cli
 from tests.widget_support import Browser
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "docs/export.schema.json").read_text())
-
-
-def run(runner, *args):
-    return runner.invoke(args=list(args), catch_exceptions=False)
 
 
 def build_site_through_the_api(app, client) -> None:
@@ -83,7 +79,7 @@ def build_site_through_the_api(app, client) -> None:
 
 def export(runner, tmp_path: Path, site: str, *flags: str) -> dict:
     path = tmp_path / f"{site}{''.join(flags)}.json"
-    result = run(runner, "export", "--site", site, "--output", str(path), *flags)
+    result = run_cli(runner, "export", "--site", site, "--output", str(path), *flags)
     assert result.exit_code == 0, result.output
     document = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator(SCHEMA).validate(document)
@@ -131,7 +127,7 @@ def test_export_import_export_round_trip_is_lossless(app, client, runner, tmp_pa
     assert {c["status"] for c in first["comments"]} == {"approved", "deleted", "rejected", "spam"}
     assert first["votes"] and first["reactions"] and first["audit_log"]
 
-    result = run(
+    result = run_cli(
         runner, "import", "parley", str(tmp_path / "news--include-emails.json"), "--site", "copy"
     )
 
@@ -142,7 +138,7 @@ def test_export_import_export_round_trip_is_lossless(app, client, runner, tmp_pa
         assert thread_without_ids(client, "copy", article) == thread_without_ids(
             client, "news", article
         )
-    again = run(
+    again = run_cli(
         runner, "import", "parley", str(tmp_path / "news--include-emails.json"), "--site", "copy"
     )
     assert "comments: 0 imported" in again.output
@@ -152,7 +148,7 @@ def test_export_import_export_round_trip_is_lossless(app, client, runner, tmp_pa
 def test_emails_are_exported_only_when_asked(app, client, runner, tmp_path):
     build_site_through_the_api(app, client)
     plain = tmp_path / "plain.json"
-    assert run(runner, "export", "--site", "news", "--output", str(plain)).exit_code == 0
+    assert run_cli(runner, "export", "--site", "news", "--output", str(plain)).exit_code == 0
     text = plain.read_text(encoding="utf-8")
     Draft202012Validator(SCHEMA).validate(json.loads(text))
     assert "@example.org" not in text and '"email"' not in text
@@ -168,8 +164,8 @@ def test_without_emails_accounts_come_back_as_guests_under_their_name(
 ):
     build_site_through_the_api(app, client)
     path = tmp_path / "plain.json"
-    assert run(runner, "export", "--site", "news", "--output", str(path)).exit_code == 0
-    assert run(runner, "import", "parley", str(path), "--site", "copy").exit_code == 0
+    assert run_cli(runner, "export", "--site", "news", "--output", str(path)).exit_code == 0
+    assert run_cli(runner, "import", "parley", str(path), "--site", "copy").exit_code == 0
     copy = export(runner, tmp_path, "copy")
     by_text = {c["source"]: c for c in copy["comments"]}
     assert by_text["Deeper, from an account"]["author"] == {"name": "Reader Account"}

@@ -14,12 +14,8 @@ from app.extensions import db
 from app.models import Article, Comment
 from app.portability.summary import describe
 from app.portability.writer import ImportSummary
-from tests.factories import make_site
+from tests.factories import make_site, run_cli
 from tests.portability_support import ITEMS, Item, disqus_xml, isso_db, remark42_lines, wxr
-
-
-def run(runner, *args):
-    return runner.invoke(args=list(args), catch_exceptions=False)
 
 
 def assert_failed(result, *fragments: str) -> None:
@@ -54,7 +50,7 @@ def test_a_truncated_file_fails_after_writing_batches_and_leaves_nothing(
     path = tmp_path / "cut.xml"
     path.write_text(text[: int(len(text) * 0.9)], encoding="utf-8")
 
-    result = run(runner, "import", "disqus", str(path), "--site", "news")
+    result = run_cli(runner, "import", "disqus", str(path), "--site", "news")
 
     assert_failed(result, str(path), "line", "malformed XML")
     assert_nothing_imported(app)
@@ -73,7 +69,7 @@ def test_a_bad_value_names_the_record(app, runner, tmp_path, site, value, messag
     path = tmp_path / "bad.xml"
     path.write_text(text, encoding="utf-8")
 
-    result = run(runner, "import", "disqus", str(path), "--site", "news")
+    result = run_cli(runner, "import", "disqus", str(path), "--site", "news")
 
     assert_failed(result, "post #1 (dsq:id=c2)", message)
     assert_nothing_imported(app)
@@ -93,7 +89,7 @@ def test_xml_entities_are_refused(app, runner, tmp_path, site, source, text):
     path = tmp_path / "evil.xml"
     path.write_text(text, encoding="utf-8")
 
-    result = run(runner, "import", source, str(path), "--site", "news")
+    result = run_cli(runner, "import", source, str(path), "--site", "news")
 
     assert_failed(result, str(path), "refused", "entities")
     assert_nothing_imported(app)
@@ -128,7 +124,7 @@ def test_the_wrong_kind_of_file_is_named(app, runner, tmp_path, site, source, co
     path = tmp_path / "input"
     path.write_text(content, encoding="utf-8")
 
-    result = run(runner, "import", source, str(path), "--site", "news")
+    result = run_cli(runner, "import", source, str(path), "--site", "news")
 
     assert_failed(result, message)
     assert_nothing_imported(app)
@@ -140,7 +136,7 @@ def test_an_sqlite_file_that_is_not_isso_is_named(app, runner, tmp_path, site):
     path = tmp_path / "other.db"
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE threads (id INTEGER PRIMARY KEY, name TEXT)")
-    result = run(runner, "import", "isso", str(path), "--site", "news")
+    result = run_cli(runner, "import", "isso", str(path), "--site", "news")
     assert_failed(result, "not an Isso database: table 'threads' lacks title, uri")
 
 
@@ -149,18 +145,18 @@ def test_truncated_json_lines_gzip_and_sqlite_files(app, runner, tmp_path, site)
     cut = tmp_path / "cut.bak"
     cut.write_text(lines[:-40], encoding="utf-8")
     assert_failed(
-        run(runner, "import", "remark42", str(cut), "--site", "news"),
+        run_cli(runner, "import", "remark42", str(cut), "--site", "news"),
         f"{cut}, line {lines.count(chr(10))}: cut short",
     )
     zipped = tmp_path / "cut.xml.gz"
     zipped.write_bytes(gzip.compress(disqus_xml(ITEMS).encode())[:-30])
     assert_failed(
-        run(runner, "import", "disqus", str(zipped), "--site", "news"), "cut short or damaged"
+        run_cli(runner, "import", "disqus", str(zipped), "--site", "news"), "cut short or damaged"
     )
     whole = isso_db(tmp_path / "isso.db", ITEMS[:3])
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(whole.read_bytes()[:5000])
-    assert_failed(run(runner, "import", "isso", str(damaged), "--site", "news"), str(damaged))
+    assert_failed(run_cli(runner, "import", "isso", str(damaged), "--site", "news"), str(damaged))
     assert_nothing_imported(app)
 
 
@@ -179,7 +175,7 @@ def test_remark42_records_of_an_unexpected_shape_are_skipped_not_a_traceback(
     path = tmp_path / "odd.bak"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    result = run(runner, "import", "remark42", str(path), "--site", "news")
+    result = run_cli(runner, "import", "remark42", str(path), "--site", "news")
 
     assert result.exit_code == 0, result.output
     assert "comments: 1 imported" in result.output
@@ -208,7 +204,7 @@ def test_a_truncated_parley_export_names_the_last_record(app, runner, tmp_path, 
     path = tmp_path / "cut.json"
     path.write_text(json.dumps(document)[:-3], encoding="utf-8")
 
-    result = run(runner, "import", "parley", str(path), "--site", "news")
+    result = run_cli(runner, "import", "parley", str(path), "--site", "news")
 
     assert_failed(result, "in articles[0]", "the file ends too early")
     assert_nothing_imported(app)
@@ -228,7 +224,7 @@ def test_a_parley_import_of_bad_json_does_not_say_the_file_ends_too_early(
     path = tmp_path / "input.json"
     path.write_bytes(content)
 
-    result = run(runner, "import", "parley", str(path), "--site", "news")
+    result = run_cli(runner, "import", "parley", str(path), "--site", "news")
 
     assert_failed(result, message)
     assert "ends too early" not in result.output
@@ -239,13 +235,13 @@ def test_an_unknown_site_or_missing_file_is_one_line(app, runner, tmp_path):
     path = tmp_path / "d.xml"
     path.write_text(disqus_xml(ITEMS), encoding="utf-8")
     assert_failed(
-        run(runner, "import", "disqus", str(path), "--site", "nowhere"), "no site with slug"
+        run_cli(runner, "import", "disqus", str(path), "--site", "nowhere"), "no site with slug"
     )
     assert_failed(
-        run(runner, "import", "wordpress", str(tmp_path / "missing.xml"), "--site", "news"),
+        run_cli(runner, "import", "wordpress", str(tmp_path / "missing.xml"), "--site", "news"),
         "missing.xml: cannot read it",
     )
-    assert_failed(run(runner, "export", "--site", "nowhere"), "no site with slug")
+    assert_failed(run_cli(runner, "export", "--site", "nowhere"), "no site with slug")
     assert_nothing_imported(app)
 
 
@@ -267,7 +263,7 @@ def test_the_summary_names_what_was_skipped_in_plain_english():
 def test_an_isso_file_whose_name_holds_uri_characters_is_read(app, runner, tmp_path, site):
     path = isso_db(tmp_path / "comments?v=2#old%20copy.db", ITEMS[:3])
 
-    result = run(runner, "import", "isso", str(path), "--site", "news")
+    result = run_cli(runner, "import", "isso", str(path), "--site", "news")
 
     assert result.exit_code == 0, result.output
     with app.app_context():

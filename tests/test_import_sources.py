@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Article, BodyFormat, Comment, CommentStatus
-from tests.factories import make_site, make_user
+from tests.factories import make_site, make_user, run_cli
 from tests.portability_support import (
     ITEMS,
     Item,
@@ -27,10 +27,6 @@ from tests.portability_support import (
 )
 
 ALL = {"approved", "pending", "spam", "deleted"}
-
-
-def run(runner, *args):
-    return runner.invoke(args=list(args), catch_exceptions=False)
 
 
 def counts(app) -> tuple[int, int]:
@@ -58,7 +54,7 @@ def write_source(source: str, folder, items) -> str:
 
 def import_items(runner, source: str, folder, items):
     """Write ``items`` as a ``source`` export in ``folder`` and import it into the news site."""
-    return run(runner, "import", source, write_source(source, folder, items), "--site", "news")
+    return run_cli(runner, "import", source, write_source(source, folder, items), "--site", "news")
 
 
 SOURCES = {
@@ -79,7 +75,7 @@ def test_import_keeps_threads_statuses_and_times_and_adds_nothing_twice(
     make_site(app, "news")
     path = write_source(source, tmp_path, items)
 
-    result = run(runner, "import", source, path, "--site", "news")
+    result = run_cli(runner, "import", source, path, "--site", "news")
 
     assert result.exit_code == 0, result.output
     assert f"comments: {len(items)} imported" in result.output
@@ -95,7 +91,7 @@ def test_import_keeps_threads_statuses_and_times_and_adds_nothing_twice(
         first = stored[f"{source}:{'1' if source == 'isso' else 'c1'}"]
         assert first.user_id is None and first.guest_name == "Zoë"
 
-    again = run(runner, "import", source, path, "--site", "news")
+    again = run_cli(runner, "import", source, path, "--site", "news")
     assert again.exit_code == 0, again.output
     assert "comments: 0 imported" in again.output
     assert f"{len(items)} comments: already imported" in again.output
@@ -123,7 +119,7 @@ def test_skipped_records_are_counted_with_their_reason(app, runner, tmp_path):
     assert "1 comment: its thread is missing or was not imported" in disqus.output
     wp_path = tmp_path / "wp.xml"  # plain XML: import_items writes WordPress exports gzipped
     wp_path.write_text(wxr(ITEMS), encoding="utf-8")
-    wordpress = run(runner, "import", "wordpress", str(wp_path), "--site", "news")
+    wordpress = run_cli(runner, "import", "wordpress", str(wp_path), "--site", "news")
     assert "1 comment: a pingback, not a comment" in wordpress.output
     assert "1 article: a attachment, not a thread" in wordpress.output
     assert "1 comment: on a attachment" in wordpress.output

@@ -12,14 +12,10 @@ from app.services.site_settings import apply_site_settings
 from app.services.toxicity import configure_scoring
 from app.services.toxicity_settings import RECOMMENDED
 from tests.dashboard_support import make_account
-from tests.factories import bearer, make_site, make_token, post_comment, post_ok
+from tests.factories import bearer, make_site, make_token, post_comment, post_ok, run_cli
 
 ABUSIVE = "You are a fucking idiot and everyone here knows it."
 CIVIL = "I disagree with the council's decision, the budget numbers do not add up."
-
-
-def invoke(runner, *args):
-    return runner.invoke(args=list(args), catch_exceptions=False)
 
 
 @pytest.fixture
@@ -46,7 +42,7 @@ def audit_actions(app) -> list[tuple[str, str | None]]:
 
 
 def test_new_sites_have_both_thresholds_off_and_still_score(news, runner, client):
-    shown = invoke(runner, "sites", "settings", "news").output
+    shown = run_cli(runner, "sites", "settings", "news").output
     assert 'toxicity_hold = "off"' in shown
     assert 'toxicity_nudge = "off"' in shown
     created = post_ok(client, body=ABUSIVE)
@@ -56,7 +52,7 @@ def test_new_sites_have_both_thresholds_off_and_still_score(news, runner, client
 
 
 def test_hold_threshold_sends_abusive_comment_to_pending_with_toxic_reason(news, runner, client):
-    result = invoke(runner, "sites", "settings", "news", "--set", "toxicity_hold=0.8")
+    result = run_cli(runner, "sites", "settings", "news", "--set", "toxicity_hold=0.8")
     assert result.exit_code == 0, result.output
     assert "toxicity_hold = 0.8" in result.output
     held = post_ok(client, body=ABUSIVE)
@@ -124,7 +120,7 @@ def apply_site_settings_in(app, **changes):
 
 
 def test_nudge_answers_422_and_stores_nothing(news, runner, client):
-    result = invoke(runner, "sites", "settings", "news", "--set", "toxicity_nudge=0.6")
+    result = run_cli(runner, "sites", "settings", "news", "--set", "toxicity_nudge=0.6")
     assert result.exit_code == 0, result.output
     apply_site_settings_in(
         news, guidelines_text="Be kind.", guidelines_url="https://news.example/rules"
@@ -215,7 +211,7 @@ def test_an_edit_is_nudged_stores_nothing_and_confirm_saves_it(news, client):
     [("0.8", 0.8), ("1", 1.0), ("0", 0.0), ("off", "off"), ("null", "off")],
 )
 def test_thresholds_from_the_command_line(news, runner, raw, stored_value):
-    result = invoke(runner, "sites", "settings", "news", "--set", f"toxicity_hold={raw}")
+    result = run_cli(runner, "sites", "settings", "news", "--set", f"toxicity_hold={raw}")
     assert result.exit_code == 0, result.output
     with news.app_context():
         assert apply_site_settings("news", {"max_links": 3}, None)["toxicity_hold"] == stored_value
