@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Article
 from tests.browser.axe import assert_no_serious_axe_violations, serious_axe_violations
 from tests.browser.dashboard_pages import admin_dashboard
-from tests.browser.test_widget_thread import frame_of, post, seed
+from tests.browser.widget_support import frame_of, post, seed
 
 IN_A_FRAME = {
     "page-has-heading-one": (

@@ -18,8 +18,9 @@ from app.services.identity import Viewer
 from app.services.reports import report_comment
 from app.services.users import create_user
 
+from .widget_support import frame_of
+
 PASSWORD = "correct horse battery staple"
-FRAME = "#parley-thread iframe"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "pending-queue.png"
 
 
@@ -62,12 +63,6 @@ def sign_in(page, live, email: str) -> None:
     page.wait_for_load_state("load")  # the dashboard's script has started: its listeners are on
 
 
-def widget_frame(page):
-    frame = page.wait_for_selector(FRAME).content_frame()
-    frame.wait_for_load_state()
-    return frame
-
-
 def test_moderator_approves_a_pending_comment_with_the_keyboard_and_readers_see_it(
     page, context, widget
 ):
@@ -90,7 +85,7 @@ def test_moderator_approves_a_pending_comment_with_the_keyboard_and_readers_see_
 
     reader = context.new_page()
     reader.goto(widget.page(site, "story"))
-    frame = widget_frame(reader)
+    frame = frame_of(reader)
     expect(frame.locator(f"#c{comment_id} .comment-body")).to_contain_text(
         "Sirens are tested every Monday at noon."
     )
@@ -123,7 +118,7 @@ def test_rejecting_a_reported_comment_removes_it_from_the_widget_and_the_count_d
 
     reader = context.new_page()
     reader.goto(widget.page(site, "story"))
-    frame = widget_frame(reader)
+    frame = frame_of(reader)
     expect(frame.locator("#count")).to_have_text("2 comments")
     expect(frame.locator(f"#c{bad}")).to_be_visible()
 
@@ -139,7 +134,7 @@ def test_rejecting_a_reported_comment_removes_it_from_the_widget_and_the_count_d
     expect(page.locator('[data-count="reported"]')).to_have_text("0")
 
     reader.reload()
-    frame = widget_frame(reader)
+    frame = frame_of(reader)
     expect(frame.locator("#count")).to_have_text("1 comment")
     expect(frame.locator(f"#c{keep}")).to_be_visible()
     expect(frame.locator(f"#c{bad}")).to_have_count(0)
@@ -150,7 +145,7 @@ def test_a_banned_authors_next_post_is_refused_with_a_clear_message(page, contex
     site = widget.site()
     reader = context.new_page()
     reader.goto(widget.page(site, "story"))
-    frame = widget_frame(reader)
+    frame = frame_of(reader)
     form = frame.locator("#post")
     form.locator("textarea").fill("First post from a soon-banned guest")
     form.get_by_label("Name").fill("Spammy Sam")
@@ -188,7 +183,7 @@ def test_moderator_bulk_approves_twenty_comments(page, context, widget, watch):
 
     reader = context.new_page()
     reader.goto(widget.page(site, "story"))
-    frame = widget_frame(reader)
+    frame = frame_of(reader)
     expect(frame.locator("#count")).to_have_text("20 comments")
     expect(frame.locator(f"#c{ids[0]}")).to_be_visible()
 

@@ -20,7 +20,7 @@ from app.services.sites import get_site
 from app.services.sso import configure
 from tests.identity_support import STRONG
 
-from .test_widget_thread import FRAME, post
+from .widget_support import FRAME, post
 
 SECRET = "browser-test-shared-secret-0123456789"
 

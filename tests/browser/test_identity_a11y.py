@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from tests.conftest import require_or_skip
 from tests.identity_support import STRONG
 
-from .test_widget_thread import FRAME
+from .widget_support import FRAME
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -10,17 +10,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Comment, Report, utcnow
 
-from .test_widget_thread import frame_of, post
-
-
-def click_and_wait(page, button, path: str, value: dict) -> None:
-    """Click, and wait for the server's answer to the request carrying ``value``.
-
-    The frame updates optimistically at once, so its text alone does not say the server has
-    it; a reload before the answer would cancel the request.
-    """
-    with page.expect_response(lambda r: r.url.endswith(path) and r.request.post_data_json == value):
-        button.click()
+from .widget_support import click_and_wait, frame_of, post
 
 
 def test_reaction_toggles_changes_and_persists_across_reload(page, widget, watch):

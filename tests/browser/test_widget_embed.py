@@ -12,7 +12,7 @@ from app.services.articles import fit_article_key
 from app.services.comments import post_comment
 from app.services.identity import Viewer
 
-from .test_widget_thread import FRAME, eventually, frame_of, heights, post
+from .widget_support import FRAME, eventually, frame_of, heights, post
 
 HOSTILE_CSS = """
 * { all: unset; }

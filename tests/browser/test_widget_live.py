@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from app.services.comments import get_comment
 from app.services.moderation.actions import moderate_comment
 from app.services.users import create_user
-from tests.browser.test_widget_thread import frame_of, post
+from tests.browser.widget_support import frame_of, post
 
 
 def test_a_second_readers_comment_is_announced_and_shown_on_request(

@@ -14,7 +14,7 @@ from app.models import AuditEntry, Comment
 from app.services.site_settings import apply_site_settings
 
 from .conftest import IN_CI
-from .test_widget_thread import frame_of, post
+from .widget_support import frame_of, post
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "widget-nudge.png"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_widget_thread import frame_of, seed
+from tests.browser.widget_support import frame_of, seed
 
 
 def test_show_more_replies_loads_the_rest_in_place(page, widget, watch, monkeypatch):

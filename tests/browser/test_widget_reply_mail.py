@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from .test_widget_thread import frame_of
+from .widget_support import frame_of
 
 
 def outbox_messages(live_app, address: str) -> list[Message]:

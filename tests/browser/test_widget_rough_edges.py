@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Role, User
 from app.services.site_settings import update_site_settings
 from app.services.users import create_user
-from tests.browser.test_widget_thread import frame_of, post, seed
+from tests.browser.widget_support import frame_of, post, seed
 
 LOOK = "e => { const s = getComputedStyle(e); return [s.fontStyle, s.color]; }"
 

@@ -13,8 +13,7 @@ from app.models import Comment, utcnow
 from app.services.comments import post_comment
 from app.services.identity import Viewer
 
-from .test_widget_actions import click_and_wait
-from .test_widget_thread import frame_of, post
+from .widget_support import click_and_wait, frame_of, post
 
 
 def test_a_guests_pending_comment_and_vote_come_back_to_them_and_to_no_one_else(

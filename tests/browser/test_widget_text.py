@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Comment, utcnow
-from tests.browser.test_widget_thread import frame_of, seed
+from tests.browser.widget_support import frame_of, seed
 
 ARABIC = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645!"
 ARABIC_NAME = "\u0639\u0644\u064a"
