@@ -16,16 +16,19 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from playwright.sync_api import Frame
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from app import create_app
 from app.extensions import db
 from app.services.sites import create_site
+from tests.browser.widget_support import frame_of
 
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -151,6 +154,13 @@ def host_pages() -> Iterator[HostPages]:
 # --- The widget's browser tests (tests/browser/test_widget_*.py) ---
 
 
+class OpenedPage(NamedTuple):
+    """A host page open in a browser page: its URL and the widget's thread frame."""
+
+    url: str
+    frame: Frame
+
+
 @dataclass
 class WidgetHost:
     """Makes sites on the live Parley and publisher pages that embed its widget."""
@@ -190,6 +200,13 @@ class WidgetHost:
 {after}
 </body></html>"""
         return self.pages.add(name, html)
+
+    def open(self, page, site: str, article: str, **options: str) -> OpenedPage:
+        """A new host page (``self.page(site, article, **options)``) opened in ``page``; its URL
+        and the thread frame once the frame's script has started (``frame_of``)."""
+        url = self.page(site, article, **options)
+        page.goto(url)
+        return OpenedPage(url, frame_of(page))
 
 
 @pytest.fixture

@@ -28,9 +28,7 @@ def check(frame) -> None:
 def test_the_widget_in_every_state(page, widget, watch, monkeypatch):
     monkeypatch.setitem(widget.live.app.config, "PARLEY_REPLY_PREVIEW", 1)
     site = widget.site()
-    url = widget.page(site, "a11y")
-    page.goto(url)
-    frame = frame_of(page)
+    frame = widget.open(page, site, "a11y").frame
     expect(frame.locator("#empty")).to_be_visible()
     check(frame)  # empty
 
@@ -73,8 +71,7 @@ def test_the_widget_in_every_state(page, widget, watch, monkeypatch):
     expect(form.locator(".msg")).not_to_be_empty()
     check(frame)  # an error
 
-    page.goto(widget.page(site, "a11y-dark", attrs='data-theme="dark"'))
-    check(frame_of(page))  # the dark theme
+    check(widget.open(page, site, "a11y-dark", attrs='data-theme="dark"').frame)  # the dark theme
 
 
 def test_every_dashboard_page(page, widget, watch):

@@ -84,8 +84,7 @@ def test_moderator_approves_a_pending_comment_with_the_keyboard_and_readers_see_
     expect(page.locator('[data-count="pending"]')).to_have_text("0")
 
     reader = context.new_page()
-    reader.goto(widget.page(site, "story"))
-    frame = frame_of(reader)
+    frame = widget.open(reader, site, "story").frame
     expect(frame.locator(f"#c{comment_id} .comment-body")).to_contain_text(
         "Sirens are tested every Monday at noon."
     )
@@ -117,8 +116,7 @@ def test_rejecting_a_reported_comment_removes_it_from_the_widget_and_the_count_d
         report_comment(bad, "abuse", None, Viewer(guest_key="r" * 64))
 
     reader = context.new_page()
-    reader.goto(widget.page(site, "story"))
-    frame = frame_of(reader)
+    frame = widget.open(reader, site, "story").frame
     expect(frame.locator("#count")).to_have_text("2 comments")
     expect(frame.locator(f"#c{bad}")).to_be_visible()
 
@@ -144,8 +142,7 @@ def test_rejecting_a_reported_comment_removes_it_from_the_widget_and_the_count_d
 def test_a_banned_authors_next_post_is_refused_with_a_clear_message(page, context, widget):
     site = widget.site()
     reader = context.new_page()
-    reader.goto(widget.page(site, "story"))
-    frame = frame_of(reader)
+    frame = widget.open(reader, site, "story").frame
     form = frame.locator("#post")
     form.locator("textarea").fill("First post from a soon-banned guest")
     form.get_by_label("Name").fill("Spammy Sam")
@@ -182,8 +179,7 @@ def test_moderator_bulk_approves_twenty_comments(page, context, widget, watch):
     expect(page.locator('[data-count="pending"]')).to_have_text("0")
 
     reader = context.new_page()
-    reader.goto(widget.page(site, "story"))
-    frame = frame_of(reader)
+    frame = widget.open(reader, site, "story").frame
     expect(frame.locator("#count")).to_have_text("20 comments")
     expect(frame.locator(f"#c{ids[0]}")).to_be_visible()
 

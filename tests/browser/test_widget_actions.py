@@ -15,8 +15,7 @@ from .widget_support import click_and_wait, frame_of, post
 
 def test_reaction_toggles_changes_and_persists_across_reload(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "react"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "react").frame
     like = frame.get_by_role("button", name="Like")
     love = frame.get_by_role("button", name="Love")
 
@@ -53,9 +52,7 @@ def test_another_reader_votes_and_reports_and_the_author_cannot_vote(
     page, another_reader, widget, watch
 ):
     site = widget.site()
-    url = widget.page(site, "votes")
-    page.goto(url)
-    author_frame = frame_of(page)
+    url, author_frame = widget.open(page, site, "votes")
     post(author_frame, "Vote on me")
     own = author_frame.locator("#comments > li").first
     expect(own.get_by_role("button", name="Upvote")).to_be_disabled()
@@ -100,8 +97,7 @@ def test_another_reader_votes_and_reports_and_the_author_cannot_vote(
 
 def test_author_edits_and_deletes_in_the_window_and_is_refused_after(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "edits"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "edits").frame
     written = (
         "Typo **here**, \\*not emphasis\\*, see https://news.example/a"
         "\n\n> quoted\n\n1. one\n2. `two`"

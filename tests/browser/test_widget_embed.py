@@ -48,8 +48,7 @@ def test_frame_height_follows_its_content_at_any_width_and_after_late_content(pa
         "%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='600'/%3E\">"
     )
     page.set_viewport_size({"width": 1000, "height": 700})
-    page.goto(widget.page(site, "sizes", before=lazy_image))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "sizes", before=lazy_image).frame
     expect(frame.locator("#comments > li")).to_have_count(2)
     assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1])
     wide = heights(page, frame)[0]
@@ -77,15 +76,14 @@ def test_a_lazy_image_loading_beside_the_widget_narrows_it_and_the_frame_regrows
     seed_comments(widget, site, "beside", ["Words that will wrap onto more lines " * 12])
     layout = ".row { display: flex; } #parley-thread { flex: 1 1 auto; min-width: 0; }"
     page.set_viewport_size({"width": 1000, "height": 800})
-    url = widget.page(
+    frame = widget.open(
+        page,
         site,
         "beside",
         css=layout,
         before='<section class="row">',
         after="<aside></aside></section>",
-    )
-    page.goto(url)
-    frame = frame_of(page)
+    ).frame
     expect(frame.locator("#comments > li")).to_have_count(1)
     assert eventually(page, lambda: (h := heights(page, frame))[0] == h[1])
     before = heights(page, frame)[0]
@@ -102,8 +100,7 @@ def test_a_lazy_image_loading_beside_the_widget_narrows_it_and_the_frame_regrows
 
 def test_aggressive_host_css_does_not_break_the_widget(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "hostile", css=HOSTILE_CSS))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "hostile", css=HOSTILE_CSS).frame
 
     box = page.eval_on_selector(FRAME, "f => f.getBoundingClientRect().toJSON()")
     assert box["width"] > 300 and box["height"] > 200
@@ -120,8 +117,7 @@ def test_embed_js_loaded_twice_mounts_once_and_adds_only_window_parley(page, wid
     baseline = set(page.evaluate("Object.getOwnPropertyNames(window)"))
     second = f'<div data-parley-thread data-site="{site}" data-article="second"></div>'
     twice = f'<script async src="{widget.live.url}/embed.js"></script>'
-    page.goto(widget.page(site, "first", after=second + twice))
-    frame_of(page)
+    widget.open(page, site, "first", after=second + twice)
 
     assert page.locator("#parley-thread iframe").count() == 1
     assert page.locator("[data-parley-thread] iframe").count() == 1
@@ -134,8 +130,7 @@ def test_embed_js_loaded_twice_mounts_once_and_adds_only_window_parley(page, wid
 def test_parley_load_retargets_the_frame_for_single_page_sites(page, widget, watch):
     site = widget.site()
     seed_comments(widget, site, "story-2", ["Only on story two"])
-    page.goto(widget.page(site, "story-1"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "story-1").frame
     expect(frame.locator("#empty")).to_be_visible()
 
     page.evaluate("Parley.load({article: 'story-2', title: 'Story two'})")

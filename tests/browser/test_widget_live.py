@@ -15,9 +15,7 @@ def test_a_second_readers_comment_is_announced_and_shown_on_request(
     page, another_reader, widget, watch
 ):
     site = widget.site()
-    url = widget.page(site, "live")
-    page.goto(url)
-    first = frame_of(page)
+    url, first = widget.open(page, site, "live")
     post(first, "The first reader was here")
     expect(first.locator(".fresh")).to_be_hidden()  # their own comment is shown, not announced
 
@@ -39,8 +37,7 @@ def test_a_comment_moderators_remove_disappears_from_the_open_page(
     page, widget, watch, live_parley
 ):
     site = widget.site()
-    page.goto(widget.page(site, "removal"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "removal").frame
     post(frame, "Soon removed")
     item = frame.locator("#comments > li").filter(has_text="Soon removed")
     expect(item).to_have_count(1)

@@ -14,7 +14,7 @@ from app.models import AuditEntry, Comment
 from app.services.site_settings import apply_site_settings
 
 from .conftest import IN_CI
-from .widget_support import frame_of, post
+from .widget_support import post
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "widget-nudge.png"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -83,8 +83,7 @@ def test_nudge_shows_guidelines_then_edit_then_post_anyway(
     """Also screenshots the nudge (docs/screenshots/widget-nudge.png with
     PARLEY_UPDATE_SCREENSHOTS=1)."""
     watch.allow("422")  # Chromium logs each nudge answer as a failed request
-    page.goto(widget.page(nudging_site, "nudge"))
-    frame = frame_of(page)
+    frame = widget.open(page, nudging_site, "nudge").frame
     form = frame.locator("#post")
     form.locator("textarea").fill(ABUSIVE)
     form.get_by_label("Name").fill("Ada")
@@ -126,8 +125,7 @@ def test_nudge_shows_guidelines_then_edit_then_post_anyway(
 
 
 def test_a_civil_comment_is_never_nudged(page, widget, watch, nudging_site):
-    page.goto(widget.page(nudging_site, "civil"))
-    frame = frame_of(page)
+    frame = widget.open(page, nudging_site, "civil").frame
     post(frame, "I think the council got the budget wrong this year.")
     expect(frame.locator(".nudge")).to_have_count(0)
     comment, actions = stored(widget.live, "I think the council got the budget wrong this year.")
@@ -136,8 +134,7 @@ def test_a_civil_comment_is_never_nudged(page, widget, watch, nudging_site):
 
 def test_an_edit_is_nudged_too_and_can_be_saved_anyway(page, widget, watch, nudging_site):
     watch.allow("422")
-    page.goto(widget.page(nudging_site, "nudged-edit"))
-    frame = frame_of(page)
+    frame = widget.open(page, nudging_site, "nudged-edit").frame
     post(frame, "A fair point about the tram.")
     item = frame.locator("#comments > li").first
     item.get_by_role("button", name="Edit").click()
@@ -155,7 +152,6 @@ def test_an_edit_is_nudged_too_and_can_be_saved_anyway(page, widget, watch, nudg
 
 def test_axe_helper_finds_a_real_violation(page, widget, watch, nudging_site):
     """The check is real: an image without alt text in the frame is reported."""
-    page.goto(widget.page(nudging_site, "axe-self-test"))
-    frame = frame_of(page)
+    frame = widget.open(page, nudging_site, "axe-self-test").frame
     frame.evaluate("document.querySelector('#post img').removeAttribute('alt')")
     assert any(v.startswith("image-alt") for v in axe_violations(frame))

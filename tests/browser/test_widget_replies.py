@@ -19,8 +19,7 @@ def test_show_more_replies_loads_the_rest_in_place(page, widget, watch, monkeypa
     chain = [flat[-1]]
     for depth in range(2, 7):  # a chain under the last reply, past the indent cap
         chain += seed(widget, site, "many", [f"Depth {depth}"], chain[-1], name=f"D{depth}")
-    page.goto(widget.page(site, "many"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "many").frame
 
     story = frame.locator(f"#c{top}")
     replies = story.locator("li.comment")

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from .widget_support import frame_of
-
 
 def outbox_messages(live_app, address: str) -> list[Message]:
     """Messages written to the live server's outbox (no SMTP server is configured) for
@@ -50,8 +48,7 @@ def wait_for_mail(live_app, address: str) -> list[Message]:
 
 def test_the_reply_mail_box_asks_for_a_confirmation_and_nothing_without_it(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "mail-me"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "mail-me").frame
     app = widget.live.app
 
     sent = post_as_guest(frame, page, "Tell me about replies", "gus@example.org", notify=True)

@@ -33,8 +33,7 @@ CONTRAST = """e => {
 
 def test_deleting_a_comment_with_replies_greys_only_the_placeholder(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "gone"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "gone").frame
     post(frame, "I will delete this")
     parent = frame.locator("#comments > li").first
     parent_id = int(parent.get_attribute("data-id"))
@@ -69,9 +68,7 @@ def test_a_comment_held_for_a_banned_word_shows_its_author_their_own_text(
         )
         update_site_settings(admin, site, {"banned_words": ["zorblax"]})
         db.session.remove()
-    url = widget.page(site, "held")
-    page.goto(url)
-    frame = frame_of(page)
+    url, frame = widget.open(page, site, "held")
     post(frame, "Buy zorblax now\n\nSecond paragraph")
     mine = frame.locator("#comments > li").first
     expect(mine.locator(".pend")).to_have_text("Your comment is awaiting moderation")
@@ -88,8 +85,7 @@ def test_a_comment_held_for_a_banned_word_shows_its_author_their_own_text(
 
 def test_posting_a_top_level_comment_by_keyboard_puts_the_focus_on_it(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "focus"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "focus").frame
     form = frame.locator("#post")
     form.get_by_label("Name").fill("Kay")
     form.locator("textarea").focus()
@@ -104,15 +100,13 @@ def test_the_pressed_vote_arrow_reads_in_system_dark_mode(page, browser, widget,
     site = widget.site()
     seed(widget, site, "dark", ["Vote on me"])
     page.emulate_media(color_scheme="dark")
-    page.goto(widget.page(site, "dark"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "dark").frame
     assert frame.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     up = frame.locator("#comments > li").first.get_by_role("button", name="Upvote")
     up.click()
     expect(up).to_have_attribute("aria-pressed", "true")
     assert up.evaluate(CONTRAST) >= 4.5
-    page.goto(widget.page(site, "dark", attrs='data-theme="dark"'))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "dark", attrs='data-theme="dark"').frame
     up = frame.locator("#comments > li").first.get_by_role("button", name="Upvote")
     expect(up).to_have_attribute("aria-pressed", "true")
     assert up.evaluate(CONTRAST) >= 4.5

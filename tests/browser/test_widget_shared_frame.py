@@ -20,7 +20,6 @@ def test_a_guests_pending_comment_and_vote_come_back_to_them_and_to_no_one_else(
     page, another_reader, widget, watch
 ):
     site = widget.site(premod=True)
-    url = widget.page(site, "shared")
     with widget.live.app.app_context():
         shown = post_comment(
             site_slug=site,
@@ -37,8 +36,7 @@ def test_a_guests_pending_comment_and_vote_come_back_to_them_and_to_no_one_else(
         db.session.commit()
         db.session.remove()
 
-    page.goto(url)
-    frame = frame_of(page)
+    url, frame = widget.open(page, site, "shared")
     post(frame, "Mine, awaiting review")
     theirs = frame.locator("#comments > li").first
     click_and_wait(page, theirs.get_by_role("button", name="Upvote"), "/votes", {"value": 1})

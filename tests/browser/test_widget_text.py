@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Comment, utcnow
-from tests.browser.widget_support import frame_of, seed
+from tests.browser.widget_support import seed
 
 ARABIC = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645!"
 ARABIC_NAME = "\u0639\u0644\u064a"
@@ -35,8 +35,7 @@ def test_arabic_comments_align_and_punctuate_right_to_left(page, widget, watch):
     site = widget.site()
     seed(widget, site, "rtl", [ARABIC, f"Hello there!\n\n{ARABIC}"])
     page.set_viewport_size({"width": 900, "height": 900})
-    page.goto(widget.page(site, "rtl"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "rtl").frame
     bodies = frame.locator("#comments .comment-body")
     expect(bodies).to_have_count(2)
 
@@ -62,8 +61,7 @@ def test_a_right_to_left_name_does_not_pull_the_time_beside_it(page, widget, wat
         )
         db.session.commit()
         db.session.remove()
-    page.goto(widget.page(site, "names"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "names").frame
     meta = frame.locator(f"#c{comment_id} .meta")
     expect(meta.locator("time")).to_have_text("3 hours ago")
     name_right = meta.locator(".author").evaluate("e => e.getBoundingClientRect().right")

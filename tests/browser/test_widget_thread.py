@@ -19,8 +19,7 @@ from .widget_support import FRAME, eventually, frame_of, heights, post, seed
 
 def test_empty_thread_invites_the_first_comment(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "empty"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "empty").frame
 
     assert frame.url.startswith(widget.live.url + "/embed/thread?")
     expect(frame.locator("#empty")).to_have_text("Write the first comment for this!")
@@ -31,8 +30,7 @@ def test_empty_thread_invites_the_first_comment(page, widget, watch):
 
 def test_guest_post_and_reply_appear_without_reload_and_the_count_pluralizes(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "talk"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "talk").frame
     frame.evaluate("window.stillHere = true")
     height_before = heights(page, frame)[0]
 
@@ -70,8 +68,7 @@ def test_guest_post_and_reply_appear_without_reload_and_the_count_pluralizes(pag
 
 def test_premod_site_tells_the_author_their_comment_awaits_moderation(page, widget, watch):
     site = widget.site(premod=True)
-    page.goto(widget.page(site, "held"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "held").frame
 
     post(frame, "Please check me")
     comment = frame.locator("#comments > li").first
@@ -88,8 +85,7 @@ def test_premod_site_tells_the_author_their_comment_awaits_moderation(page, widg
 
 def test_a_keyboard_alone_can_post_a_comment(page, widget, watch):
     site = widget.site()
-    page.goto(widget.page(site, "keys"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "keys").frame
     page.focus("#before")
 
     for _ in range(30):
@@ -153,9 +149,7 @@ def test_load_more_sort_deep_replies_and_permalinks(page, widget, watch, monkeyp
     for depth in range(1, 6):  # a reply chain five deep under Comment 0
         chain += seed(widget, site, "long", [f"Depth {depth}"], chain[-1], name=f"D{depth}")
     spacer = '<p style="height:2500px">The article text.</p>'
-    url = widget.page(site, "long", before=spacer)
-    page.goto(url)
-    frame = frame_of(page)
+    url, frame = widget.open(page, site, "long", before=spacer)
 
     top_level = frame.locator("#comments > li")
     expect(top_level).to_have_count(3)
@@ -218,13 +212,11 @@ LOW_CONTRAST = """() => {
 def test_theme_accent_and_colour_scheme_come_from_the_embed_with_aa_contrast(page, widget, watch):
     site = widget.site()
     seed(widget, site, "themed", ["A comment to look at, with a [link](https://news.example/)"])
-    page.goto(widget.page(site, "themed"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "themed").frame
     expect(frame.locator("#comments li")).to_have_count(1)
     assert frame.evaluate(LOW_CONTRAST) == []  # light (the default colour scheme)
 
-    page.goto(widget.page(site, "themed", attrs='data-theme="dark" data-accent="#c00"'))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "themed", attrs='data-theme="dark" data-accent="#c00"').frame
     expect(frame.locator("html")).to_have_attribute("data-theme", "dark")
     body_colour = frame.evaluate("getComputedStyle(document.body).backgroundColor")
     assert body_colour == "rgb(23, 25, 29)"
@@ -233,8 +225,7 @@ def test_theme_accent_and_colour_scheme_come_from_the_embed_with_aa_contrast(pag
     assert frame.evaluate(LOW_CONTRAST) == []
 
     page.emulate_media(color_scheme="dark", reduced_motion="reduce")
-    page.goto(widget.page(site, "themed"))
-    frame = frame_of(page)
+    frame = widget.open(page, site, "themed").frame
     expect(frame.locator("html")).to_have_attribute("data-theme", "auto")
     assert frame.evaluate("getComputedStyle(document.body).backgroundColor") == body_colour
     assert frame.evaluate(LOW_CONTRAST) == []
