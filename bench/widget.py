@@ -63,7 +63,7 @@ HOST_PAGE = """<!doctype html>
 
 
 def seed_thread(env: dict[str, str], host_origin: str) -> None:
-    """A site allowing the host page, and a 100-comment thread (60 top-level, 40 replies)."""
+    """A site allowing the host page, and a 100-comment thread (40 top-level, 60 replies)."""
     from app import create_app
     from app.extensions import db
     from app.models import CommentStatus
@@ -150,7 +150,7 @@ def measure_loads(host_url: str) -> dict[str, list[float]]:
             for _ in range(LOADS):
                 page.reload()
                 times["warm"].append(load_time(page))
-            shown = page.frame_locator("#parley-thread iframe").locator("li.c").count()
+            shown = page.frame_locator("#parley-thread iframe").locator("li.comment").count()
             if shown != COMMENTS:
                 raise RuntimeError(f"the frame showed {shown} comments, not {COMMENTS}")
             context.close()
