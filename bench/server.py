@@ -86,7 +86,11 @@ def migrated_database(backend: str, workdir: Path) -> Iterator[dict[str, str]]:
 
 @contextmanager
 def seeding_app(env: dict[str, str]) -> Iterator[None]:
-    """An application context on the benchmark database, to seed it through the services."""
+    """An application context on the benchmark database, to seed it through the services.
+
+    Seeding is bulk loading, not a request: PostgreSQL's statement timeout, which bounds a
+    request's wait (PARLEY_DB_STATEMENT_TIMEOUT_MS, 2.5 s), is off (0) here, so an UPDATE of
+    every seeded row (which rewrites the trigram index too) or an ANALYZE may take longer."""
     from app import create_app
     from app.extensions import db
 
@@ -95,6 +99,7 @@ def seeding_app(env: dict[str, str]) -> Iterator[None]:
             "SQLALCHEMY_DATABASE_URI": env["PARLEY_DATABASE_URL"],
             "SECRET_KEY": env["PARLEY_SECRET_KEY"],
             "RATELIMIT_ENABLED": False,
+            "PARLEY_DB_STATEMENT_TIMEOUT_MS": 0,
         }
     )
     with app.app_context():
