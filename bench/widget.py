@@ -28,11 +28,7 @@ from werkzeug.wrappers import Request, Response
 
 from bench.report import BACKEND_LABELS, Options, Section, markdown_table, percentile
 from bench.seed import NAMES, markdown_body
-from bench.server import (
-    free_port,
-    gunicorn,
-    migrated_database,
-)
+from bench.server import free_port, gunicorn, migrated_database, seeding_app
 
 TITLE = "Time to widget (Chromium, 100-comment thread)"
 SITE = "widget-bench"
@@ -64,42 +60,29 @@ HOST_PAGE = """<!doctype html>
 
 def seed_thread(env: dict[str, str], host_origin: str) -> None:
     """A site allowing the host page, and a 100-comment thread (40 top-level, 60 replies)."""
-    from app import create_app
-    from app.extensions import db
     from app.models import CommentStatus
     from app.services.comments import post_comment
     from app.services.identity import Viewer
     from app.services.sites import create_site
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": env["PARLEY_DATABASE_URL"],
-            "SECRET_KEY": env["PARLEY_SECRET_KEY"],
-            "RATELIMIT_ENABLED": False,
-        }
-    )
     rng = random.Random(2026)
-    with app.app_context():
-        try:
-            create_site(SITE, "Widget bench", [host_origin])
-            ids: list[int] = []
-            n = 0
-            while len(ids) < COMMENTS:  # published ones (the rules may hold a random body)
-                n += 1
-                parent = rng.choice(ids) if len(ids) >= TOP_LEVEL else None
-                comment = post_comment(
-                    site_slug=SITE,
-                    article_key=ARTICLE,
-                    body=markdown_body(rng, 80, 400),
-                    viewer=Viewer(ip=f"10.1.{n // 250}.{n % 250 + 1}"),
-                    author_name=rng.choice(NAMES),
-                    parent_id=parent,
-                )
-                if comment.status == CommentStatus.APPROVED:
-                    ids.append(comment.id)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with seeding_app(env):
+        create_site(SITE, "Widget bench", [host_origin])
+        ids: list[int] = []
+        n = 0
+        while len(ids) < COMMENTS:  # published ones (the rules may hold a random body)
+            n += 1
+            parent = rng.choice(ids) if len(ids) >= TOP_LEVEL else None
+            comment = post_comment(
+                site_slug=SITE,
+                article_key=ARTICLE,
+                body=markdown_body(rng, 80, 400),
+                viewer=Viewer(ip=f"10.1.{n // 250}.{n % 250 + 1}"),
+                author_name=rng.choice(NAMES),
+                parent_id=parent,
+            )
+            if comment.status == CommentStatus.APPROVED:
+                ids.append(comment.id)
 
 
 def serve_host_page(html: str, port: int) -> tuple[object, str]:
