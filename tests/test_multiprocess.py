@@ -6,17 +6,8 @@ reaches a stream held by the other."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import jwt
 import pytest
@@ -29,10 +20,8 @@ from app.services.sites import get_site
 from app.services.sso import configure as configure_sso
 from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_skip
 from tests.factories import make_site, make_token, make_user
-from tests.live_server import EventReader
-from tests.private_servers import free_port
+from tests.live_server import EventReader, call, gunicorn_master
 
-ROOT = Path(__file__).resolve().parent.parent
 THREAD = "/api/v1/threads?site=news&article=a1"
 
 
@@ -51,67 +40,6 @@ def shared(postgres_url, tmp_path):
     with app.app_context():
         db.engine.dispose()
     return postgres_url, token
-
-
-@contextmanager
-def gunicorn_master(database_url: str, workdir: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "PARLEY_DATABASE_URL": database_url,
-        "PARLEY_REDIS_URL": REDIS_URL,
-        "PARLEY_SECRET_KEY": "multiprocess-test-secret",
-        "PARLEY_RATE_LIMITS": "off",
-        # Behind one load balancer every process links to the same public address.
-        "PARLEY_PUBLIC_URL": "http://comments.test",
-        "PARLEY_ACCESS_LOG": str(workdir / f"access-{port}.log"),
-    }
-    log = workdir / f"gunicorn-{port}.log"
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "-c",
-        "gunicorn.conf.py",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "1",
-        "--error-logfile",
-        str(log),
-        "wsgi:app",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(base + "/readyz", timeout=5):  # noqa: S310 - local
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"gunicorn did not become ready:\n{log.read_text()}")
-        yield base
-    finally:
-        process.send_signal(signal.SIGQUIT)  # quick shutdown: open streams need no grace here
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
-def call(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data, headers or {}, method=method)  # noqa: S310
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def post(base: str, body: str) -> dict:

@@ -23,7 +23,7 @@ from app.services import webhooks as webhook_service
 from app.services.comment_events import EVENTS
 from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_skip
 from tests.factories import bearer, make_site, make_token, make_user
-from tests.test_multiprocess import call, gunicorn_master
+from tests.live_server import call, gunicorn_master
 from tests.webhook_receiver import receiver, verify
 from tests.worker_processes import worker_processes
 
