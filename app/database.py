@@ -1,16 +1,26 @@
-"""Engine tuning per backend (SQLite in WAL mode, foreign keys enforced), and ``savepoint``,
-the one way services open a savepoint."""
+"""Engine tuning per backend (SQLite in WAL mode, foreign keys enforced; PostgreSQL answers
+awaited for a bounded time), and ``savepoint``, the one way services open a savepoint."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from time import monotonic
 from typing import Any
 
+import psycopg
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
+
+# How long past the statement timeout a PostgreSQL answer is awaited before the connection is
+# given up on, and how long a pooled connection's test (ping) may take.
+ANSWER_MARGIN_SECONDS = 0.5
+PING_SECONDS = 1.0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -39,11 +49,88 @@ def savepoint(session: Session) -> SessionTransaction:
     return session.begin_nested()
 
 
+class BoundedConnection(psycopg.Connection):
+    """A psycopg connection that waits at most ``answer_seconds`` for each answer.
+
+    The statement timeout is enforced by the server. A server that is frozen while its host
+    still speaks TCP (a paused container or VM, a process under SIGSTOP) never sends it, and the
+    operating system keeps acknowledging what is sent, so psycopg would wait for ever. When the
+    time is up the connection is closed (the server may act on what it was sent once it
+    resumes): SQLAlchemy sees a disconnect, drops the connection, and the request answers 503
+    (app.outages).
+    """
+
+    answer_seconds: float | None = None
+
+    def wait(self, gen: Any, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        if timeout is not None or self.answer_seconds is None:
+            return super().wait(gen, *args, timeout=timeout, **kwargs)
+        started = monotonic()
+        try:
+            return super().wait(gen, *args, timeout=self.answer_seconds, **kwargs)
+        except psycopg.OperationalError:
+            if self.closed or monotonic() - started < self.answer_seconds:
+                raise
+            self.close()
+            raise psycopg.OperationalError(
+                f"PostgreSQL did not answer within {self.answer_seconds:g} s; "
+                "the connection was closed"
+            ) from None
+
+    @contextmanager
+    def answering_within(self, seconds: float) -> Iterator[None]:
+        """Wait at most ``seconds`` for each answer inside the block."""
+        before, self.answer_seconds = self.answer_seconds, seconds
+        try:
+            yield
+        finally:
+            self.answer_seconds = before
+
+
+def _bounded_connect(answer_seconds: float | None) -> Callable[..., BoundedConnection]:
+    """An engine ``do_connect`` listener: connect with BoundedConnection instead of psycopg's."""
+
+    def connect(_dialect: Dialect, _record: Any, cargs: Any, cparams: Any) -> BoundedConnection:
+        connection = BoundedConnection.connect(*cargs, **cparams)
+        connection.answer_seconds = answer_seconds
+        return connection
+
+    return connect
+
+
+def _ping_on_checkout(dialect: Dialect) -> Callable[..., None]:
+    """A pool ``checkout`` listener: SQLAlchemy's pre-ping, within PING_SECONDS.
+
+    A restarted server leaves dead connections in the pool and a frozen one leaves silent
+    ones; either way every pooled connection is discarded and the checkout connects anew
+    (within PARLEY_DB_CONNECT_TIMEOUT), so a request waits a few seconds at most.
+    """
+
+    def ping(dbapi_connection: BoundedConnection, _record: Any, _proxy: Any) -> None:
+        try:
+            with dbapi_connection.answering_within(PING_SECONDS):
+                dialect.do_ping(dbapi_connection)
+        except psycopg.Error as error:
+            raise InvalidatePoolError(f"pooled connection failed its test: {error}") from error
+
+    return ping
+
+
+def answer_seconds(config: dict[str, Any]) -> float | None:
+    """How long a PostgreSQL answer is awaited: the statement timeout and a margin (none when
+    statements have no timeout, as for bulk seeding)."""
+    statement_ms = config["PARLEY_DB_STATEMENT_TIMEOUT_MS"]
+    return statement_ms / 1000 + ANSWER_MARGIN_SECONDS if statement_ms > 0 else None
+
+
 def configure_engines(app: Flask) -> None:
     with app.app_context():
-        engine: Engine = db.engine
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+            elif engine.dialect.driver == "psycopg":
+                event.listen(engine, "do_connect", _bounded_connect(answer_seconds(app.config)))
+                event.listen(engine, "checkout", _ping_on_checkout(engine.dialect))
 
 
 # Indexes that exist only on PostgreSQL and only in the migrations (they use its extensions,
@@ -61,16 +148,15 @@ def include_in_schema_comparison(
 def engine_options(config: dict[str, Any]) -> dict[str, Any]:
     """SQLAlchemy engine options for the configured database, over SQLALCHEMY_ENGINE_OPTIONS.
 
-    PostgreSQL: each pooled connection is tested as it leaves the pool (a restarted server
-    leaves dead ones behind), a connection attempt gives up after PARLEY_DB_CONNECT_TIMEOUT
-    seconds, a statement after PARLEY_DB_STATEMENT_TIMEOUT_MS, and a request waits at most one
-    second for a free pooled connection: an unreachable database costs a request a 503 within
-    5 s, never a hang. SQLite is a local file and needs none of it.
+    PostgreSQL: a connection attempt gives up after PARLEY_DB_CONNECT_TIMEOUT seconds, a
+    statement after PARLEY_DB_STATEMENT_TIMEOUT_MS, and a request waits at most one second for
+    a free pooled connection; configure_engines adds a bounded wait for every answer and a test
+    of each pooled connection as it leaves the pool. An unreachable or frozen database costs a
+    request a 503 within 5 s, never a hang. SQLite is a local file and needs none of it.
     """
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
         return options
-    options.setdefault("pool_pre_ping", True)
     options.setdefault("pool_timeout", 1)
     connect_args = dict(options.get("connect_args") or {})
     connect_args.setdefault("connect_timeout", config["PARLEY_DB_CONNECT_TIMEOUT"])

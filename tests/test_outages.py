@@ -5,17 +5,22 @@ recovers by itself. Nothing acknowledged with a 2xx is lost."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.broker import broker
 from app.extensions import db
 from tests.conftest import base_config, require_or_skip
 from tests.factories import make_site
+from tests.live_server import call as http_call
+from tests.live_server import gunicorn_master
 from tests.private_servers import PrivatePostgres, PrivateRedis, missing_tools
 
 CEILING_SECONDS = 5
@@ -127,3 +132,86 @@ def test_readiness_fails_and_recovers_with_redis_and_postgres(servers, outage_ap
     thread = call("GET", THREAD).get_json()
     assert [c["id"] for c in thread["comments"]] == acknowledged
     assert call.post(4).status_code == 201
+
+
+def test_a_frozen_postgresql_costs_each_request_a_503_not_a_hang(servers, outage_app):
+    """A paused PostgreSQL (its processes under SIGSTOP) still accepts TCP connections and
+    acknowledges what is sent, so neither the statement timeout nor the connect timeout sees it:
+    the pooled connection's test and every answer have a deadline of their own."""
+    postgres, _cache = servers
+    call = Timed(outage_app)
+    acknowledged = [call.post(0).get_json()["id"]]
+    assert call("GET", THREAD).status_code == 200  # a pooled connection is left to go silent
+
+    with postgres.frozen():
+        for response in (
+            call("GET", THREAD),
+            call("GET", "/api/v1/counts?site=news&article=a1"),
+            call.post(1),
+        ):
+            assert response.status_code == 503
+            assert response.get_json()["error"]["code"] == "service_unavailable"
+        assert call("GET", "/readyz").get_json()["error"]["code"] == "not_ready"
+        assert call("GET", "/healthz").status_code == 200
+
+    call.ready_again()
+    assert [c["id"] for c in call("GET", THREAD).get_json()["comments"]] == acknowledged
+    assert call.post(2).status_code == 201
+
+
+def test_a_statement_on_a_server_that_freezes_gives_up_after_its_timeout_and_a_margin(
+    servers, tmp_path
+):
+    postgres, _cache = servers
+    config = base_config(postgres.url, tmp_path)
+    config["PARLEY_DB_STATEMENT_TIMEOUT_MS"] = 1000
+    app = create_app(config)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+            with postgres.frozen():
+                started = time.monotonic()
+                with pytest.raises(OperationalError) as caught:
+                    connection.execute(text("SELECT 2"))
+                elapsed = time.monotonic() - started
+        assert "did not answer within 1.5 s" in str(caught.value)
+        assert caught.value.connection_invalidated
+        assert elapsed < CEILING_SECONDS
+        with db.engine.connect() as connection:  # the pool reconnects by itself
+            assert connection.execute(text("SELECT 3")).scalar() == 3
+        db.engine.dispose()
+
+
+def test_through_gunicorn_a_frozen_postgresql_costs_a_request_a_503_not_a_hang(
+    servers, outage_app, tmp_path
+):
+    """The same through production's server (gunicorn.conf.py: gevent workers, whose sockets
+    psycopg waits on cooperatively)."""
+    postgres, cache = servers
+    with gunicorn_master(postgres.url, tmp_path, cache.url) as base:
+        posted = post_through(base, "Kept")
+        assert http_call(base + THREAD)[0] == 200
+        with postgres.frozen():
+            for path in (THREAD, "/api/v1/counts?site=news&article=a1"):
+                started = time.monotonic()
+                status, headers, content = http_call(base + path)
+                elapsed = time.monotonic() - started
+                assert elapsed < CEILING_SECONDS, f"{path} took {elapsed:.1f} s"
+                assert status == 503, content
+                assert json.loads(content)["error"]["code"] == "service_unavailable"
+                assert headers["Retry-After"]
+        for _ in range(20):
+            if http_call(base + "/readyz")[0] == 200:
+                break
+            time.sleep(0.5)
+        status, _headers, content = http_call(base + THREAD)
+        assert status == 200
+        assert [c["id"] for c in json.loads(content)["comments"]] == [posted["id"]]
+
+
+def post_through(base: str, body: str) -> dict:
+    payload = {"site": "news", "article": "a1", "body": body, "author_name": "Al"}
+    headers = {"Origin": "https://news.example"}
+    status, _headers, content = http_call(base + "/api/v1/comments", "POST", payload, headers)
+    assert status == 201, content
+    return json.loads(content)
