@@ -11,6 +11,7 @@ records the deletion.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -37,6 +38,15 @@ from app.services.site_settings import effective_settings
 from app.services.user_sessions import revoke_credentials
 
 DELETED_NAME = "[deleted user]"
+
+
+@dataclass(frozen=True)
+class ActorTraces:
+    """How many votes, reactions and reports ``remove_actor_traces`` deleted."""
+
+    votes: int
+    reactions: int
+    reports: int
 
 
 def _iso(moment: Any) -> str | None:
@@ -133,6 +143,26 @@ def delete_account(user: User, password: object) -> None:
             change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=user.id)
     # Threads show their name, their votes in scores and their reactions in the counts.
     touch_articles_of(user_id=user.id)
+    remove_actor_traces(actor)
+    revoke_credentials(user.id)
+    user.name = DELETED_NAME
+    user.email = None
+    user.email_verified_at = None
+    user.password_hash = None
+    user.sso_subject = None
+    user.sso_avatar_url = None
+    user.sso_badge = None
+    user.avatar_path = None
+    user.status = UserStatus.DELETED
+    for site_id in sites or {None: None}:
+        audit.record("account_deleted", site_id=site_id, target_user_id=user.id)
+    db.session.commit()
+
+
+def remove_actor_traces(actor: str) -> ActorTraces:
+    """Delete the votes, reactions and reports of ``actor`` (an actor key: ``u:<id>`` or
+    ``g:<guest key>``), taking their votes out of the scores and their reports out of the
+    counts, and mark the articles they touched changed. Does not commit."""
     for (article_id,) in db.session.execute(
         select(Comment.article_id)
         .join(Vote, Vote.comment_id == Comment.id)
@@ -152,22 +182,11 @@ def delete_account(user: User, password: object) -> None:
             .where(Comment.id == report.comment_id, Comment.report_count > 0)
             .values(report_count=Comment.report_count - 1)
         )
-    db.session.execute(delete(Vote).where(Vote.voter == actor))
-    db.session.execute(delete(Reaction).where(Reaction.reactor == actor))
-    db.session.execute(delete(Report).where(Report.reporter == actor))
-    revoke_credentials(user.id)
-    user.name = DELETED_NAME
-    user.email = None
-    user.email_verified_at = None
-    user.password_hash = None
-    user.sso_subject = None
-    user.sso_avatar_url = None
-    user.sso_badge = None
-    user.avatar_path = None
-    user.status = UserStatus.DELETED
-    for site_id in sites or {None: None}:
-        audit.record("account_deleted", site_id=site_id, target_user_id=user.id)
-    db.session.commit()
+    return ActorTraces(
+        votes=db.session.execute(delete(Vote).where(Vote.voter == actor)).rowcount,
+        reactions=db.session.execute(delete(Reaction).where(Reaction.reactor == actor)).rowcount,
+        reports=db.session.execute(delete(Report).where(Report.reporter == actor)).rowcount,
+    )
 
 
 def recent_comments(user: User, limit: int = 20) -> list[dict[str, Any]]:
