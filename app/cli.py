@@ -13,6 +13,7 @@ from app.command_group import CommandGroup
 from app.extensions import db
 from app.models import Role, Site, User
 from app.portability.cli import register_portability_cli
+from app.services import guest_data
 from app.services import site_settings as settings_service
 from app.services import sites as site_service
 from app.services import users as user_service
@@ -108,6 +109,33 @@ def rerender():
     """Re-render every comment's HTML from its Markdown source with the current sanitizer."""
     count = rerender_all()
     click.echo(f"Re-rendered {count} comments")
+
+
+@comments_cli.command("erase-guest")
+@click.argument("email")
+def erase_guest(email):
+    """Erase what Parley holds about the guest who commented with EMAIL (docs/identity.md)."""
+    done = guest_data.erase_guest(email)
+    click.echo(
+        f"Erased the address, IP address and name of {done.comments} comments "
+        f"({done.removed} removed by their site's setting); ended {done.subscriptions} "
+        f"reply e-mail subscriptions; deleted {done.votes} votes, {done.reactions} reactions "
+        f"and {done.reports} reports"
+    )
+
+
+@comments_cli.command("forget-ips")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0, max=36500),
+    required=True,
+    help="Clear the IP address of comments posted more than DAYS days ago.",
+)
+def forget_ips(days):
+    """Clear the IP address of old comments (run it daily for a retention period)."""
+    count = guest_data.forget_ips(days)
+    click.echo(f"Forgot the IP address of {count} comments older than {days} days")
 
 
 DEMO_MODERATOR = "moderator@demo.parley.local"

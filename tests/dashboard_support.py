@@ -42,6 +42,14 @@ def sign_in(client, email: str, password: str = PASSWORD, next_url: str | None =
     return client.post(path, data={"email": email, "password": password, "csrf_token": token})
 
 
+AUDIT_ROW = re.compile(r'<tr data-audit-action="([a-z_]+)">(.*?)</tr>', re.S)
+
+
+def audit_rows(html: str) -> list[tuple[str, str]]:
+    """(action, the row's text) for each audit entry on a page, newest first."""
+    return [(action, re.sub(r"<[^>]+>", " ", body)) for action, body in AUDIT_ROW.findall(html)]
+
+
 def signed_in(app, email: str):
     """A new test client signed in as ``email`` (its CSRF token in ``client.csrf``)."""
     client = app.test_client()

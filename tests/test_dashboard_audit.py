@@ -5,13 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.dashboard_support import SETTINGS_FORM, signed_in
-
-ROW_RE = re.compile(r'<tr data-audit-action="([a-z_]+)">(.*?)</tr>', re.S)
-
-
-def rows(html: str) -> list[tuple[str, str]]:
-    """(action, the row's text) for each audit entry on a page, newest first."""
-    return [(action, re.sub(r"<[^>]+>", " ", body)) for action, body in ROW_RE.findall(html)]
+from tests.dashboard_support import audit_rows as rows
 
 
 def post(client, url: str, **form) -> None:

@@ -1,0 +1,106 @@
+"""Guests' personal data: erased on request, and IP addresses forgotten after a while.
+
+A guest has no account to delete; what identifies one is the e-mail address they gave with
+their comments, and the browser key and IP address those comments carry. ``erase_guest`` does
+for them what deleting an account does for a reader (app.services.reader_data): every comment
+given with the address loses the address, the IP address, the browser key and the name
+("[deleted user]" instead), and follows its site's ``deleted_account_comments`` setting
+(``remove`` removes it, replies keep a placeholder); reply e-mail subscriptions of the address
+end; the votes, reactions and reports of those browser keys are deleted. The audit log records
+the erasure, never the address.
+
+``forget_ips`` clears the IP address of comments older than a retention period. Bans keep the
+address they were made on: they are a moderator's decision, lifted in the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from app.extensions import db
+from app.models import (
+    REMOVED_STATUSES,
+    Article,
+    Comment,
+    CommentStatus,
+    ReplySubscription,
+    Site,
+    utcnow,
+)
+from app.services import audit
+from app.services.comments import change_status
+from app.services.freshness import touch_article
+from app.services.reader_data import DELETED_NAME, remove_actor_traces
+from app.services.site_settings import effective_settings
+from app.services.users import normalize_email
+
+
+@dataclass(frozen=True)
+class GuestErasure:
+    """What ``erase_guest`` changed."""
+
+    comments: int  # comments that carried the address (all lose it, the IP and the name)
+    removed: int  # of those, removed by their site's deleted_account_comments setting
+    subscriptions: int
+    votes: int
+    reactions: int
+    reports: int
+
+
+def erase_guest(email: object) -> GuestErasure:
+    """Erase what Parley holds about the guest who gave ``email``, as the module says; commit.
+
+    Raises ValidationError(invalid_email). An address Parley never stored erases nothing.
+    """
+    address = normalize_email(email)
+    rows = db.session.execute(
+        select(Comment, Site)
+        .join(Article, Article.id == Comment.article_id)
+        .join(Site, Site.id == Article.site_id)
+        .where(Comment.user_id.is_(None), func.lower(Comment.guest_email) == address)
+    ).all()
+    keys = {comment.guest_key for comment, _site in rows if comment.guest_key}
+    removed = 0
+    site_ids: set[int] = set()
+    for comment, site in rows:
+        site_ids.add(site.id)
+        comment.guest_email = None
+        comment.guest_key = None
+        comment.author_ip = None
+        comment.guest_name = DELETED_NAME
+        touch_article(comment.article_id)
+        remove = effective_settings(site)["deleted_account_comments"] == "remove"
+        if remove and comment.status not in REMOVED_STATUSES:
+            change_status(comment, CommentStatus.DELETED, action="erase_guest")
+            removed += 1
+    subscriptions = db.session.execute(
+        delete(ReplySubscription).where(func.lower(ReplySubscription.email) == address)
+    ).rowcount
+    traces = [remove_actor_traces(f"g:{key}") for key in sorted(keys)]
+    for site_id in sorted(site_ids):
+        audit.record("guest_erased", site_id=site_id)
+    db.session.commit()
+    return GuestErasure(
+        comments=len(rows),
+        removed=removed,
+        subscriptions=subscriptions,
+        votes=sum(t.votes for t in traces),
+        reactions=sum(t.reactions for t in traces),
+        reports=sum(t.reports for t in traces),
+    )
+
+
+def forget_ips(older_than_days: int) -> int:
+    """Clear the IP address of every comment posted more than ``older_than_days`` days ago;
+    commit and return how many comments lost one."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    count = db.session.execute(
+        update(Comment)
+        .where(Comment.author_ip.is_not(None), Comment.created_at < cutoff)
+        .values(author_ip=None)
+    ).rowcount
+    db.session.commit()
+    return count
