@@ -56,3 +56,16 @@ def post_worker_init(worker):  # noqa: ARG001 - gunicorn's hook signature
     templates) out of the garbage collector's view: it lives as long as the worker, and
     scanning it in every full collection stalled requests by 50-150 ms (docs/benchmarks.md)."""
     gc.freeze()
+
+
+def when_ready(server):
+    """Warn when several workers run without Redis: each then has its own live events, rate
+    limits and cache, so a reader's open stream never hears of a comment posted through
+    another worker (the contract's live updates need PARLEY_REDIS_URL for more than one)."""
+    if server.cfg.workers > 1 and not os.environ.get("PARLEY_REDIS_URL"):
+        server.log.warning(
+            "%d workers without PARLEY_REDIS_URL: live updates, rate limits and caches are "
+            "per worker, so readers miss comments posted through other workers; set "
+            "PARLEY_REDIS_URL or run one worker (docs/deploy.md)",
+            server.cfg.workers,
+        )

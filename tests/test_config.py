@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from app.config import build_config, load_secret_key
+from tests.private_servers import free_port
 
 
 def test_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
@@ -126,3 +133,26 @@ def test_the_demo_serves_with_gunicorn_conf_py_and_leaves_it_the_number_of_worke
     command = gunicorn_command(5000)
     assert command[command.index("--config") + 1] == str(CONFIG) and CONFIG.is_file()
     assert "--workers" not in command and "-w" not in command
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_gunicorn_warns_when_several_workers_run_without_redis(workers, tmp_path):
+    """The master's warning comes before any worker loads the app: read it, then stop."""
+    root = Path(__file__).resolve().parent.parent
+    log = tmp_path / "gunicorn.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("PARLEY_REDIS_URL", "WEB_CONCURRENCY")}
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{free_port()}", "--workers", str(workers)]
+    command += ["--error-logfile", str(log), "wsgi:app"]
+    master = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
+    try:
+        for _ in range(100):
+            if log.exists() and "Booting worker" in log.read_text():
+                break
+            time.sleep(0.1)
+    finally:
+        os.killpg(master.pid, signal.SIGKILL)
+        master.wait(timeout=10)
+    text = log.read_text()
+    assert "Booting worker" in text, text
+    assert ("workers without PARLEY_REDIS_URL" in text) == (workers > 1), text
