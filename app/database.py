@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -78,8 +78,8 @@ class BoundedConnection(psycopg.Connection):
             ) from None
 
     @contextmanager
-    def answering_within(self, seconds: float) -> Iterator[None]:
-        """Wait at most ``seconds`` for each answer inside the block."""
+    def answering_within(self, seconds: float | None) -> Iterator[None]:
+        """Wait at most ``seconds`` (None: as long as it takes) for each answer in the block."""
         before, self.answer_seconds = self.answer_seconds, seconds
         try:
             yield
@@ -114,6 +114,22 @@ def _ping_on_checkout(dialect: Dialect) -> Callable[..., None]:
             raise InvalidatePoolError(f"pooled connection failed its test: {error}") from error
 
     return ping
+
+
+@contextmanager
+def without_time_limits(connection: Connection) -> Iterator[None]:
+    """Inside ``connection``'s transaction, no statement timeout and no answer deadline.
+
+    For bulk work an operator runs and waits for, such as ``flask db upgrade``: a migration
+    that rewrites or indexes a large table takes longer than any request may. The statement
+    timeout returns when the transaction ends (``SET LOCAL``), the deadline when the block does.
+    """
+    if connection.dialect.driver != "psycopg":
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    with connection.connection.dbapi_connection.answering_within(None):
+        yield
 
 
 def answer_seconds(config: dict[str, Any]) -> float | None:

@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from app.database import include_in_schema_comparison
+from app.database import include_in_schema_comparison, without_time_limits
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -93,7 +93,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
+        with context.begin_transaction(), without_time_limits(connection):
             context.run_migrations()
 
 

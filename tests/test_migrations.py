@@ -54,3 +54,57 @@ def test_postgresql_search_uses_a_trigram_index(app, backend):
         )
     assert definition is not None and "gin_trgm_ops" in definition
     assert "pg_ix_comments_body_trgm" in plan
+
+
+def test_a_migration_may_take_longer_than_a_request_may(tmp_path):
+    """``flask db upgrade`` lifts the request's statement timeout, which a migration of a large
+    table exceeds: here 50,000 comments to index (7c1e2f9a4b3d) and rewrite, against 100 ms.
+    The timeout holds again for everything after the upgrade."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from tests.conftest import base_config, require_or_skip
+    from tests.private_servers import PrivatePostgres, missing_tools
+
+    reason = missing_tools()
+    if reason:
+        require_or_skip(reason)
+    server = PrivatePostgres()
+    server.start()
+    try:
+        seeding = create_app(
+            {**base_config(server.url, tmp_path), "PARLEY_DB_STATEMENT_TIMEOUT_MS": 0}
+        )
+        with seeding.app_context():
+            upgrade(revision="0369fa00a7c6")  # the first schema, then a large site's comments
+            with db.engine.begin() as connection:
+                for statement in LARGE_SITE:
+                    connection.execute(text(statement))
+            db.engine.dispose()
+        app = create_app(
+            {**base_config(server.url, tmp_path), "PARLEY_DB_STATEMENT_TIMEOUT_MS": 100}
+        )
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SHOW statement_timeout")).scalar() == "100ms"
+                indexed = (
+                    "SELECT count(*) FROM pg_indexes WHERE indexname = 'pg_ix_comments_body_trgm'"
+                )
+                assert connection.execute(text(indexed)).scalar() == 1
+            db.engine.dispose()
+    finally:
+        server.remove()
+
+
+LARGE_SITE = [
+    "INSERT INTO sites (slug, name, origins, premod, allow_guests, settings, created_at)"
+    " VALUES ('news', 'News', '[]', false, true, '{}', now())",
+    "INSERT INTO articles (site_id, key, closed, comment_count, created_at)"
+    " VALUES (1, 'a1', false, 50000, now())",
+    "INSERT INTO comments (article_id, depth, body_source, body_html, status, reasons, featured,"
+    " score, report_count, created_at)"
+    " SELECT 1, 0, md5(i::text) || ' ' || md5((i * 7)::text), '<p>x</p>', 'approved', '[]',"
+    " false, 0, 0, now() - make_interval(secs => i) FROM generate_series(1, 50000) AS i",
+]
