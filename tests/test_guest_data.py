@@ -20,6 +20,7 @@ from app.models import (
     utcnow,
 )
 from app.services.comments import post_comment
+from app.services.guest_data import forget_ips
 from app.services.identity import Viewer
 from app.services.reactions import react
 from app.services.reports import report_comment
@@ -150,3 +151,16 @@ def test_the_audit_log_names_the_erasure_request_and_never_the_address(app, runn
     erased = [text for action, text in audit_rows(page) if action == "guest_erased"]
     assert len(erased) == 2 and all("erasure request" in text for text in erased)
     assert "gina" not in page.lower()
+
+
+def test_forget_ips_works_through_a_large_table_in_batches(app):
+    ids = history(app)
+    with app.app_context():
+        for comment in db.session.scalars(select(Comment)).all():
+            comment.created_at = utcnow() - timedelta(days=400)
+        db.session.get(Comment, ids["nameless"]).created_at = utcnow()
+        db.session.commit()
+        assert forget_ips(365, batch=2) == 3
+        assert db.session.scalars(
+            select(Comment.author_ip).where(Comment.author_ip.is_not(None))
+        ).all() == ["198.51.100.7"]

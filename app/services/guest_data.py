@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from app.database import without_time_limits
 from app.extensions import db
 from app.models import (
     REMOVED_STATUSES,
@@ -36,6 +37,8 @@ from app.services.freshness import touch_article
 from app.services.reader_data import DELETED_NAME, remove_actor_traces
 from app.services.site_settings import effective_settings
 from app.services.users import normalize_email
+
+FORGET_BATCH = 1000  # comments per statement and commit in forget_ips
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,14 @@ def erase_guest(email: object) -> GuestErasure:
     Raises ValidationError(invalid_email). An address Parley never stored erases nothing.
     """
     address = normalize_email(email)
+    # An operator runs it once, and it searches every comment: no request's time limits.
+    with without_time_limits(db.session.connection()):
+        erasure = _erase(address)
+    db.session.commit()
+    return erasure
+
+
+def _erase(address: str) -> GuestErasure:
     rows = db.session.execute(
         select(Comment, Site)
         .join(Article, Article.id == Comment.article_id)
@@ -82,7 +93,6 @@ def erase_guest(email: object) -> GuestErasure:
     traces = [remove_actor_traces(f"g:{key}") for key in sorted(keys)]
     for site_id in sorted(site_ids):
         audit.record("guest_erased", site_id=site_id)
-    db.session.commit()
     return GuestErasure(
         comments=len(rows),
         removed=removed,
@@ -93,14 +103,22 @@ def erase_guest(email: object) -> GuestErasure:
     )
 
 
-def forget_ips(older_than_days: int) -> int:
-    """Clear the IP address of every comment posted more than ``older_than_days`` days ago;
-    commit and return how many comments lost one."""
+def forget_ips(older_than_days: int, batch: int = FORGET_BATCH) -> int:
+    """Clear the IP address of every comment posted more than ``older_than_days`` days ago, and
+    return how many comments lost one.
+
+    In batches along the primary key, each committed: one statement over a large table would
+    outlast the statement timeout and hold its rows' locks against readers' votes meanwhile.
+    """
     cutoff = utcnow() - timedelta(days=older_than_days)
-    count = db.session.execute(
-        update(Comment)
-        .where(Comment.author_ip.is_not(None), Comment.created_at < cutoff)
-        .values(author_ip=None)
-    ).rowcount
-    db.session.commit()
-    return count
+    total, after = 0, 0
+    while ids := db.session.scalars(
+        select(Comment.id)
+        .where(Comment.id > after, Comment.author_ip.is_not(None), Comment.created_at < cutoff)
+        .order_by(Comment.id)
+        .limit(batch)
+    ).all():
+        db.session.execute(update(Comment).where(Comment.id.in_(ids)).values(author_ip=None))
+        db.session.commit()
+        total, after = total + len(ids), ids[-1]
+    return total
