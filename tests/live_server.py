@@ -104,6 +104,16 @@ def call(url: str, method: str = "GET", body: dict | None = None, headers: dict 
         return error.code, dict(error.headers), error.read()
 
 
+def post_through(base: str, body: str) -> dict:
+    """A guest's comment on news/a1 posted to the server at ``base``; its 201 answer."""
+    payload = {"site": "news", "article": "a1", "body": body, "author_name": "Ann"}
+    # From the publisher's page (a registered origin), as only such requests create articles.
+    headers = {"Origin": "https://news.example"}
+    status, _headers, content = call(base + "/api/v1/comments", "POST", payload, headers)
+    assert status == 201, content
+    return json.loads(content)
+
+
 class EventReader:
     """An open ``/api/v1/events`` stream, read event by event (with a socket timeout)."""
 

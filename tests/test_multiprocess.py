@@ -20,7 +20,7 @@ from app.services.sites import get_site
 from app.services.sso import configure as configure_sso
 from tests.conftest import REDIS_URL, _truncate_all, base_config, require_or_skip
 from tests.factories import make_site, make_token, make_user
-from tests.live_server import EventReader, call, gunicorn_master
+from tests.live_server import EventReader, call, gunicorn_master, post_through
 
 THREAD = "/api/v1/threads?site=news&article=a1"
 
@@ -42,15 +42,6 @@ def shared(postgres_url, tmp_path):
     return postgres_url, token
 
 
-def post(base: str, body: str) -> dict:
-    payload = {"site": "news", "article": "a1", "body": body, "author_name": "Ann"}
-    # From the publisher's page (a registered origin), as only such requests create articles.
-    headers = {"Origin": "https://news.example"}
-    status, _headers, content = call(base + "/api/v1/comments", "POST", payload, headers)
-    assert status == 201, content
-    return json.loads(content)
-
-
 def test_two_gunicorn_masters_share_changes_caches_and_events(shared, tmp_path):
     database_url, token = shared
     with (
@@ -62,7 +53,7 @@ def test_two_gunicorn_masters_share_changes_caches_and_events(shared, tmp_path):
         first_tag = headers["ETag"]
         assert headers["Cache-Control"].startswith("public")
 
-        posted = post(one, "Through the first process")
+        posted = post_through(one, "Through the first process")
         status, headers, content = call(two + THREAD, headers={"If-None-Match": first_tag})
         assert status == 200, "the second process served the old page"
         assert [c["id"] for c in json.loads(content)["comments"]] == [posted["id"]]
@@ -82,7 +73,7 @@ def test_two_gunicorn_masters_share_changes_caches_and_events(shared, tmp_path):
         stream = EventReader(port, "news", "a1")
         try:
             stream.next_block()
-            live = post(one, "Announced across processes")
+            live = post_through(one, "Announced across processes")
             assert stream.next_event("comment") == {
                 "id": live["id"],
                 "parent_id": None,

@@ -20,11 +20,12 @@ from app.extensions import db
 from tests.conftest import base_config, require_or_skip
 from tests.factories import make_site
 from tests.live_server import call as http_call
-from tests.live_server import gunicorn_master
+from tests.live_server import gunicorn_master, post_through
 from tests.private_servers import PrivatePostgres, PrivateRedis, missing_tools
 
 CEILING_SECONDS = 5
 THREAD = "/api/v1/threads?site=news&article=a1"
+COUNTS = "/api/v1/counts?site=news&article=a1"
 
 
 @pytest.fixture
@@ -81,6 +82,13 @@ class Timed:
             "POST", "/api/v1/comments", json=body, headers={"Origin": "https://news.example"}
         )
 
+    def database_unavailable(self, n: int) -> None:
+        """A thread read, a count and post ``n`` each answer 503 service_unavailable."""
+        for response in (self("GET", THREAD), self("GET", COUNTS), self.post(n)):
+            assert response.status_code == 503
+            assert response.get_json()["error"]["code"] == "service_unavailable"
+            assert response.headers["Retry-After"]
+
     def ready_again(self) -> None:
         for _ in range(20):
             if self("GET", "/readyz").status_code == 200:
@@ -118,14 +126,7 @@ def test_readiness_fails_and_recovers_with_redis_and_postgres(servers, outage_ap
     answer = call("GET", "/readyz")
     assert answer.status_code == 503
     assert answer.get_json()["error"]["code"] == "not_ready"
-    for response in (
-        call("GET", THREAD),
-        call("GET", "/api/v1/counts?site=news&article=a1"),
-        call.post(3),
-    ):
-        assert response.status_code == 503
-        assert response.get_json()["error"]["code"] == "service_unavailable"
-        assert response.headers["Retry-After"]
+    call.database_unavailable(3)
 
     postgres.start()
     call.ready_again()
@@ -144,13 +145,7 @@ def test_a_frozen_postgresql_costs_each_request_a_503_not_a_hang(servers, outage
     assert call("GET", THREAD).status_code == 200  # a pooled connection is left to go silent
 
     with postgres.frozen():
-        for response in (
-            call("GET", THREAD),
-            call("GET", "/api/v1/counts?site=news&article=a1"),
-            call.post(1),
-        ):
-            assert response.status_code == 503
-            assert response.get_json()["error"]["code"] == "service_unavailable"
+        call.database_unavailable(1)
         assert call("GET", "/readyz").get_json()["error"]["code"] == "not_ready"
         assert call("GET", "/healthz").status_code == 200
 
@@ -192,7 +187,7 @@ def test_through_gunicorn_a_frozen_postgresql_costs_a_request_a_503_not_a_hang(
         posted = post_through(base, "Kept")
         assert http_call(base + THREAD)[0] == 200
         with postgres.frozen():
-            for path in (THREAD, "/api/v1/counts?site=news&article=a1"):
+            for path in (THREAD, COUNTS):
                 started = time.monotonic()
                 status, headers, content = http_call(base + path)
                 elapsed = time.monotonic() - started
@@ -207,11 +202,3 @@ def test_through_gunicorn_a_frozen_postgresql_costs_a_request_a_503_not_a_hang(
         status, _headers, content = http_call(base + THREAD)
         assert status == 200
         assert [c["id"] for c in json.loads(content)["comments"]] == [posted["id"]]
-
-
-def post_through(base: str, body: str) -> dict:
-    payload = {"site": "news", "article": "a1", "body": body, "author_name": "Al"}
-    headers = {"Origin": "https://news.example"}
-    status, _headers, content = http_call(base + "/api/v1/comments", "POST", payload, headers)
-    assert status == 201, content
-    return json.loads(content)
