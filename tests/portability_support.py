@@ -8,6 +8,7 @@ holds a marker (``m1``...) so the imported thread can be checked comment by comm
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
@@ -80,6 +81,11 @@ def items_for(statuses: set[str]) -> list[Item]:
 
 
 # -- writers, one per source ------------------------------------------------------------------
+
+
+def html_escaped(value: str | None) -> str | None:
+    """``&``, ``<`` and ``>`` as entities: how Isso, WordPress and Remark42 store names."""
+    return None if value is None else html.escape(value, quote=False)
 
 
 def disqus_xml(items: list[Item], threads=THREADS, extra: str = "") -> str:
@@ -221,8 +227,9 @@ def isso_db(path: Path, items: list[Item], threads=THREADS) -> Path:
                 ISSO_MODES[item.status],
                 "192.0.2.0",
                 "" if item.status == "deleted" else item.text,
-                item.name,
-                item.email,
+                # Isso stores both HTML-escaped (views/comments.py: escape(..., quote=False)).
+                html_escaped(item.name),
+                html_escaped(item.email),
                 3,
                 1,
                 b"",

@@ -187,3 +187,26 @@ def test_an_image_only_comment_becomes_a_placeholder_holding_its_replies(
     assert placeholder["status"] == "deleted"
     assert placeholder["html"] == "<p>[deleted]</p>"
     assert [reply["html"] for reply in placeholder["replies"]] == ["<p>m2 nice cat</p>"]
+
+
+# Sources that store author names HTML-escaped: Isso (``escape(author, quote=False)`` before
+# saving), WordPress (``_wp_specialchars`` on ``pre_comment_author_name``) and Remark42
+# (``SanitizeText`` on user names and post titles).
+ESCAPED_NAMES = ["isso"]
+
+
+@pytest.mark.parametrize("source", ESCAPED_NAMES)
+def test_names_the_source_stored_html_escaped_come_back_as_text(
+    app, runner, client, tmp_path, source
+):
+    make_site(app, "news")
+    name = "Tom & Jerry <TJ>"
+    items = [Item("c1", "t1", None, "approved", "m1 hello", 0, name=name)]
+
+    result = import_items(runner, source, tmp_path, items)
+
+    assert result.exit_code == 0, result.output
+    key = "https://news.example/story-1" if source == "remark42" else "story-1"
+    thread = client.get("/api/v1/threads", query_string={"site": "news", "article": key})
+    [comment] = thread.get_json()["comments"]
+    assert comment["author"]["name"] == name

@@ -4,7 +4,8 @@ Tables ``threads`` (id, uri, title) and ``comments`` (tid, id, parent, created, 
 mode, remote_addr, text, author, email, website, likes, dislikes, ...). A thread is keyed by
 its URI. Comment text is Markdown and is kept as such. ``mode``: 1 accepted, 2 pending (in
 moderation), 4 deleted (Isso keeps a deleted comment that has replies, with its text
-emptied). The score is likes minus dislikes; Isso keeps no list of who voted.
+emptied). The score is likes minus dislikes; Isso keeps no list of who voted. Isso stores
+``author`` and ``email`` HTML-escaped (``Tom &amp; Jerry``): they are read back as text.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.portability.records import (
     SourceArticle,
     SourceAuthor,
     SourceComment,
+    unescaped,
 )
 
 MODES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.DELETED}
@@ -114,7 +116,9 @@ class IssoReader:
             article_ref=str(row["tid"]),
             parent_ref=None if row["parent"] is None else str(row["parent"]),
             author=SourceAuthor(
-                name=row["author"], email=row.get("email"), ip=row.get("remote_addr")
+                name=unescaped(row["author"]),
+                email=unescaped(row.get("email")),
+                ip=row.get("remote_addr"),
             ),
             body=str(row["text"] or ""),
             body_format=BodyFormat.MARKDOWN,

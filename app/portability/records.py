@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -122,3 +123,10 @@ def parse_time(value: str | None, where: str, name: str) -> datetime | None:
 
 def parse_flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("true", "1", "yes")
+
+
+def unescaped(value: str | None) -> str | None:
+    """Text a source stored HTML-escaped (``Tom &amp; Jerry``, ``&lt;3``, ``&#8217;``) as the
+    characters it stands for: Parley keeps names and titles as plain text and escapes them
+    where it shows them, so an entity kept as written would show as ``&amp;``."""
+    return html.unescape(value) if value else value
