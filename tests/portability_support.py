@@ -148,7 +148,8 @@ def wxr(items: list[Item], threads=THREADS) -> str:
     ]
     for thread in threads:
         out.append(
-            f"<item><title>{escape(thread.title)}</title>"
+            # WordPress keeps titles as HTML and author names HTML-escaped (_wp_specialchars).
+            f"<item><title>{escape(html_escaped(thread.title))}</title>"
             f"<link>https://news.example/{thread.key}</link>"
             f"<wp:post_id>{thread.key}</wp:post_id><wp:post_type>post</wp:post_type>"
             "<wp:post_date_gmt>2021-01-01 00:00:00</wp:post_date_gmt>"
@@ -156,7 +157,7 @@ def wxr(items: list[Item], threads=THREADS) -> str:
         )
         for item in (i for i in items if i.thread == thread.ref):
             author = (
-                f"<wp:comment_author><![CDATA[{item.name}]]></wp:comment_author>"
+                f"<wp:comment_author><![CDATA[{html_escaped(item.name)}]]></wp:comment_author>"
                 if item.name is not None
                 else ""
             )

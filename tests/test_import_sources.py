@@ -18,6 +18,7 @@ from tests.factories import make_site, make_user, run_cli
 from tests.portability_support import (
     ITEMS,
     Item,
+    Thread,
     check_imported_threads,
     disqus_xml,
     isso_db,
@@ -192,7 +193,7 @@ def test_an_image_only_comment_becomes_a_placeholder_holding_its_replies(
 # Sources that store author names HTML-escaped: Isso (``escape(author, quote=False)`` before
 # saving), WordPress (``_wp_specialchars`` on ``pre_comment_author_name``) and Remark42
 # (``SanitizeText`` on user names and post titles).
-ESCAPED_NAMES = ["isso"]
+ESCAPED_NAMES = ["isso", "wordpress"]
 
 
 @pytest.mark.parametrize("source", ESCAPED_NAMES)
@@ -210,3 +211,26 @@ def test_names_the_source_stored_html_escaped_come_back_as_text(
     thread = client.get("/api/v1/threads", query_string={"site": "news", "article": key})
     [comment] = thread.get_json()["comments"]
     assert comment["author"]["name"] == name
+
+
+# Sources whose thread titles are HTML: WordPress post titles (shown unescaped by the_title,
+# so a title saved through kses holds ``&amp;``), Remark42 (``SanitizeText``) and Disqus
+# (titles as the page or the WordPress plugin gave them, ``Let&#8217;s``).
+ESCAPED_TITLES = {"wordpress": wxr}
+
+
+@pytest.mark.parametrize("source", ESCAPED_TITLES)
+def test_titles_the_source_stored_as_html_come_back_as_text(app, runner, client, tmp_path, source):
+    make_site(app, "news")
+    title = "Rock & Roll <live> – “quoted”"
+    thread = Thread("t1", "story-1", title, closed=False)
+    items = [Item("c1", "t1", None, "approved", "m1 hello", 0)]
+    path = tmp_path / "export"
+    path.write_text(ESCAPED_TITLES[source](items, threads=[thread]), encoding="utf-8")
+
+    result = run_cli(runner, "import", source, str(path), "--site", "news")
+
+    assert result.exit_code == 0, result.output
+    key = "https://news.example/story-1" if source == "remark42" else "story-1"
+    answer = client.get("/api/v1/threads", query_string={"site": "news", "article": key})
+    assert answer.get_json()["article"]["title"] == title

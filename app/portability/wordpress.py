@@ -5,6 +5,8 @@ closed when ``wp:comment_status`` is ``closed``. Attachments, menu items and oth
 types are not threads. Comment content is HTML (WordPress adds paragraphs on display, so text
 without paragraph tags gets them here). ``wp:comment_approved``: 1 approved, 0 pending,
 ``spam`` spam, ``trash`` and ``post-trashed`` deleted. Pingbacks and trackbacks are skipped.
+WordPress stores comment author names HTML-escaped (``_wp_specialchars``) and post titles as
+HTML (``&amp;``, ``&#8217;``): both are read back as text.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from app.portability.records import (
     SourceAuthor,
     SourceComment,
     parse_time,
+    unescaped,
 )
 from app.portability.xmlstream import child_text, local, records
 
@@ -96,7 +99,7 @@ def item(element: Element, wp: str, where: str) -> Iterator[object]:
     yield SourceArticle(
         ref=key,
         key=key,
-        title=child_text(element, "title"),
+        title=unescaped(child_text(element, "title")),
         url=link,
         closed=child_text(element, f"{wp}comment_status") == "closed",
         created_at=wp_time(element, wp, "post_date", where),
@@ -134,7 +137,7 @@ def wp_comment(element: Element, wp: str, post_key: str, where: str) -> SourceCo
         article_ref=post_key,
         parent_ref=None if parent in (None, "0") else parent,
         author=SourceAuthor(
-            name=child_text(element, f"{wp}comment_author"),
+            name=unescaped(child_text(element, f"{wp}comment_author")),
             email=child_text(element, f"{wp}comment_author_email"),
             ip=child_text(element, f"{wp}comment_author_IP"),
         ),
