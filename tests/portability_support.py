@@ -241,6 +241,9 @@ def isso_db(path: Path, items: list[Item], threads=THREADS) -> Path:
     return path
 
 
+IP_HMAC = "293ec5b0cf154855258824ec7fac5dc63d176915"
+
+
 def remark42_lines(items: list[Item], threads=THREADS) -> str:
     urls = {thread.ref: f"https://news.example/{thread.key}" for thread in threads}
     header = {
@@ -254,13 +257,14 @@ def remark42_lines(items: list[Item], threads=THREADS) -> str:
             "id": item.ref,
             "pid": item.parent or "",
             "text": item.text if item.text.startswith("<") else f"<p>{item.text}</p>",
-            "user": {"name": item.name, "id": f"github_{item.ref}", "ip": "192.0.2.9"}
+            # As Remark42 stores them: the name HTML-escaped (SanitizeText), the IP an HMAC.
+            "user": {"name": html_escaped(item.name), "id": f"github_{item.ref}", "ip": IP_HMAC}
             if item.name is not None
             else {},
             "locator": {"site": "remark", "url": urls[item.thread]},
             "score": 2,
             "time": item.time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z"),
-            "title": next(t.title for t in threads if t.ref == item.thread),
+            "title": html_escaped(next(t.title for t in threads if t.ref == item.thread)),
         }
         if not item.text.startswith("<"):  # Markdown as typed, except the hostile HTML one
             record["orig"] = item.text

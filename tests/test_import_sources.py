@@ -193,7 +193,7 @@ def test_an_image_only_comment_becomes_a_placeholder_holding_its_replies(
 # Sources that store author names HTML-escaped: Isso (``escape(author, quote=False)`` before
 # saving), WordPress (``_wp_specialchars`` on ``pre_comment_author_name``) and Remark42
 # (``SanitizeText`` on user names and post titles).
-ESCAPED_NAMES = ["isso", "wordpress"]
+ESCAPED_NAMES = ["isso", "wordpress", "remark42"]
 
 
 @pytest.mark.parametrize("source", ESCAPED_NAMES)
@@ -216,7 +216,7 @@ def test_names_the_source_stored_html_escaped_come_back_as_text(
 # Sources whose thread titles are HTML: WordPress post titles (shown unescaped by the_title,
 # so a title saved through kses holds ``&amp;``), Remark42 (``SanitizeText``) and Disqus
 # (titles as the page or the WordPress plugin gave them, ``Let&#8217;s``).
-ESCAPED_TITLES = {"wordpress": wxr}
+ESCAPED_TITLES = {"wordpress": wxr, "remark42": remark42_lines}
 
 
 @pytest.mark.parametrize("source", ESCAPED_TITLES)
@@ -234,3 +234,13 @@ def test_titles_the_source_stored_as_html_come_back_as_text(app, runner, client,
     key = "https://news.example/story-1" if source == "remark42" else "story-1"
     answer = client.get("/api/v1/threads", query_string={"site": "news", "article": key})
     assert answer.get_json()["article"]["title"] == title
+
+
+def test_remark42_keeps_no_ip_address_since_its_file_holds_none(app, runner, tmp_path):
+    """Remark42 replaces ``user.ip`` with an HMAC of the address before storing a comment:
+    that hash is no IP address to show moderators or to ban."""
+    make_site(app, "news")
+    assert import_items(runner, "remark42", tmp_path, items_for({"approved"})).exit_code == 0
+    with app.app_context():
+        ips = set(db.session.scalars(select(Comment.author_ip)))
+    assert ips == {None}

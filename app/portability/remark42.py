@@ -5,7 +5,9 @@ every following line is one comment: ``id``, ``pid`` (parent, "" for none), ``te
 ``orig`` (the Markdown the author typed, when present: kept as the source), ``user``
 (``name``, ``id``, ``ip``), ``locator.url`` (the thread, also its key), ``score``, ``time``,
 ``edit.time``, ``pin`` (featured), ``delete``, ``title``. Remark42 has no pending or spam
-states: a comment is shown or deleted.
+states: a comment is shown or deleted. It stores user names and titles HTML-escaped
+(``SanitizeText``: ``Tom &amp; Jerry``), read back as text, and ``user.ip`` as an HMAC of
+the address, not an address (so no IP is kept).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.portability.records import (
     SourceAuthor,
     SourceComment,
     parse_time,
+    unescaped,
 )
 
 LINE_MAX = 1_000_000  # one comment's line; longer is not a Remark42 file
@@ -69,7 +72,11 @@ def read(handle: IO[bytes], name: str) -> Iterator[object]:
         if url not in seen:
             seen.add(url)
             yield SourceArticle(
-                ref=url, key=url, url=url, title=text(record, "title"), closed=url in read_only
+                ref=url,
+                key=url,
+                url=url,
+                title=unescaped(text(record, "title")),
+                closed=url in read_only,
             )
         yield comment(record, url, where)
     # Read-only threads nobody commented on stay closed, should comments ever come.
@@ -97,7 +104,7 @@ def comment(record: dict, url: str, where: str) -> SourceComment | Skipped:
         ref=ref,
         article_ref=url,
         parent_ref=text(record, "pid"),
-        author=SourceAuthor(name=text(user, "name"), ip=text(user, "ip")),
+        author=SourceAuthor(name=unescaped(text(user, "name"))),
         body=orig if orig is not None else text(record, "text") or "",
         body_format=BodyFormat.MARKDOWN if orig is not None else BodyFormat.HTML,
         status=CommentStatus.DELETED if record.get("delete") else CommentStatus.APPROVED,
