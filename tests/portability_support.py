@@ -100,7 +100,9 @@ def disqus_xml(items: list[Item], threads=THREADS, extra: str = "") -> str:
     for thread in threads:
         parts.append(
             f'<thread dsq:id="{thread.ref}"><id>{escape(thread.key)}</id><forum>news</forum>'
-            f"<link>https://news.example/{thread.key}</link><title>{escape(thread.title)}</title>"
+            f"<link>https://news.example/{thread.key}</link>"
+            # Titles as real exports have them: HTML, entities and all (Let&#8217;s).
+            f"<title>{escape(html_escaped(thread.title))}</title>"
             f"<createdAt>2021-01-01T00:00:00Z</createdAt><isClosed>{flag(thread.closed)}</isClosed>"
             "<isDeleted>false</isDeleted></thread>"
         )

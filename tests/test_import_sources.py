@@ -216,7 +216,7 @@ def test_names_the_source_stored_html_escaped_come_back_as_text(
 # Sources whose thread titles are HTML: WordPress post titles (shown unescaped by the_title,
 # so a title saved through kses holds ``&amp;``), Remark42 (``SanitizeText``) and Disqus
 # (titles as the page or the WordPress plugin gave them, ``Let&#8217;s``).
-ESCAPED_TITLES = {"wordpress": wxr, "remark42": remark42_lines}
+ESCAPED_TITLES = {"wordpress": wxr, "remark42": remark42_lines, "disqus": disqus_xml}
 
 
 @pytest.mark.parametrize("source", ESCAPED_TITLES)

@@ -3,7 +3,9 @@
 A thread is keyed by its identifier (``<id>``), or its ``<link>`` when it has none. A post
 points to its thread and parent by ``dsq:id``; its ``<message>`` is HTML. Status: spam
 (``isSpam``), deleted (``isDeleted``), pending (``isApproved`` false, when present), else
-approved. Posts are not ordered in the file: a reply may come before its parent.
+approved. Posts are not ordered in the file: a reply may come before its parent. A thread's
+``<title>`` may hold HTML entities as the page or the WordPress plugin gave it
+(``Let&#8217;s``, which Disqus's API offers cleaned as ``clean_title``): read back as text.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from app.portability.records import (
     SourceComment,
     parse_flag,
     parse_time,
+    unescaped,
 )
 from app.portability.xmlstream import child_text, local, records
 
@@ -59,7 +62,7 @@ def thread(element: Element, where: str) -> SourceArticle | Skipped:
     return SourceArticle(
         ref=ref,
         key=key,
-        title=child_text(element, f"{NS}title"),
+        title=unescaped(child_text(element, f"{NS}title")),
         url=link,
         closed=parse_flag(child_text(element, f"{NS}isClosed")),
         created_at=parse_time(child_text(element, f"{NS}createdAt"), where, "createdAt"),
