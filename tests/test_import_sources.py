@@ -244,3 +244,21 @@ def test_remark42_keeps_no_ip_address_since_its_file_holds_none(app, runner, tmp
     with app.app_context():
         ips = set(db.session.scalars(select(Comment.author_ip)))
     assert ips == {None}
+
+
+def test_wordpress_comments_get_paragraphs_around_a_quote_as_wordpress_shows_them(
+    app, runner, client, tmp_path
+):
+    """WordPress stores a comment as typed and paragraphs it on display (wpautop), also when
+    it quotes with <blockquote>, one of the tags its comment form allows."""
+    make_site(app, "news")
+    text = "m1 as you said:\n<blockquote>quoted\nline</blockquote>\nMy reply\nline two"
+    items = [Item("c1", "t1", None, "approved", text, 0)]
+
+    assert import_items(runner, "wordpress", tmp_path, items).exit_code == 0
+
+    thread = client.get("/api/v1/threads?site=news&article=story-1").get_json()
+    assert thread["comments"][0]["html"] == (
+        "<p>m1 as you said:</p><blockquote><p>quoted<br>line</p></blockquote>"
+        "<p>My reply<br>line two</p><p>second paragraph</p>"
+    )

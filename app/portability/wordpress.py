@@ -53,7 +53,14 @@ STATUSES = {
     "trash": CommentStatus.DELETED,
     "post-trashed": CommentStatus.DELETED,
 }
-BLOCK_TAG = re.compile(r"<(p|div|blockquote|ul|ol|pre)\b", re.IGNORECASE)
+PARAGRAPHS = re.compile(r"<p[\s>]", re.IGNORECASE)
+# The block elements WordPress's wpautop() keeps out of paragraphs (a subset of its list).
+BLOCKS = r"(?:blockquote|div|dl|dd|dt|ul|ol|li|pre|table|thead|tbody|tfoot|tr|td|th|h[1-6]|hr)"
+BLOCK_OPEN = re.compile(rf"(<{BLOCKS}[\s/>])", re.IGNORECASE)
+BLOCK_CLOSE = re.compile(rf"(</{BLOCKS}>)", re.IGNORECASE)
+P_BEFORE_BLOCK = re.compile(rf"<p>\s*(</?{BLOCKS}[^>]*>)", re.IGNORECASE)
+P_AFTER_BLOCK = re.compile(rf"(</?{BLOCKS}[^>]*>)\s*</p>", re.IGNORECASE)
+P_QUOTE = re.compile(r"<p>(<blockquote[^>]*>)", re.IGNORECASE)
 NO_DATE = "0000-00-00 00:00:00"
 
 
@@ -150,9 +157,14 @@ def wp_comment(element: Element, wp: str, post_key: str, where: str) -> SourceCo
 
 
 def with_paragraphs(content: str) -> str:
-    """WordPress stores comments as typed and adds <p> and <br> when showing them: do the same
-    for content that has no block tags of its own."""
-    if BLOCK_TAG.search(content):
+    """WordPress stores comments as typed and adds <p> and <br> when showing them (wpautop):
+    do the same, also around the block elements a comment may hold (a quoted
+    <blockquote>), unless the content has paragraphs of its own."""
+    if PARAGRAPHS.search(content):
         return content
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", content.replace("\r\n", "\n"))]
-    return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
+    text = content.replace("\r\n", "\n")
+    text = BLOCK_CLOSE.sub(r"\1\n\n", BLOCK_OPEN.sub(r"\n\n\1", text))
+    chunks = (chunk.strip() for chunk in re.split(r"\n\s*\n", text))
+    html = "".join(f"<p>{chunk.replace(chr(10), '<br>')}</p>" for chunk in chunks if chunk)
+    html = P_QUOTE.sub(r"\1<p>", html).replace("</blockquote></p>", "</p></blockquote>")
+    return P_AFTER_BLOCK.sub(r"\1", P_BEFORE_BLOCK.sub(r"\1", html))
