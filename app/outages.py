@@ -1,7 +1,8 @@
 """Outages of PostgreSQL or Redis: 503 ``service_unavailable`` at once, never a 500 or a hang.
 
-The waits are bounded where the connections are made (app.database.engine_options,
-app.redis_store); here the resulting errors become the contract's answer. Nothing is retried
+The waits are bounded where the connections are made (app.database: engine options, and
+a deadline on every PostgreSQL answer; app.redis_store); here the resulting errors become
+the contract's answer. Nothing is retried
 inside the request: the client (or the load balancer, through /readyz) retries, and the pools
 reconnect by themselves once the servers are back.
 """
