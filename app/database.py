@@ -12,13 +12,13 @@ import psycopg
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import DisconnectionError, InvalidatePoolError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
 
-# How long past the statement timeout a PostgreSQL answer is awaited before the connection is
-# given up on, and how long a pooled connection's test (ping) may take.
+# How long past the statement timeout a silent PostgreSQL is waited for before the connection
+# is given up on, and how long a pooled connection's test (ping) may take.
 ANSWER_MARGIN_SECONDS = 0.5
 PING_SECONDS = 1.0
 
@@ -49,8 +49,31 @@ def savepoint(session: Session) -> SessionTransaction:
     return session.begin_nested()
 
 
+class AnswerTimeout(psycopg.OperationalError):
+    """PostgreSQL sent nothing for a connection's ``answer_seconds``; the connection is closed."""
+
+
+def _until_silent(gen: Any, seconds: float) -> Any:
+    """psycopg's waiting generator ``gen``, ended by AnswerTimeout once the server has sent
+    nothing for ``seconds``. psycopg's wait sends it READY_NONE every 0.1 s of silence, so the
+    clock restarts at every answer: a batch of statements (executemany) may take longer in all
+    as long as each answer comes in time."""
+    try:
+        state = next(gen)
+        heard = monotonic()
+        while True:
+            ready = yield state
+            if ready:
+                heard = monotonic()
+            elif monotonic() - heard >= seconds:
+                raise AnswerTimeout(f"PostgreSQL sent nothing for {seconds:g} s")
+            state = gen.send(ready)
+    except StopIteration as done:
+        return done.value
+
+
 class BoundedConnection(psycopg.Connection):
-    """A psycopg connection that waits at most ``answer_seconds`` for each answer.
+    """A psycopg connection that gives up on a server silent for ``answer_seconds``.
 
     The statement timeout is enforced by the server. A server that is frozen while its host
     still speaks TCP (a paused container or VM, a process under SIGSTOP) never sends it, and the
@@ -61,25 +84,20 @@ class BoundedConnection(psycopg.Connection):
     """
 
     answer_seconds: float | None = None
+    is_new = True  # until its first checkout from the pool
 
     def wait(self, gen: Any, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
         if timeout is not None or self.answer_seconds is None:
             return super().wait(gen, *args, timeout=timeout, **kwargs)
-        started = monotonic()
         try:
-            return super().wait(gen, *args, timeout=self.answer_seconds, **kwargs)
-        except psycopg.OperationalError:
-            if self.closed or monotonic() - started < self.answer_seconds:
-                raise
+            return super().wait(_until_silent(gen, self.answer_seconds), *args, **kwargs)
+        except AnswerTimeout:
             self.close()
-            raise psycopg.OperationalError(
-                f"PostgreSQL did not answer within {self.answer_seconds:g} s; "
-                "the connection was closed"
-            ) from None
+            raise
 
     @contextmanager
     def answering_within(self, seconds: float | None) -> Iterator[None]:
-        """Wait at most ``seconds`` (None: as long as it takes) for each answer in the block."""
+        """Give up after ``seconds`` of silence (None: never) inside the block."""
         before, self.answer_seconds = self.answer_seconds, seconds
         try:
             yield
@@ -101,15 +119,21 @@ def _bounded_connect(answer_seconds: float | None) -> Callable[..., BoundedConne
 def _ping_on_checkout(dialect: Dialect) -> Callable[..., None]:
     """A pool ``checkout`` listener: SQLAlchemy's pre-ping, within PING_SECONDS.
 
-    A restarted server leaves dead connections in the pool and a frozen one leaves silent
-    ones; either way every pooled connection is discarded and the checkout connects anew
-    (within PARLEY_DB_CONNECT_TIMEOUT), so a request waits a few seconds at most.
+    A connection just made needs no test. A restarted server leaves dead connections in the
+    pool: one failing its test discards them all. A frozen or overloaded one leaves silent
+    ones: each is discarded as its test times out, the others stay. Either way the checkout
+    connects anew (within PARLEY_DB_CONNECT_TIMEOUT), so a request waits a few seconds at most.
     """
 
     def ping(dbapi_connection: BoundedConnection, _record: Any, _proxy: Any) -> None:
+        if dbapi_connection.is_new:
+            dbapi_connection.is_new = False
+            return
         try:
             with dbapi_connection.answering_within(PING_SECONDS):
                 dialect.do_ping(dbapi_connection)
+        except AnswerTimeout as error:
+            raise DisconnectionError(f"pooled connection was silent: {error}") from error
         except psycopg.Error as error:
             raise InvalidatePoolError(f"pooled connection failed its test: {error}") from error
 
@@ -133,8 +157,8 @@ def without_time_limits(connection: Connection) -> Iterator[None]:
 
 
 def answer_seconds(config: dict[str, Any]) -> float | None:
-    """How long a PostgreSQL answer is awaited: the statement timeout and a margin (none when
-    statements have no timeout, as for bulk seeding)."""
+    """How long a silent PostgreSQL is waited for: the statement timeout and a margin (none
+    when statements have no timeout, as for bulk seeding)."""
     statement_ms = config["PARLEY_DB_STATEMENT_TIMEOUT_MS"]
     return statement_ms / 1000 + ANSWER_MARGIN_SECONDS if statement_ms > 0 else None
 
