@@ -12,8 +12,10 @@ import gzip
 import pytest
 from sqlalchemy import func, select
 
+from app import create_app
 from app.extensions import db
 from app.models import Article, BodyFormat, Comment, CommentStatus
+from tests.conftest import _truncate_all, base_config
 from tests.factories import make_site, make_user, run_cli
 from tests.portability_support import (
     ITEMS,
@@ -262,3 +264,40 @@ def test_wordpress_comments_get_paragraphs_around_a_quote_as_wordpress_shows_the
         "<p>m1 as you said:</p><blockquote><p>quoted<br>line</p></blockquote>"
         "<p>My reply<br>line two</p><p>second paragraph</p>"
     )
+
+
+def test_an_import_is_not_held_to_a_requests_time_limits(postgres_url, tmp_path):
+    """An import sends each batch of inserts at once, answered at once, so a large file's
+    batches take longer than a request may wait for an answer. A trigger that makes each
+    insert take 30 ms (a busy disk, a heavy index) stands in for that here: 40 inserts in one
+    batch take 1.2 s, against a 100 ms statement timeout and the 0.6 s a request waits."""
+    usual = create_app(base_config(postgres_url, tmp_path))
+    with usual.app_context():
+        _truncate_all(usual)
+        with db.engine.begin() as connection:
+            for statement in SLOW_INSERTS:
+                connection.exec_driver_sql(statement)
+    make_site(usual, "news")
+    try:
+        app = create_app(
+            {**base_config(postgres_url, tmp_path), "PARLEY_DB_STATEMENT_TIMEOUT_MS": 100}
+        )
+        items = [Item(f"c{n}", "t2", None, "approved", f"m{n} words", n) for n in range(40)]
+        result = import_items(app.test_cli_runner(), "disqus", tmp_path, items)
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            assert db.session.scalar(select(func.count(Comment.id))) == 40
+            db.engine.dispose()
+    finally:
+        with usual.app_context():
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP TRIGGER IF EXISTS slow_insert ON comments")
+            db.engine.dispose()
+
+
+SLOW_INSERTS = [
+    "CREATE OR REPLACE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN PERFORM pg_sleep(0.03); RETURN NEW; END $$",
+    "CREATE TRIGGER slow_insert BEFORE INSERT ON comments"
+    " FOR EACH ROW EXECUTE FUNCTION slow_insert()",
+]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, text, update
 
+from app.database import without_time_limits
 from app.extensions import db
 from app.limits import (
     ARTICLE_KEY_MAX,
@@ -94,18 +95,25 @@ class ImportRun:
     # -- driving -------------------------------------------------------------------------
 
     def run(self, records: Iterable[Record]) -> ImportSummary:
-        """Import every record and commit; on any exception roll everything back and re-raise."""
+        """Import every record and commit; on any exception roll everything back and re-raise.
+
+        Without a request's time limits (app.database.without_time_limits): a batch of
+        inserts is sent at once and answered at once, and may take longer than a request may.
+        """
         try:
-            # Take SQLite's write lock now (a no-op write), so no other writer comes between
-            # choosing comment ids and inserting them (see allocate_ids).
-            db.session.execute(update(Site).where(Site.id == self.site.id).values(slug=Site.slug))
-            self.tree.load_existing(self.site.id, f"{self.source}:")
-            for record in records:
-                self.add(record)
-                self.records += 1
-                if self.on_progress is not None and self.records % 500 == 0:
-                    self.on_progress(self.records)
-            self.finish()
+            with without_time_limits(db.session.connection()):
+                # Take SQLite's write lock now (a no-op write), so no other writer comes between
+                # choosing comment ids and inserting them (see allocate_ids).
+                db.session.execute(
+                    update(Site).where(Site.id == self.site.id).values(slug=Site.slug)
+                )
+                self.tree.load_existing(self.site.id, f"{self.source}:")
+                for record in records:
+                    self.add(record)
+                    self.records += 1
+                    if self.on_progress is not None and self.records % 500 == 0:
+                        self.on_progress(self.records)
+                self.finish()
             db.session.commit()
         except BaseException:
             db.session.rollback()
