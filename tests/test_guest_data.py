@@ -164,3 +164,20 @@ def test_forget_ips_works_through_a_large_table_in_batches(app):
         assert db.session.scalars(
             select(Comment.author_ip).where(Comment.author_ip.is_not(None))
         ).all() == ["198.51.100.7"]
+
+
+def test_a_score_is_counted_again_when_an_erased_guest_shared_an_address(app, runner):
+    """Guests count once per address (their address's first vote): once Gina's vote is gone,
+    her housemate's vote from the same address is the one that counts."""
+    make_site(app, "news")
+    gina = Viewer(guest_key=GUEST.guest_key, ip=GUEST.ip, ip_key="198.51.100.7-keyed")
+    housemate = Viewer(guest_key="c" * 64, ip=GUEST.ip, ip_key="198.51.100.7-keyed")
+    with app.app_context():
+        guest_post("news", "Mine", gina, author_email="gina@example.org")
+        voted = guest_post("news", "Sam's", SOMEONE)
+        vote(voted, 1, gina)
+        vote(voted, -1, housemate)
+        assert db.session.scalar(select(Comment.score).where(Comment.id == voted)) == 1
+    assert run_cli(runner, "comments", "erase-guest", "gina@example.org").exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(Comment.score).where(Comment.id == voted)) == -1

@@ -36,6 +36,7 @@ from app.services.freshness import touch_article, touch_articles_of
 from app.services.passwords import password_matches
 from app.services.site_settings import effective_settings
 from app.services.user_sessions import revoke_credentials
+from app.services.votes import counted_score
 
 DELETED_NAME = "[deleted user]"
 
@@ -162,7 +163,11 @@ def delete_account(user: User, password: object) -> None:
 def remove_actor_traces(actor: str) -> ActorTraces:
     """Delete the votes, reactions and reports of ``actor`` (an actor key: ``u:<id>`` or
     ``g:<guest key>``), taking their votes out of the scores and their reports out of the
-    counts, and mark the articles they touched changed. Does not commit."""
+    counts, and mark the articles they touched changed. Does not commit.
+
+    Scores are counted again rather than reduced by the deleted votes: a guest's vote counts
+    only if it was its address's first (app.services.votes), so another vote from the same
+    address may count once this one is gone."""
     for (article_id,) in db.session.execute(
         select(Comment.article_id)
         .join(Vote, Vote.comment_id == Comment.id)
@@ -170,23 +175,23 @@ def remove_actor_traces(actor: str) -> ActorTraces:
         .union(select(Reaction.article_id).where(Reaction.reactor == actor))
     ).all():
         touch_article(article_id)
-    for vote in db.session.scalars(select(Vote).where(Vote.voter == actor)).all():
-        db.session.execute(
-            update(Comment)
-            .where(Comment.id == vote.comment_id)
-            .values(score=Comment.score - vote.value)
-        )
+    voted = db.session.scalars(select(Vote.comment_id).where(Vote.voter == actor)).all()
     for report in db.session.scalars(select(Report).where(Report.reporter == actor)).all():
         db.session.execute(
             update(Comment)
             .where(Comment.id == report.comment_id, Comment.report_count > 0)
             .values(report_count=Comment.report_count - 1)
         )
-    return ActorTraces(
+    traces = ActorTraces(
         votes=db.session.execute(delete(Vote).where(Vote.voter == actor)).rowcount,
         reactions=db.session.execute(delete(Reaction).where(Reaction.reactor == actor)).rowcount,
         reports=db.session.execute(delete(Report).where(Report.reporter == actor)).rowcount,
     )
+    for comment_id in voted:
+        db.session.execute(
+            update(Comment).where(Comment.id == comment_id).values(score=counted_score(comment_id))
+        )
+    return traces
 
 
 def recent_comments(user: User, limit: int = 20) -> list[dict[str, Any]]:
