@@ -266,6 +266,22 @@ def test_wordpress_comments_get_paragraphs_around_a_quote_as_wordpress_shows_the
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["<pre>m1 line1\n\nline2\nline3</pre>", "<div>m1 a\n\nb</div>", "m1 x<hr>y"],
+    ids=["pre", "div", "hr"],
+)
+def test_wordpress_comments_laid_out_by_their_author_keep_their_layout(
+    app, runner, client, tmp_path, text
+):
+    make_site(app, "news")
+    items = [Item("c1", "t1", None, "approved", text, 0)]
+    assert import_items(runner, "wordpress", tmp_path, items).exit_code == 0
+    with app.app_context():
+        stored = db.session.scalar(select(Comment.body_source))
+    assert stored.startswith(text)  # the fixture adds a second paragraph after it
+
+
 def test_an_import_is_not_held_to_a_requests_time_limits(postgres_url, tmp_path):
     """An import sends each batch of inserts at once, answered at once, so a large file's
     batches take longer than a request may wait for an answer. A trigger that makes each

@@ -54,8 +54,11 @@ STATUSES = {
     "post-trashed": CommentStatus.DELETED,
 }
 PARAGRAPHS = re.compile(r"<p[\s>]", re.IGNORECASE)
-# The block elements WordPress's wpautop() keeps out of paragraphs (a subset of its list).
-BLOCKS = r"(?:blockquote|div|dl|dd|dt|ul|ol|li|pre|table|thead|tbody|tfoot|tr|td|th|h[1-6]|hr)"
+# Content laid out by its author (preformatted text, divisions, tables, rules) is kept as
+# written: paragraphing inside <pre> would break it, as wpautop itself avoids.
+AS_WRITTEN = re.compile(r"<(?:pre|div|table|hr)\b", re.IGNORECASE)
+# The block elements WordPress's wpautop() keeps out of paragraphs, of those a comment holds.
+BLOCKS = r"(?:blockquote|dl|dd|dt|ul|ol|li|h[1-6])"
 BLOCK_OPEN = re.compile(rf"(<{BLOCKS}[\s/>])", re.IGNORECASE)
 BLOCK_CLOSE = re.compile(rf"(</{BLOCKS}>)", re.IGNORECASE)
 P_BEFORE_BLOCK = re.compile(rf"<p>\s*(</?{BLOCKS}[^>]*>)", re.IGNORECASE)
@@ -159,8 +162,8 @@ def wp_comment(element: Element, wp: str, post_key: str, where: str) -> SourceCo
 def with_paragraphs(content: str) -> str:
     """WordPress stores comments as typed and adds <p> and <br> when showing them (wpautop):
     do the same, also around the block elements a comment may hold (a quoted
-    <blockquote>), unless the content has paragraphs of its own."""
-    if PARAGRAPHS.search(content):
+    <blockquote>, a list), unless the content has paragraphs or a layout of its own."""
+    if PARAGRAPHS.search(content) or AS_WRITTEN.search(content):
         return content
     text = content.replace("\r\n", "\n")
     text = BLOCK_CLOSE.sub(r"\1\n\n", BLOCK_OPEN.sub(r"\n\n\1", text))
