@@ -38,7 +38,7 @@ from app.services.reader_data import DELETED_NAME, remove_actor_traces
 from app.services.site_settings import effective_settings
 from app.services.users import normalize_email
 
-FORGET_BATCH = 1000  # comments per statement and commit in forget_ips
+FORGET_BATCH = 10_000  # comment ids per statement and commit in forget_ips
 
 
 @dataclass(frozen=True)
@@ -107,18 +107,20 @@ def forget_ips(older_than_days: int, batch: int = FORGET_BATCH) -> int:
     """Clear the IP address of every comment posted more than ``older_than_days`` days ago, and
     return how many comments lost one.
 
-    In batches along the primary key, each committed: one statement over a large table would
-    outlast the statement timeout and hold its rows' locks against readers' votes meanwhile.
+    By ranges of ``batch`` ids, each committed: one statement over a large table would outlast
+    the statement timeout and hold its rows' locks against readers' votes meanwhile, and a
+    range costs the same on the hundredth daily run as on the first (no scan of what earlier
+    runs cleared).
     """
     cutoff = utcnow() - timedelta(days=older_than_days)
-    total, after = 0, 0
-    while ids := db.session.scalars(
-        select(Comment.id)
-        .where(Comment.id > after, Comment.author_ip.is_not(None), Comment.created_at < cutoff)
-        .order_by(Comment.id)
-        .limit(batch)
-    ).all():
-        db.session.execute(update(Comment).where(Comment.id.in_(ids)).values(author_ip=None))
+    last = db.session.scalar(select(func.max(Comment.id))) or 0
+    total = 0
+    for first in range(1, last + 1, batch):
+        total += db.session.execute(
+            update(Comment)
+            .where(Comment.id >= first, Comment.id < first + batch)
+            .where(Comment.author_ip.is_not(None), Comment.created_at < cutoff)
+            .values(author_ip=None)
+        ).rowcount
         db.session.commit()
-        total, after = total + len(ids), ids[-1]
     return total
