@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from time import monotonic
 from typing import Any
 
 import psycopg
 from flask import Flask
+from psycopg.errors import _WaitTimeout as PsycopgWaitTimeout  # psycopg 3.3's wait deadline
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DisconnectionError, InvalidatePoolError
@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
 
-# How long past the statement timeout a silent PostgreSQL is waited for before the connection
-# is given up on, and how long a pooled connection's test (ping) may take.
+# How long past the statement timeout a PostgreSQL answer is awaited before the connection is
+# given up on, and how long a pooled connection's test (ping) may take.
 ANSWER_MARGIN_SECONDS = 0.5
 PING_SECONDS = 1.0
 
@@ -50,30 +50,11 @@ def savepoint(session: Session) -> SessionTransaction:
 
 
 class AnswerTimeout(psycopg.OperationalError):
-    """PostgreSQL sent nothing for a connection's ``answer_seconds``; the connection is closed."""
-
-
-def _until_silent(gen: Any, seconds: float) -> Any:
-    """psycopg's waiting generator ``gen``, ended by AnswerTimeout once the server has sent
-    nothing for ``seconds``. psycopg's wait sends it READY_NONE every 0.1 s of silence, so the
-    clock restarts at every answer: a batch of statements (executemany) may take longer in all
-    as long as each answer comes in time."""
-    try:
-        state = next(gen)
-        heard = monotonic()
-        while True:
-            ready = yield state
-            if ready:
-                heard = monotonic()
-            elif monotonic() - heard >= seconds:
-                raise AnswerTimeout(f"PostgreSQL sent nothing for {seconds:g} s")
-            state = gen.send(ready)
-    except StopIteration as done:
-        return done.value
+    """PostgreSQL did not answer within a connection's ``answer_seconds``; it is closed."""
 
 
 class BoundedConnection(psycopg.Connection):
-    """A psycopg connection that gives up on a server silent for ``answer_seconds``.
+    """A psycopg connection that waits at most ``answer_seconds`` for each answer.
 
     The statement timeout is enforced by the server. A server that is frozen while its host
     still speaks TCP (a paused container or VM, a process under SIGSTOP) never sends it, and the
@@ -90,14 +71,16 @@ class BoundedConnection(psycopg.Connection):
         if timeout is not None or self.answer_seconds is None:
             return super().wait(gen, *args, timeout=timeout, **kwargs)
         try:
-            return super().wait(_until_silent(gen, self.answer_seconds), *args, **kwargs)
-        except AnswerTimeout:
+            return super().wait(gen, *args, timeout=self.answer_seconds, **kwargs)
+        except PsycopgWaitTimeout:
             self.close()
-            raise
+            raise AnswerTimeout(
+                f"PostgreSQL did not answer within {self.answer_seconds:g} s"
+            ) from None
 
     @contextmanager
     def answering_within(self, seconds: float | None) -> Iterator[None]:
-        """Give up after ``seconds`` of silence (None: never) inside the block."""
+        """Wait at most ``seconds`` (None: as long as it takes) for each answer in the block."""
         before, self.answer_seconds = self.answer_seconds, seconds
         try:
             yield
@@ -157,8 +140,8 @@ def without_time_limits(connection: Connection) -> Iterator[None]:
 
 
 def answer_seconds(config: dict[str, Any]) -> float | None:
-    """How long a silent PostgreSQL is waited for: the statement timeout and a margin (none
-    when statements have no timeout, as for bulk seeding)."""
+    """How long a PostgreSQL answer is awaited: the statement timeout and a margin (none when
+    statements have no timeout, as for bulk seeding and operators' bulk commands)."""
     statement_ms = config["PARLEY_DB_STATEMENT_TIMEOUT_MS"]
     return statement_ms / 1000 + ANSWER_MARGIN_SECONDS if statement_ms > 0 else None
 

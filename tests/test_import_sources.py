@@ -303,6 +303,7 @@ def test_an_import_is_not_held_to_a_requests_time_limits(postgres_url, tmp_path)
         assert result.exit_code == 0, result.output
         with app.app_context():
             assert db.session.scalar(select(func.count(Comment.id))) == 40
+            db.session.remove()
             db.engine.dispose()
     finally:
         with usual.app_context():
