@@ -31,10 +31,11 @@ graceful_timeout = 30  # on SIGHUP/SIGTERM, requests in flight get this long to 
 keepalive = 5
 # The longest request line gunicorn takes without lifting the limit altogether (0), instead of
 # its default 4094 bytes: an article key is any string of up to 512 characters, which is 6 KiB
-# of URL percent-encoded (emoji), and a longer line is gunicorn's HTML 414, not the thread.
+# of URL percent-encoded (emoji), and a longer line is a JSON 414 (post_worker_init), not the
+# thread.
 limit_request_line = 8190
 # A header line may hold an SSO token of up to SSO_TOKEN_MAX (8,192) characters after its name:
-# over gunicorn's default 8,190 bytes a field is its HTML 431, never Parley's 401.
+# over gunicorn's default 8,190 bytes a field is a 431, never Parley's 401.
 limit_request_field_size = 16384
 # Recycle workers now and then (with jitter, never all at once) to bound memory growth.
 max_requests = 20000
@@ -54,7 +55,15 @@ preload_app = False
 def post_worker_init(worker):  # noqa: ARG001 - gunicorn's hook signature
     """Move everything the app loaded (the toxicity model, SQLAlchemy's mappers, the
     templates) out of the garbage collector's view: it lives as long as the worker, and
-    scanning it in every full collection stalled requests by 50-150 ms (docs/benchmarks.md)."""
+    scanning it in every full collection stalled requests by 50-150 ms (docs/benchmarks.md).
+
+    And answer the requests gunicorn refuses itself (a request line or header over the limits
+    above, a request that is not valid HTTP) in Parley's JSON error shape rather than as
+    gunicorn's HTML page (app/server_errors.py). Here, not in post_fork: the worker has loaded
+    the app (and gevent has patched the standard library) by now."""
+    from app.server_errors import install
+
+    install()
     gc.freeze()
 
 

@@ -106,7 +106,7 @@ def test_the_longest_article_keys_are_read_through_gunicorn(shared, tmp_path):
 
 def test_the_longest_sso_token_is_read_through_gunicorn(shared, tmp_path):
     """An SSO token may be SSO_TOKEN_MAX (8,192) characters: its header line passes gunicorn's
-    default field limit (8,190 bytes), whose refusal is an HTML 431, not the reader."""
+    default field limit (8,190 bytes), whose refusal is a 431, not the reader."""
     database_url, _token = shared
     secret = "a-long-enough-shared-secret-0123456789"
     app = create_app(base_config(database_url, tmp_path))

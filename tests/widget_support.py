@@ -20,7 +20,7 @@ from flask import Flask
 from flask_wtf.csrf import generate_csrf
 
 from app import create_app
-from app.api.spec.common import EVERY_OPERATION, WITH_PATH_PARAMETERS
+from app.api.spec.common import EVERY_OPERATION, SERVER_REFUSALS, WITH_PATH_PARAMETERS
 from app.extensions import db
 from app.services.sites import create_site, get_site
 from app.services.sso import configure
@@ -33,7 +33,8 @@ FRAME = {"X-Parley-Frame": "1"}
 FRAME_PROBE = "/embed/_test_guest"
 PAGE_PROBE = "/_test_guest"
 
-REQUEST_LAYER_CODES = {*EVERY_OPERATION, *WITH_PATH_PARAMETERS}
+# And what only the HTTP server refuses (tests/test_errors.py proves those through gunicorn).
+REQUEST_LAYER_CODES = {*EVERY_OPERATION, *WITH_PATH_PARAMETERS, *SERVER_REFUSALS}
 
 
 def _guest_page() -> dict[str, str]:
@@ -107,7 +108,8 @@ def walk(comments: list[dict]):
 
 def documented_codes(spec: dict, path: str, method: str) -> set[str]:
     """The error codes the OpenAPI document lists on one operation, less those of the request
-    layer that every operation lists (tests/test_openapi.py proves those on every operation)."""
+    layer that every operation lists (tests/test_openapi.py and, for the HTTP server's own
+    refusals, tests/test_errors.py prove those)."""
     return documented_error_codes(spec, path, method) - REQUEST_LAYER_CODES
 
 

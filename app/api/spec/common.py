@@ -53,7 +53,20 @@ ERRORS: dict[str, tuple[int, str]] = {
         "a query parameter or form field contains a NUL character (U+0000), never valid text",
     ),
     "payload_too_large": (413, "the request body is over the size cap (64 KiB by default)"),
-    "uri_too_long": (414, f"the URL is over {URL_MAX:,} characters (query parameters included)"),
+    "uri_too_long": (
+        414,
+        f"the URL is over {URL_MAX:,} characters (query parameters included); served by "
+        "gunicorn.conf.py, the request line (method, URL and protocol) is over 8,190 bytes",
+    ),
+    "bad_request": (
+        400,
+        "the request is not valid HTTP/1.1 (a raw space or non-ASCII byte in the path, a "
+        "malformed header, a bad Content-Length or chunk), refused before Parley reads it",
+    ),
+    "header_fields_too_large": (
+        431,
+        "a header line is over 16 KiB, or there are more than 100 headers (gunicorn.conf.py)",
+    ),
     "unsupported_media_type": (415, "the body is not sent as `Content-Type: application/json`"),
     "rate_limited": (429, "too many requests; retry after the number of seconds in `Retry-After`"),
 }
@@ -187,6 +200,10 @@ def errors(*codes: str | tuple[int, str, str]) -> dict[str, Schema]:
 # cannot exist, or is not a number at all, is the router's 404 (app.routing).
 EVERY_OPERATION = ("invalid_character", "uri_too_long")
 WITH_PATH_PARAMETERS = ("not_found",)
+# What the HTTP server itself refuses, for any operation, before Parley sees the request: a
+# request that is not valid HTTP, a request line or a header over gunicorn.conf.py's limits
+# (app.server_errors answers them in the error shape).
+SERVER_REFUSALS = ("bad_request", "uri_too_long", "header_fields_too_large")
 
 
 def add_errors(operation: Schema, codes: tuple[str, ...]) -> None:
@@ -207,9 +224,11 @@ def add_errors(operation: Schema, codes: tuple[str, ...]) -> None:
 
 
 def add_common_errors(paths: dict[str, Any]) -> None:
-    """Give every operation the errors every request can meet (see EVERY_OPERATION)."""
+    """Give every operation the errors every request can meet (see EVERY_OPERATION and
+    SERVER_REFUSALS)."""
     for path, item in paths.items():
         for operation in item.values():
             add_errors(operation, EVERY_OPERATION)
+            add_errors(operation, SERVER_REFUSALS)
             if "_id}" in path:
                 add_errors(operation, WITH_PATH_PARAMETERS)
