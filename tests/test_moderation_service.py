@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -390,3 +391,71 @@ def test_reported_queue_pages_by_report_count_with_a_cursor(world, client):
         pending_cursor = encode_cursor("pending", utcnow(), ids[0])
         with pytest.raises(ValidationError):  # a pending-queue cursor is not a reported one
             list_queue("reported", moderator, cursor=pending_cursor)
+
+
+def in_another_request(app, work) -> None:
+    """Run ``work`` as a concurrent request would: in another thread, with an app context (a
+    database session) of its own. It has committed when this returns."""
+
+    def run() -> None:
+        with app.app_context():
+            work()
+            db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+
+
+def approved_count(article_key: str = "a1") -> int:
+    return db.session.scalar(select(Article.comment_count).where(Article.key == article_key))
+
+
+def test_a_status_change_counts_from_the_committed_status_not_a_stale_read(world, client):
+    """Found fuzzing production: 20 concurrent rejections of one comment each took one off its
+    article's count (three comments, count -12): each request had read "approved" before the
+    first one committed "rejected"."""
+    ids = [post_ok(client, body=f"Comment {n}")["id"] for n in range(3)]
+    admin = "admin@example.org"
+    with world.app.app_context():
+        for comment_id in ids:
+            moderate_comment(comment_id, "approve", user(admin))
+        assert approved_count() == 3
+    with world.app.app_context():
+        stale = db.session.get(Comment, ids[0])
+        assert stale.status == CommentStatus.APPROVED  # this request's read ...
+        in_another_request(world.app, lambda: moderate_comment(ids[0], "reject", user(admin)))
+        moderate_comment(ids[0], "reject", user(admin))  # ... then another rejected it first
+        assert approved_count() == 2
+        stale = db.session.get(Comment, ids[1])
+        assert stale.status == CommentStatus.APPROVED
+        in_another_request(world.app, lambda: moderate_comment(ids[1], "spam", user(admin)))
+        moderate_comment(ids[1], "approve", user(admin))
+        assert approved_count() == 2
+    with world.app.app_context():
+        assert approved_count() == 2
+        statuses = db.session.scalars(select(Comment.status).where(Comment.id.in_(ids))).all()
+        assert sorted(s.value for s in statuses) == ["approved", "approved", "rejected"]
+
+
+def test_a_moderator_acting_on_a_comment_its_author_just_deleted_gets_a_conflict(world, client):
+    token = make_token(world.app, "reader@example.org")
+    comment_id = post_ok(client, body="Mine", headers=bearer(token))["id"]
+    with world.app.app_context():
+        moderate_comment(comment_id, "approve", user("admin@example.org"))
+    with world.app.app_context():
+        stale = db.session.get(Comment, comment_id)
+        assert stale.status == CommentStatus.APPROVED
+        deleted = []
+        in_another_request(
+            world.app,
+            lambda: deleted.append(
+                client.delete(f"/api/v1/comments/{comment_id}", headers=bearer(token)).status_code
+            ),
+        )
+        assert deleted == [200]
+        with pytest.raises(Conflict):
+            moderate_comment(comment_id, "reject", user("admin@example.org"))
+        db.session.rollback()
+        assert approved_count() == 0
+        assert db.session.get(Comment, comment_id).status == CommentStatus.DELETED

@@ -18,7 +18,13 @@ from app.sanitize import render_markdown
 from app.services import comment_events
 from app.services.bans import check_not_banned
 from app.services.comment_rows import held_by_rules
-from app.services.comments import change_status, clean_body, get_comment, is_own
+from app.services.comments import (
+    change_status,
+    clean_body,
+    get_comment,
+    is_own,
+    locked_status,
+)
 from app.services.errors import Forbidden, NotFound
 from app.services.freshness import touch_article
 from app.services.identity import Viewer
@@ -135,7 +141,7 @@ def delete_own_comment(
     Forbidden(not_your_comment, edit_window_closed).
     """
     comment = _own_comment_in_window(comment_id, viewer, window_seconds)
-    if comment.status != CommentStatus.DELETED:  # rejected or spam here: held by the rules
+    if locked_status(comment) != CommentStatus.DELETED:  # rejected or spam: held by the rules
         change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=viewer.user_id)
         db.session.commit()
     return comment

@@ -27,7 +27,7 @@ from app.limits import REPORT_NOTE_MAX
 from app.models import Comment, CommentStatus, Report, ReportReason
 from app.sanitize import normalize_text
 from app.services import comment_events
-from app.services.comments import change_status, get_comment, is_own
+from app.services.comments import change_status, get_comment, is_own, locked_status
 from app.services.errors import NotFound, ValidationError
 from app.services.identity import Viewer, require_actor_key, require_reader_of_site
 from app.services.reactions import clean_choice
@@ -101,7 +101,7 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
     if reporters >= threshold and REPORT_REASON not in (comment.reasons or []):
         comment.reasons = [*(comment.reasons or []), REPORT_REASON]
         by_staff = comment.user is not None and comment.user.is_staff
-        if comment.status == CommentStatus.APPROVED and not by_staff:
+        if locked_status(comment) == CommentStatus.APPROVED and not by_staff:
             change_status(
                 comment,
                 CommentStatus.PENDING,
