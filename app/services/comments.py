@@ -262,11 +262,13 @@ def locked_status(comment: Comment) -> CommentStatus:
     two moderators, a double click, or an author's delete racing a rejection all read
     "approved", and each took one off the article's count (fuzzing production: 20 concurrent
     rejections of one comment left its article at -12). Re-read under the row's lock (SELECT
-    ... FOR UPDATE on PostgreSQL; SQLite has one writer at a time), the later request waits
-    for the earlier one and decides from the status it left.
+    ... FOR NO KEY UPDATE on PostgreSQL; SQLite has one writer at a time), the later request
+    waits for the earlier one and decides from the status it left. NO KEY: a reply being
+    posted to the comment (its foreign key's KEY SHARE lock) never waits for it, nor it for
+    the reply.
     """
     if inspect(comment).persistent:
-        db.session.refresh(comment, ["status"], with_for_update=True)
+        db.session.refresh(comment, ["status"], with_for_update={"key_share": True})
     return comment.status
 
 

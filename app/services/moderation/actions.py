@@ -147,7 +147,7 @@ def bulk_moderate(
         .join(Article, Article.id == Comment.article_id)
         .where(Comment.id.in_(ids))
         .order_by(Comment.id)
-        .with_for_update(of=Comment)
+        .with_for_update(of=Comment, key_share=True)
         .execution_options(populate_existing=True)
     ).all()
     found = {comment.id: (comment, site_id) for comment, site_id in rows}
