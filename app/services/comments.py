@@ -279,12 +279,16 @@ def change_status(
     action: str,
     actor_id: int | None = None,
     reason: str | None = None,
+    before: CommentStatus | None = None,
 ) -> None:
     """Move a comment to ``status``, keeping the article's count right and auditing the change.
 
-    Does not commit: the calling service commits once, with everything else it changed.
+    ``before`` is the status the caller already read under the row's lock (``locked_status``,
+    or a locking query); without it, it is read here. Does not commit: the calling service
+    commits once, with everything else it changed.
     """
-    before = locked_status(comment)
+    if before is None:
+        before = locked_status(comment)
     comment.status = status
     adjust_comment_count(comment.article_id, count_delta(before, status))
     touch_article(comment.article_id, status_event(before, status), comment)

@@ -141,7 +141,14 @@ def delete_own_comment(
     Forbidden(not_your_comment, edit_window_closed).
     """
     comment = _own_comment_in_window(comment_id, viewer, window_seconds)
-    if locked_status(comment) != CommentStatus.DELETED:  # rejected or spam: held by the rules
-        change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=viewer.user_id)
+    before = locked_status(comment)
+    if before != CommentStatus.DELETED:  # rejected or spam here: held by the rules
+        change_status(
+            comment,
+            CommentStatus.DELETED,
+            action="delete_own",
+            actor_id=viewer.user_id,
+            before=before,
+        )
         db.session.commit()
     return comment

@@ -107,6 +107,7 @@ def report_comment(comment_id: int, reason: Any, note: Any, viewer: Viewer) -> R
                 CommentStatus.PENDING,
                 action="rule_reports",
                 reason=f"reported by {reporters} readers (threshold {threshold})",
+                before=CommentStatus.APPROVED,
             )
     comment_events.record("comment.reported", comment)
     db.session.commit()

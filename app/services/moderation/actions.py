@@ -59,9 +59,13 @@ def clean_reason(reason: Any) -> str | None:
     return reason or None
 
 
-def _apply(comment: Comment, action: str, moderator: User, reason: str | None) -> None:
-    """Apply one action to one comment, audited; the caller commits."""
-    if locked_status(comment) == CommentStatus.DELETED:
+def _apply(
+    comment: Comment, action: str, moderator: User, reason: str | None, *, locked: bool = False
+) -> None:
+    """Apply one action to one comment, audited; the caller commits. ``locked``: the caller
+    loaded the comment under its row's lock (a bulk action), so its status is current."""
+    before = comment.status if locked else locked_status(comment)
+    if before == CommentStatus.DELETED:
         raise Conflict(
             f"comment {comment.id} was deleted by its author; it cannot be moderated",
             "comment_deleted",
@@ -92,7 +96,7 @@ def _apply(comment: Comment, action: str, moderator: User, reason: str | None) -
         note = f"{reason}; {dismissed}" if reason else dismissed
         db.session.execute(update(Comment).where(Comment.id == comment.id).values(report_count=0))
         comment.report_count = 0
-    change_status(comment, target, action=action, actor_id=moderator.id, reason=note)
+    change_status(comment, target, action=action, actor_id=moderator.id, reason=note, before=before)
 
 
 def moderate_comment(
@@ -162,6 +166,6 @@ def bulk_moderate(
             raise Forbidden("some of these comments are on sites you do not moderate", "forbidden")
     comments = [found[i][0] for i in ids]
     for comment in comments:
-        _apply(comment, action, moderator, reason)
+        _apply(comment, action, moderator, reason, locked=True)
     db.session.commit()
     return comments
