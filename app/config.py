@@ -120,6 +120,8 @@ def build_config(instance_path: Path, secret_key: str | None = None) -> dict[str
         "PARLEY_DB_CONNECT_TIMEOUT": env_int("PARLEY_DB_CONNECT_TIMEOUT", 2),
         "PARLEY_DB_STATEMENT_TIMEOUT_MS": env_int("PARLEY_DB_STATEMENT_TIMEOUT_MS", 2500),
         "PARLEY_REDIS_TIMEOUT": env_int("PARLEY_REDIS_TIMEOUT_MS", 1000) / 1000,
+        # How long `flask db upgrade` waits for a table's lock (app.migration_locks).
+        "PARLEY_MIGRATION_LOCK_TIMEOUT_MS": env_int("PARLEY_MIGRATION_LOCK_TIMEOUT_MS", 2000),
         # Caching and compression (docs/deploy.md "Caching").
         "PARLEY_CACHE_MAX_AGE": env_int("PARLEY_CACHE_MAX_AGE", 5),
         "PARLEY_CACHE_STALE_SECONDS": env_int("PARLEY_CACHE_STALE_SECONDS", 60),

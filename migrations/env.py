@@ -5,6 +5,7 @@ from alembic import context
 from flask import current_app
 
 from app.database import include_in_schema_comparison, without_time_limits
+from app.migration_locks import waiting_for_locks_at_most
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -93,7 +94,12 @@ def run_migrations_online():
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction(), without_time_limits(connection):
+        lock_ms = current_app.config["PARLEY_MIGRATION_LOCK_TIMEOUT_MS"]
+        with (
+            context.begin_transaction(),
+            without_time_limits(connection),
+            waiting_for_locks_at_most(connectable, connection, lock_ms),
+        ):
             context.run_migrations()
 
 

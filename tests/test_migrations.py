@@ -108,3 +108,59 @@ LARGE_SITE = [
     " SELECT 1, 0, md5(i::text) || ' ' || md5((i * 7)::text), '<p>x</p>', 'approved', '[]',"
     " false, 0, 0, now() - make_interval(secs => i) FROM generate_series(1, 50000) AS i",
 ]
+
+
+def test_an_upgrade_behind_a_held_lock_gives_up_and_names_the_holder(tmp_path, capfd):
+    """A session idle in a transaction that read ``articles`` would make the next migration's
+    ALTER wait for ever, and every request behind it. The upgrade waits the lock timeout, rolls
+    back whole, names the session, and goes through once it has ended."""
+    import threading
+
+    import psycopg
+    import pytest
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from tests.conftest import base_config, require_or_skip
+    from tests.private_servers import PrivatePostgres, missing_tools
+
+    reason = missing_tools()
+    if reason:
+        require_or_skip(reason)
+    server = PrivatePostgres()
+    server.start()
+    try:
+        app = create_app(
+            {**base_config(server.url, tmp_path), "PARLEY_MIGRATION_LOCK_TIMEOUT_MS": 300}
+        )
+        with app.app_context():
+            upgrade(revision="7c1e2f9a4b3d")  # the next one alters articles, votes, reports
+            conninfo = server.url.replace("postgresql+psycopg", "postgresql")
+            with psycopg.connect(conninfo, application_name="an open psql") as held:
+                held.execute("SELECT count(*) FROM articles")  # idle in transaction from here
+                # Without a lock timeout the upgrade would wait until this lets go, and pass.
+                letting_go = threading.Timer(30, held.rollback)
+                letting_go.start()
+                try:
+                    with pytest.raises(SystemExit):
+                        upgrade()
+                finally:
+                    letting_go.cancel()
+                failure = capfd.readouterr().err  # Flask-Migrate's "Error: ..." line
+                assert "waited 300 ms for a table's lock" in failure
+                assert "nothing was changed" in failure
+                assert f"pid {held.info.backend_pid} (an open psql" in failure
+                assert "idle in transaction" in failure
+                assert "SELECT count(*) FROM articles" in failure
+                with db.engine.connect() as connection:
+                    version = "SELECT version_num FROM alembic_version"
+                    assert connection.execute(text(version)).scalar() == "7c1e2f9a4b3d"
+                    assert connection.execute(text("SHOW lock_timeout")).scalar() == "0"
+            upgrade()  # the session has ended: now it goes through
+            with db.engine.connect() as connection:
+                columns = "SELECT count(*) FROM information_schema.columns WHERE column_name = "
+                assert connection.execute(text(columns + "'first_comment_at'")).scalar() == 1
+            db.engine.dispose()
+    finally:
+        server.remove()
