@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -150,3 +152,26 @@ def test_votes_are_rate_limited_but_staff_are_exempt(app):
         answers = [vote(client, target, value).status_code for value in (1, -1, 1)]
         assert answers == [200, 200, 429]
         assert [vote(client, target, 1, headers=staff).status_code for _ in range(4)] == [200] * 4
+
+
+def test_readers_voting_at_the_same_moment_all_count(app, comment_id):
+    """Each vote sets the score to its own count of the votes; two counted before either
+    committed, the later one wrote a score without the earlier vote (a lost update)."""
+    tokens = []
+    for n in range(12):
+        make_user(app, f"reader{n}@example.org", f"Reader {n}")
+        tokens.append(make_token(app, f"reader{n}@example.org"))
+    start = threading.Barrier(len(tokens))
+    answers = []
+
+    def vote_as(token: str) -> None:
+        start.wait()
+        answers.append(vote(app.test_client(), comment_id, 1, headers=bearer(token)).status_code)
+
+    voters = [threading.Thread(target=vote_as, args=(token,)) for token in tokens]
+    for voter in voters:
+        voter.start()
+    for voter in voters:
+        voter.join(timeout=60)
+    assert answers == [200] * len(tokens)
+    assert stored(app, comment_id) == (len(tokens), [1] * len(tokens))

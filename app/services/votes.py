@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app.database import savepoint
 from app.extensions import db
 from app.models import Comment, CommentStatus, Vote
-from app.services.comments import get_comment, is_own
+from app.services.comments import get_comment, is_own, locked_status
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.freshness import touch_article
 from app.services.identity import Viewer, require_actor_key, require_reader_of_site
@@ -45,7 +45,10 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
     """
     wanted = clean_vote_value(value)
     comment = get_comment(comment_id)
-    if comment.status != CommentStatus.APPROVED:
+    # Locked until commit: each vote sets the score to its count of the votes, so a vote
+    # counting before another's commit would write a score without it (12 readers voting at
+    # once scored 2).
+    if locked_status(comment) != CommentStatus.APPROVED:
         raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
     if is_own(comment, viewer):
         raise Forbidden("you cannot vote on your own comment", "own_comment")
