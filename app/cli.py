@@ -13,7 +13,7 @@ from app.command_group import CommandGroup
 from app.extensions import db
 from app.models import Role, Site, User
 from app.portability.cli import register_portability_cli
-from app.services import guest_data
+from app.services import guest_data, recount
 from app.services import site_settings as settings_service
 from app.services import sites as site_service
 from app.services import users as user_service
@@ -136,6 +136,18 @@ def forget_ips(days):
     """Clear the IP address of old comments (run it daily for a retention period)."""
     count = guest_data.forget_ips(days)
     click.echo(f"Forgot the IP address of {count} comments older than {days} days")
+
+
+@comments_cli.command("recount")
+@click.option("--site", "site_slug", help="Only this site's articles and comments.")
+def recount_counts(site_slug):
+    """Set articles' comment counts and comments' scores again from what they count."""
+    done = recount.recount(site_slug)
+    click.echo(
+        f"Recounted {done.articles} articles and the scores of {done.comments} comments: "
+        f"{done.wrong_counts} comment counts and {done.wrong_scores} scores were wrong "
+        "and are now right"
+    )
 
 
 DEMO_MODERATOR = "moderator@demo.parley.local"

@@ -91,17 +91,23 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
 
 def counted_score(comment_id: int) -> int:
     """The sum of the comment's votes, each account or address counted once (its first vote)."""
-    counted = func.coalesce(Vote.counted_as, Vote.voter)
+    return counted_scores(comment_id, comment_id).get(comment_id, 0)
+
+
+def counted_scores(first_id: int, last_id: int) -> dict[int, int]:
+    """``counted_score`` of each comment from id ``first_id`` to ``last_id`` with a vote."""
+    in_range = Vote.comment_id.between(first_id, last_id)
     first = (
         select(func.min(Vote.id))
-        .where(Vote.comment_id == comment_id)
-        .group_by(counted)
-        .scalar_subquery()
+        .where(in_range)
+        .group_by(Vote.comment_id, func.coalesce(Vote.counted_as, Vote.voter))
     )
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(Vote.value), 0)).where(Vote.id.in_(first))
+    totals = (
+        select(Vote.comment_id, func.sum(Vote.value))
+        .where(in_range, Vote.id.in_(first))
+        .group_by(Vote.comment_id)
     )
-    return int(total)
+    return {comment_id: int(total) for comment_id, total in db.session.execute(totals)}
 
 
 def _vote_of(comment_id: int, voter: str) -> Vote | None:
