@@ -53,6 +53,11 @@ class AnswerTimeout(psycopg.OperationalError):
     """PostgreSQL did not answer within a connection's ``answer_seconds``; it is closed."""
 
 
+class CommitUnconfirmed(psycopg.OperationalError):
+    """The connection was lost (or closed for not answering) after COMMIT was sent: the server
+    may have applied the transaction or not (app.outages says so to the client)."""
+
+
 class BoundedConnection(psycopg.Connection):
     """A psycopg connection that waits at most ``answer_seconds`` for each answer.
 
@@ -77,6 +82,14 @@ class BoundedConnection(psycopg.Connection):
             raise AnswerTimeout(
                 f"PostgreSQL did not answer within {self.answer_seconds:g} s"
             ) from None
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except psycopg.OperationalError as error:
+            if not (self.closed or self.broken):
+                raise  # the server answered: it did not commit
+            raise CommitUnconfirmed(f"no answer to COMMIT: {error}") from error
 
     @contextmanager
     def answering_within(self, seconds: float | None) -> Iterator[None]:

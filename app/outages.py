@@ -13,12 +13,20 @@ from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.database import CommitUnconfirmed
 from app.errors import error_response
 from app.extensions import db
 from app.redis_store import RedisUnavailable
 from app.retry_after import set_retry_after
 
 RETRY_AFTER_SECONDS = 5
+
+
+NOTHING_CHANGED = "nothing was changed: retry in a few seconds"
+MAYBE_SAVED = (
+    "the database stopped answering while saving the change, so it may have been saved: "
+    "check before sending it again"
+)
 
 
 def service_unavailable(error: Exception) -> Response:
@@ -29,11 +37,12 @@ def service_unavailable(error: Exception) -> Response:
         db.session.rollback()
     except Exception:  # noqa: BLE001, S110 - the connection is gone; the pool discards it
         pass
+    unconfirmed = isinstance(getattr(error, "orig", None), CommitUnconfirmed)
     response = error_response(
         503,
         "service_unavailable",
         "the service is briefly unavailable (its database or cache cannot be reached); "
-        "nothing was changed: retry in a few seconds",
+        + (MAYBE_SAVED if unconfirmed else NOTHING_CHANGED),
     )
     return set_retry_after(response, RETRY_AFTER_SECONDS)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
@@ -152,6 +153,41 @@ def test_a_frozen_postgresql_costs_each_request_a_503_not_a_hang(servers, outage
     call.ready_again()
     assert [c["id"] for c in call("GET", THREAD).get_json()["comments"]] == acknowledged
     assert call.post(2).status_code == 201
+
+
+def test_a_post_whose_commit_goes_unanswered_is_not_said_to_have_changed_nothing(
+    servers, outage_app
+):
+    """The server froze with COMMIT sent: it may apply the comment once it resumes, so the 503
+    must not tell the reader to post again as if nothing had been saved."""
+    postgres, _cache = servers
+    call = Timed(outage_app)
+    call.post(0)
+    with outage_app.app_context():
+        engine = db.engine
+    with ExitStack() as frozen:
+
+        def freeze_as_it_commits(_connection) -> None:
+            if not frozen_once:
+                frozen_once.append(frozen.enter_context(postgres.frozen()))
+
+        frozen_once: list = []
+        event.listen(engine, "commit", freeze_as_it_commits)
+        try:
+            answer = call.post(1)
+        finally:
+            event.remove(engine, "commit", freeze_as_it_commits)
+    assert frozen_once and answer.status_code == 503
+    error = answer.get_json()["error"]
+    assert error["code"] == "service_unavailable"
+    assert "it may have been saved: check before sending it again" in error["message"]
+    assert "nothing was changed" not in error["message"]
+
+    call.ready_again()
+    with postgres.frozen():  # refused before anything was sent: nothing was changed
+        refused = call("GET", COUNTS)
+    assert refused.status_code == 503
+    assert "nothing was changed" in refused.get_json()["error"]["message"]
 
 
 def test_a_statement_on_a_server_that_freezes_gives_up_after_its_timeout_and_a_margin(
