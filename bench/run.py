@@ -41,6 +41,7 @@ BENCHMARKS = [
     "notifications_mail",
     "webhooks",
     "payload_encoding",
+    "signin_stall",
     "side_by_side",
 ]
 

@@ -2,7 +2,8 @@
 
 Hashing: scrypt (memory-hard: N=2^15, r=8, p=1, about 32 MB per check) through Werkzeug,
 which calls ``hashlib.scrypt``; the method is named explicitly so a library default can never
-weaken it silently. Older hashes keep working (the method is stored with each hash).
+weaken it silently. Older hashes keep working (the method is stored with each hash). Under
+gevent workers both run in a real thread (app.off_the_loop), never stalling the worker.
 
 Strength (``check_strength``), for passwords readers choose: at least 10 characters, not one
 of the passwords that lead every breach corpus (``common_passwords``), not such a password
@@ -17,6 +18,7 @@ import re
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.limits import PASSWORD_MAX, PASSWORD_MIN
+from app.off_the_loop import off_the_loop
 from app.services.common_passwords import COMMON_PASSWORDS
 from app.services.errors import ValidationError
 
@@ -26,11 +28,11 @@ _AFFIXES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=HASH_METHOD)
+    return off_the_loop(generate_password_hash, password, HASH_METHOD)
 
 
 def password_matches(password_hash: str, password: str) -> bool:
-    return check_password_hash(password_hash, password)
+    return off_the_loop(check_password_hash, password_hash, password)
 
 
 def _is_run(text: str) -> bool:
