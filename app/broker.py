@@ -12,19 +12,24 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
+from redis.client import PubSub
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from app.redis_store import RedisUnavailable, redis_client, redis_namespace
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "parley_broker"
 QUEUE_SIZE = 256  # a stream this far behind loses events (the widget polls on reconnect)
+SILENCE_SECONDS = 2.0  # a channel this quiet is pinged (RedisBroker.receive)
+RECEIVE_SECONDS = 0.5  # the longest wait for a message before checking on the channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,15 @@ class Subscription:
     """One open stream's inbox."""
 
     def __init__(self) -> None:
-        self.inbox: queue.Queue[LiveEvent] = queue.Queue(QUEUE_SIZE)
+        self.inbox: queue.Queue[LiveEvent | None] = queue.Queue(QUEUE_SIZE)
+        self.ended = False
+
+    def end(self) -> None:
+        """The events stopped reaching this process: the stream ends, so that its client
+        reconnects (and polls while it cannot) rather than listen to a silent stream."""
+        self.ended = True
+        with suppress(queue.Full):
+            self.inbox.put_nowait(None)  # wake the stream now
 
     def get(self, timeout: float) -> LiveEvent | None:
         try:
@@ -77,6 +90,12 @@ class LocalBroker:
 
     def ready(self) -> None:
         """Raise RedisUnavailable when events could not reach other processes now."""
+
+    def end_streams(self) -> None:
+        with self.lock:
+            subscriptions = [s for streams in self.streams.values() for s in streams]
+        for subscription in subscriptions:
+            subscription.end()
 
     @contextmanager
     def subscribe(self, site: str, article: str) -> Iterator[Subscription]:
@@ -127,20 +146,19 @@ class RedisBroker(LocalBroker):
             raise RedisUnavailable("not subscribed to the event channel")
 
     def listen(self) -> None:
-        """Receive events forever, reconnecting with back-off while Redis is away."""
+        """Receive events forever, reconnecting with back-off while Redis is away. When the
+        channel is lost, the streams open on this process end (``Subscription.end``)."""
         delay = 0.2
         while not self.closing.is_set():
-            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            pubsub = self.client.pubsub()
             try:
                 pubsub.subscribe(self.channel)
-                self.connected.set()
-                delay = 0.2
-                while not self.closing.is_set():
-                    message = pubsub.get_message(timeout=5.0)
-                    if message is not None and message["type"] == "message":
-                        self.deliver(LiveEvent.decode(message["data"]))
+                self.receive(pubsub)
             except RedisUnavailable as exc:
+                if self.connected.is_set():
+                    delay = 0.2  # it was working: try again soon
                 self.connected.clear()
+                self.end_streams()
                 log.warning("event channel lost (%s); reconnecting in %.1f s", exc, delay)
             except Exception:  # noqa: BLE001 - a bad message must not end the listener
                 log.exception("event listener failed; restarting")
@@ -151,6 +169,29 @@ class RedisBroker(LocalBroker):
                     pass
             self.closing.wait(delay)
             delay = min(delay * 2, 5.0)
+
+    def receive(self, pubsub: PubSub) -> None:
+        """Deliver the channel's events until closing; connected once Redis confirms the
+        subscription. A quiet channel is pinged every SILENCE_SECONDS: a Redis that is frozen
+        (a paused container or VM) sends nothing and raises nothing, and would leave every
+        stream of this process silent for as long. An unanswered subscription or ping raises."""
+        answer_seconds = self.client.connection_pool.connection_kwargs.get("socket_timeout") or 1
+        heard = time.monotonic()
+        pinged: float | None = heard  # the subscription awaits its answer as a ping does
+        while not self.closing.is_set():
+            message = pubsub.get_message(timeout=RECEIVE_SECONDS)
+            now = time.monotonic()
+            if message is not None:
+                heard, pinged = now, None
+                if message["type"] == "subscribe":
+                    self.connected.set()
+                elif message["type"] == "message":
+                    self.deliver(LiveEvent.decode(message["data"]))
+            elif pinged is not None and now - pinged > answer_seconds:
+                raise RedisTimeout(f"Redis did not answer a ping within {answer_seconds:g} s")
+            elif pinged is None and now - heard >= SILENCE_SECONDS:
+                pubsub.ping()
+                pinged = now
 
     def close(self) -> None:
         """Stop listening (the listener ends within a few seconds)."""

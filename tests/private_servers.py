@@ -68,6 +68,17 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
 
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The server stopped (SIGSTOP) and resumed afterwards, as a paused container: the
+        operating system still accepts and acknowledges connections."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            self.process.send_signal(signal.SIGCONT)
+
 
 class PrivatePostgres:
     def __init__(self) -> None:

@@ -20,8 +20,8 @@ from app.broker import broker
 from app.extensions import db
 from tests.conftest import base_config, require_or_skip
 from tests.factories import make_site
+from tests.live_server import EventReader, gunicorn_master, post_through, serving
 from tests.live_server import call as http_call
-from tests.live_server import gunicorn_master, post_through
 from tests.private_servers import PrivatePostgres, PrivateRedis, missing_tools
 
 CEILING_SECONDS = 5
@@ -153,6 +153,40 @@ def test_a_frozen_postgresql_costs_each_request_a_503_not_a_hang(servers, outage
     call.ready_again()
     assert [c["id"] for c in call("GET", THREAD).get_json()["comments"]] == acknowledged
     assert call.post(2).status_code == 201
+
+
+def test_open_streams_end_when_redis_freezes_and_new_ones_wait_until_it_is_back(
+    servers, outage_app
+):
+    """A frozen Redis sends nothing and raises nothing: each process's event channel pings it
+    when quiet, and when it is lost ends the streams it holds, whose clients reconnect and,
+    while that is refused (503), poll, instead of listening to a stream that will never speak."""
+    _postgres, cache = servers
+    outage_app.config["PARLEY_EVENTS_HEARTBEAT_SECONDS"] = 1
+    with serving(outage_app) as port:
+        events = f"http://127.0.0.1:{port}/api/v1/events?site=news&article=a1"
+        reader = EventReader(port, "news", "a1")
+        assert reader.next_block()  # the stream is open
+        with cache.frozen():
+            started = time.monotonic()
+            while reader.next_block():  # keep-alive lines until the stream ends
+                if time.monotonic() - started > 20:
+                    pytest.fail("the stream was still open 20 s after Redis froze")
+            reader.close()
+            status, _headers, body = http_call(events)
+            assert status == 503
+            assert json.loads(body)["error"]["code"] == "service_unavailable"
+        for _ in range(40):  # the channel is back within its reconnection back-off
+            if http_call(events.replace("/events", "/counts"))[0] == 200:
+                reader = EventReader(port, "news", "a1")
+                if reader.response.status == 200:
+                    break
+                reader.close()
+            time.sleep(0.25)
+        assert reader.response.status == 200
+        posted = Timed(outage_app).post(1).get_json()
+        assert reader.next_event("comment")["id"] == posted["id"]
+        reader.close()
 
 
 def test_a_post_whose_commit_goes_unanswered_is_not_said_to_have_changed_nothing(

@@ -29,6 +29,8 @@ def event_stream(
         ends = time.monotonic() + lifetime
         while time.monotonic() < ends:
             live = subscription.get(timeout=min(heartbeat, max(ends - time.monotonic(), 0.1)))
+            if subscription.ended:
+                return
             if live is None:
                 yield ": keep-alive\n\n"
                 continue
