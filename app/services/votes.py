@@ -91,20 +91,20 @@ def vote(comment_id: int, value: Any, viewer: Viewer) -> VoteResult:
 
 def counted_score(comment_id: int) -> int:
     """The sum of the comment's votes, each account or address counted once (its first vote)."""
-    return counted_scores(comment_id, comment_id).get(comment_id, 0)
+    return counted_scores([comment_id]).get(comment_id, 0)
 
 
-def counted_scores(first_id: int, last_id: int) -> dict[int, int]:
-    """``counted_score`` of each comment from id ``first_id`` to ``last_id`` with a vote."""
-    in_range = Vote.comment_id.between(first_id, last_id)
+def counted_scores(comment_ids: list[int]) -> dict[int, int]:
+    """``counted_score`` of each of ``comment_ids`` that has a vote."""
+    of_these = Vote.comment_id.in_(comment_ids)
     first = (
         select(func.min(Vote.id))
-        .where(in_range)
+        .where(of_these)
         .group_by(Vote.comment_id, func.coalesce(Vote.counted_as, Vote.voter))
     )
     totals = (
         select(Vote.comment_id, func.sum(Vote.value))
-        .where(in_range, Vote.id.in_(first))
+        .where(of_these, Vote.id.in_(first))
         .group_by(Vote.comment_id)
     )
     return {comment_id: int(total) for comment_id, total in db.session.execute(totals)}
