@@ -84,11 +84,16 @@ class BoundedConnection(psycopg.Connection):
             ) from None
 
     def commit(self) -> None:
+        """COMMIT; ``CommitUnconfirmed`` when it was sent and no answer came back. A closed
+        connection sends nothing, and an error from the server (one that ended the session
+        included) means it did not commit: those are raised as they are."""
+        if self.closed:
+            return super().commit()
         try:
-            super().commit()
+            return super().commit()
         except psycopg.OperationalError as error:
-            if not (self.closed or self.broken):
-                raise  # the server answered: it did not commit
+            if error.sqlstate is not None or not (self.closed or self.broken):
+                raise
             raise CommitUnconfirmed(f"no answer to COMMIT: {error}") from error
 
     @contextmanager

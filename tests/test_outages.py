@@ -10,6 +10,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, text
@@ -189,35 +190,57 @@ def test_open_streams_end_when_redis_freezes_and_new_ones_wait_until_it_is_back(
         reader.close()
 
 
+def post_as_it_commits(app, call: Timed, n: int, before_commit):
+    """Post comment ``n`` with ``before_commit(connection)`` run once, just before the
+    transaction's COMMIT is sent."""
+    with app.app_context():
+        engine = db.engine
+    ran: list[bool] = []
+
+    def once(connection) -> None:
+        if not ran:
+            ran.append(True)
+            before_commit(connection)
+
+    event.listen(engine, "commit", once)
+    try:
+        answer = call.post(n)
+    finally:
+        event.remove(engine, "commit", once)
+    assert ran and answer.status_code == 503
+    error = answer.get_json()["error"]
+    assert error["code"] == "service_unavailable"
+    return error["message"]
+
+
 def test_a_post_whose_commit_goes_unanswered_is_not_said_to_have_changed_nothing(
     servers, outage_app
 ):
     """The server froze with COMMIT sent: it may apply the comment once it resumes, so the 503
-    must not tell the reader to post again as if nothing had been saved."""
+    must not tell the reader to post again as if nothing had been saved. A server that ended
+    the session instead (an operator's pg_terminate_backend, an idle-session timeout) says so
+    before the COMMIT is read: nothing was saved, and the 503 says that."""
     postgres, _cache = servers
     call = Timed(outage_app)
     call.post(0)
-    with outage_app.app_context():
-        engine = db.engine
     with ExitStack() as frozen:
-
-        def freeze_as_it_commits(_connection) -> None:
-            if not frozen_once:
-                frozen_once.append(frozen.enter_context(postgres.frozen()))
-
-        frozen_once: list = []
-        event.listen(engine, "commit", freeze_as_it_commits)
-        try:
-            answer = call.post(1)
-        finally:
-            event.remove(engine, "commit", freeze_as_it_commits)
-    assert frozen_once and answer.status_code == 503
-    error = answer.get_json()["error"]
-    assert error["code"] == "service_unavailable"
-    assert "it may have been saved: check before sending it again" in error["message"]
-    assert "nothing was changed" not in error["message"]
-
+        message = post_as_it_commits(
+            outage_app, call, 1, lambda _connection: frozen.enter_context(postgres.frozen())
+        )
+    assert "it may have been saved: check before sending it again" in message
+    assert "nothing was changed" not in message
     call.ready_again()
+    kept = [c["id"] for c in call("GET", THREAD).get_json()["comments"]]  # 1 may be there
+
+    def end_its_session(connection) -> None:
+        pid = connection.connection.dbapi_connection.info.backend_pid
+        conninfo = postgres.url.replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    message = post_as_it_commits(outage_app, call, 2, end_its_session)
+    assert "nothing was changed" in message
+    assert [c["id"] for c in call("GET", THREAD).get_json()["comments"]] == kept
     with postgres.frozen():  # refused before anything was sent: nothing was changed
         refused = call("GET", COUNTS)
     assert refused.status_code == 503
