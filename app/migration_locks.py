@@ -10,15 +10,19 @@ one transaction on PostgreSQL, rolls back whole and names the sessions holding l
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from alembic.util import CommandError
 from psycopg.errors import LockNotAvailable
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, Row, text
 from sqlalchemy.exc import OperationalError
 
-# Sessions of this database holding a lock on a table, oldest transaction first.
+log = logging.getLogger(__name__)
+
+# Sessions of this database holding a lock on a table, oldest transaction first (another
+# role's session shows no times to a role without pg_read_all_stats: it comes last).
 LOCK_HOLDERS = text(
     """
     SELECT a.pid, a.application_name, a.usename, a.state,
@@ -26,12 +30,11 @@ LOCK_HOLDERS = text(
            left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80) AS query
     FROM pg_stat_activity AS a
     WHERE a.datname = current_database() AND a.pid NOT IN (pg_backend_pid(), :upgrading)
-      AND a.xact_start IS NOT NULL
       AND EXISTS (
           SELECT 1 FROM pg_locks AS l
           WHERE l.pid = a.pid AND l.granted AND l.relation IS NOT NULL
       )
-    ORDER BY a.xact_start
+    ORDER BY a.xact_start NULLS LAST
     LIMIT 5
     """
 )
@@ -61,17 +64,26 @@ def waiting_for_locks_at_most(
 
 
 def blocked_message(engine: Engine, milliseconds: int, upgrading: int) -> str:
-    with engine.connect() as connection:
-        holders = connection.execute(LOCK_HOLDERS, {"upgrading": upgrading}).all()
-    sessions = "; ".join(
-        f"pid {row.pid} ({row.application_name or 'no application name'}, user {row.usename},"
-        f" {row.state}, its transaction open for {row.seconds} s: {row.query})"
-        for row in holders
-    )
+    try:
+        with engine.connect() as connection:
+            holders = connection.execute(LOCK_HOLDERS, {"upgrading": upgrading}).all()
+    except Exception as error:  # noqa: BLE001 - the lock timeout is the news, not this
+        holders = []
+        log.warning("could not list the sessions holding locks: %s", error)
+    sessions = "; ".join(describe(row) for row in holders)
     return (
         f"the upgrade waited {milliseconds} ms for a table's lock and gave up; nothing was "
         "changed (it rolls back whole). "
         + (f"Sessions holding locks, oldest first: {sessions}. " if sessions else "")
         + "End them or wait for them to finish, then run it again "
         "(PARLEY_MIGRATION_LOCK_TIMEOUT_MS sets the wait; 0 waits as long as it takes)."
+    )
+
+
+def describe(row: Row) -> str:
+    who = f"{row.application_name or 'no application name'}, user {row.usename}"
+    if row.state is None:  # another role's session, its details hidden from this one
+        return f"pid {row.pid} ({who})"
+    return (
+        f"pid {row.pid} ({who}, {row.state}, its transaction open for {row.seconds} s: {row.query})"
     )
