@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from app.services.moderation.search import search_comments
 from app.services.paging import encode_cursor
 from app.services.permissions import can_moderate, require_moderator
 from app.services.reports import report_comment
+from tests.concurrency_support import in_another_request
 from tests.dashboard_support import site, user
 from tests.factories import bearer, make_token, post_ok
 
@@ -391,20 +391,6 @@ def test_reported_queue_pages_by_report_count_with_a_cursor(world, client):
         pending_cursor = encode_cursor("pending", utcnow(), ids[0])
         with pytest.raises(ValidationError):  # a pending-queue cursor is not a reported one
             list_queue("reported", moderator, cursor=pending_cursor)
-
-
-def in_another_request(app, work) -> None:
-    """Run ``work`` as a concurrent request would: in another thread, with an app context (a
-    database session) of its own. It has committed when this returns."""
-
-    def run() -> None:
-        with app.app_context():
-            work()
-            db.session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=30)
 
 
 def approved_count(article_key: str = "a1") -> int:
