@@ -43,13 +43,14 @@ def editable_until(
     return until if until > (now or utcnow()) else None
 
 
-def _own_comment_in_window(comment_id: int, viewer: Viewer, window_seconds: int) -> Comment:
-    comment = get_comment(comment_id)
+def _refuse_unless_changeable(comment: Comment, viewer: Viewer, window_seconds: int) -> None:
+    """Raise unless ``viewer`` may still change (delete) ``comment``, judged by its status as
+    loaded: NotFound(unknown_comment), Forbidden(not_your_comment, edit_window_closed)."""
     # A comment the rules hold reads to its author as pending (comment_rows.held_by_rules), so
     # they may edit or delete it like one; once a moderator decided, it is gone for them.
     removed = comment.status in (CommentStatus.REJECTED, CommentStatus.SPAM)
     if removed and not (is_own(comment, viewer) and held_by_rules(comment)):
-        raise NotFound(f"no comment with id {comment_id}", "unknown_comment")
+        raise NotFound(f"no comment with id {comment.id}", "unknown_comment")
     if not is_own(comment, viewer):
         raise Forbidden("only the author can change this comment", "not_your_comment")
     if editable_until(comment.created_at, window_seconds) is None:
@@ -58,7 +59,13 @@ def _own_comment_in_window(comment_id: int, viewer: Viewer, window_seconds: int)
             f"comments can be changed only in the first {minutes} minutes after posting",
             "edit_window_closed",
         )
-    return comment
+
+
+def _refuse_unless_editable(comment: Comment, viewer: Viewer, window_seconds: int) -> None:
+    """``_refuse_unless_changeable``, and NotFound(unknown_comment) for a deleted comment."""
+    _refuse_unless_changeable(comment, viewer, window_seconds)
+    if comment.status == CommentStatus.DELETED:
+        raise NotFound(f"comment {comment.id} was deleted", "unknown_comment")
 
 
 def own_comment_source(
@@ -71,9 +78,8 @@ def own_comment_source(
     author typed (escapes such as ``\\*`` are lost). Raises NotFound(unknown_comment),
     Forbidden(not_your_comment, edit_window_closed).
     """
-    comment = _own_comment_in_window(comment_id, viewer, window_seconds)
-    if comment.status == CommentStatus.DELETED:
-        raise NotFound(f"comment {comment_id} was deleted", "unknown_comment")
+    comment = get_comment(comment_id)
+    _refuse_unless_editable(comment, viewer, window_seconds)
     return comment
 
 
@@ -107,6 +113,12 @@ def edit_comment(
         editing=comment,
         toxicity=screening.toxicity.score,
     )
+    # Checked again on the committed status, under the row's lock (taken after the scoring,
+    # which may wait on a scorer): an edit that read the comment before its author's delete or
+    # a moderator's decision committed would otherwise write over a deleted or rejected
+    # comment, move it back to pending, or leave text the rules hold approved.
+    before = locked_status(comment)
+    _refuse_unless_editable(comment, viewer, window_seconds)
     comment.toxicity = screening.toxicity.score
     comment.body_source = source
     comment.body_html = html
@@ -115,13 +127,14 @@ def edit_comment(
         # Moderators see every reason a comment was held for, the edit's included.
         new_reasons = [r for r in decision.reasons if r not in (comment.reasons or [])]
         comment.reasons = [*(comment.reasons or []), *new_reasons]
-    held = comment.status in (CommentStatus.REJECTED, CommentStatus.SPAM)  # stays as it is
-    if decision.status not in (CommentStatus.APPROVED, comment.status) and not held:
+    held = before in (CommentStatus.REJECTED, CommentStatus.SPAM)  # stays as it is
+    if decision.status not in (CommentStatus.APPROVED, before) and not held:
         change_status(
             comment,
             decision.status,
             action="rule_hold",
             reason=", ".join(decision.reasons) or "edited",
+            before=before,
         )
     if screening.confirmed:
         record_confirmed(comment, article.site, screening.toxicity)
@@ -140,8 +153,9 @@ def delete_own_comment(
     nothing. Raises NotFound(unknown_comment),
     Forbidden(not_your_comment, edit_window_closed).
     """
-    comment = _own_comment_in_window(comment_id, viewer, window_seconds)
-    before = locked_status(comment)
+    comment = get_comment(comment_id)
+    before = locked_status(comment)  # decided on the committed status, like edit_comment
+    _refuse_unless_changeable(comment, viewer, window_seconds)
     if before != CommentStatus.DELETED:  # rejected or spam here: held by the rules
         change_status(
             comment,
