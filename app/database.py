@@ -49,6 +49,25 @@ def savepoint(session: Session) -> SessionTransaction:
     return session.begin_nested()
 
 
+def begin_writing(session: Session) -> None:
+    """On SQLite, make the session's transaction the database's one writer from now on (BEGIN
+    IMMEDIATE, waiting for the writer before it to commit), unless it has begun already.
+
+    What a service reads before it changes a row must stay as read until it commits: on
+    PostgreSQL it locks the rows it reads (SELECT ... FOR NO KEY UPDATE). SQLite has no row
+    locks, only one writer at a time, and Python's sqlite3 opens a transaction only before a
+    write: what was read before that was read outside any transaction, and another request
+    could commit over it first (two concurrent rejections of one comment each took it off its
+    article's count). Once this transaction writes, or began here, nobody else writes until
+    it ends. Does nothing on PostgreSQL.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 class AnswerTimeout(psycopg.OperationalError):
     """PostgreSQL did not answer within a connection's ``answer_seconds``; it is closed."""
 

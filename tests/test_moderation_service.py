@@ -18,7 +18,7 @@ from app.services.moderation.search import search_comments
 from app.services.paging import encode_cursor
 from app.services.permissions import can_moderate, require_moderator
 from app.services.reports import report_comment
-from tests.concurrency_support import in_another_request
+from tests.concurrency_support import at_once, in_another_request, miscounted_articles
 from tests.dashboard_support import site, user
 from tests.factories import bearer, make_token, post_ok
 
@@ -422,6 +422,25 @@ def test_a_status_change_counts_from_the_committed_status_not_a_stale_read(world
         assert approved_count() == 2
         statuses = db.session.scalars(select(Comment.status).where(Comment.id.in_(ids))).all()
         assert sorted(s.value for s in statuses) == ["approved", "approved", "rejected"]
+
+
+def test_simultaneous_rejections_of_one_comment_take_it_off_the_count_once(world, client):
+    """Real concurrency, two threads let go together, on both backends. On SQLite the re-read
+    used to happen outside any transaction (Python's sqlite3 opens one at the first write):
+    both requests read "approved" and the count went to -1 in every round."""
+    admin = "admin@example.org"
+
+    def reject(comment_id: int):
+        return lambda: moderate_comment(comment_id, "reject", user(admin))
+
+    for n in range(10):
+        comment_id = post_ok(client, body=f"Comment {n}", article=f"r{n}")["id"]
+        with world.app.app_context():
+            moderate_comment(comment_id, "approve", user(admin))
+        assert at_once(world.app, reject(comment_id), reject(comment_id)) == []
+        with world.app.app_context():
+            assert miscounted_articles() == {}
+            assert db.session.get(Comment, comment_id).status == CommentStatus.REJECTED
 
 
 def test_a_moderator_acting_on_a_comment_its_author_just_deleted_gets_a_conflict(world, client):

@@ -9,6 +9,7 @@ from sqlalchemy import Update, bindparam, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from app.database import begin_writing
 from app.extensions import db
 from app.limits import ARTICLE_TITLE_MAX, ARTICLE_URL_MAX
 from app.models import (
@@ -262,12 +263,13 @@ def locked_status(comment: Comment) -> CommentStatus:
     two moderators, a double click, or an author's delete racing a rejection all read
     "approved", and each took one off the article's count (fuzzing production: 20 concurrent
     rejections of one comment left its article at -12). Re-read under the row's lock (SELECT
-    ... FOR NO KEY UPDATE on PostgreSQL; SQLite has one writer at a time), the later request
-    waits for the earlier one and decides from the status it left. NO KEY: a reply being
-    posted to the comment (its foreign key's KEY SHARE lock) never waits for it, nor it for
-    the reply.
+    ... FOR NO KEY UPDATE on PostgreSQL; on SQLite, the database's one write lock, taken by
+    ``begin_writing``), the later request waits for the earlier one and decides from the
+    status it left. NO KEY: a reply being posted to the comment (its foreign key's KEY SHARE
+    lock) never waits for it, nor it for the reply.
     """
     if inspect(comment).persistent:
+        begin_writing(db.session)
         db.session.refresh(comment, ["status"], with_for_update={"key_share": True})
     return comment.status
 
