@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Update, bindparam, inspect, select, update
+from sqlalchemy import Row, Select, Update, bindparam, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -272,6 +273,36 @@ def locked_status(comment: Comment) -> CommentStatus:
         begin_writing(db.session)
         db.session.refresh(comment, ["status"], with_for_update={"key_share": True})
     return comment.status
+
+
+def lock_comments(statement: Select[Any], also_articles: Iterable[int] = ()) -> Sequence[Row[Any]]:
+    """Run ``statement``, which selects comments (first, with whatever else), locking each
+    comment's row as ``locked_status`` locks one, then the rows of their articles and of
+    ``also_articles``, each in id order, with the comments' statuses read again as committed.
+    Pass each comment's status to ``change_status`` as ``before``.
+
+    For a service that changes many comments at once (a bulk action, deleting an account or a
+    guest's data). Locked one by one as it went, between the article counts it moved, such a
+    request could hold a row another one waits for while it waits for one of that request's:
+    PostgreSQL then aborts one of them, and the caller gets a 503. Taken in one order,
+    comments then articles (the order of a single comment's change too: its row, then its
+    article's count), one waits for the other.
+    """
+    begin_writing(db.session)
+    rows = db.session.execute(
+        statement.order_by(Comment.id)
+        .with_for_update(of=Comment, key_share=True)
+        .execution_options(populate_existing=True)
+    ).all()
+    article_ids = sorted({row[0].article_id for row in rows}.union(also_articles))
+    if article_ids:
+        db.session.execute(
+            select(Article.id)
+            .where(Article.id.in_(article_ids))
+            .order_by(Article.id)
+            .with_for_update(key_share=True)
+        )
+    return rows
 
 
 def change_status(

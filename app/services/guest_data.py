@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from app.database import without_time_limits
 from app.extensions import db
@@ -32,9 +32,14 @@ from app.models import (
     utcnow,
 )
 from app.services import audit
-from app.services.comments import change_status
+from app.services.comments import change_status, lock_comments
 from app.services.freshness import touch_article
-from app.services.reader_data import DELETED_NAME, remove_actor_traces
+from app.services.reader_data import (
+    DELETED_NAME,
+    reacted_articles,
+    remove_actor_traces,
+    traced_comments,
+)
 from app.services.site_settings import effective_settings
 from app.services.users import normalize_email
 
@@ -67,16 +72,28 @@ def erase_guest(email: object) -> GuestErasure:
 
 
 def _erase(address: str) -> GuestErasure:
-    rows = db.session.execute(
-        select(Comment, Site)
+    given = and_(Comment.user_id.is_(None), func.lower(Comment.guest_email) == address)
+    keys = db.session.scalars(
+        select(Comment.guest_key)
+        .where(given, Comment.guest_key.is_not(None))
+        .distinct()
+        .order_by(Comment.guest_key)
+    ).all()
+    actors = [f"g:{key}" for key in keys]
+    # Locked first, as delete_account locks an account's: the guest's comments, each decided
+    # on its committed status, those the votes and reports of their browsers leave, and the
+    # articles of all of them and of their reactions.
+    rows = lock_comments(
+        select(Comment, Site, given)
         .join(Article, Article.id == Comment.article_id)
         .join(Site, Site.id == Article.site_id)
-        .where(Comment.user_id.is_(None), func.lower(Comment.guest_email) == address)
-    ).all()
-    keys = {comment.guest_key for comment, _site in rows if comment.guest_key}
+        .where(or_(given, traced_comments(actors))),
+        reacted_articles(actors),
+    )
+    theirs = [(comment, site) for comment, site, is_given in rows if is_given]
     removed = 0
     site_ids: set[int] = set()
-    for comment, site in rows:
+    for comment, site in theirs:
         site_ids.add(site.id)
         comment.guest_email = None
         comment.guest_key = None
@@ -85,16 +102,18 @@ def _erase(address: str) -> GuestErasure:
         touch_article(comment.article_id)
         remove = effective_settings(site)["deleted_account_comments"] == "remove"
         if remove and comment.status not in REMOVED_STATUSES:
-            change_status(comment, CommentStatus.DELETED, action="erase_guest")
+            change_status(
+                comment, CommentStatus.DELETED, action="erase_guest", before=comment.status
+            )
             removed += 1
     subscriptions = db.session.execute(
         delete(ReplySubscription).where(func.lower(ReplySubscription.email) == address)
     ).rowcount
-    traces = [remove_actor_traces(f"g:{key}") for key in sorted(keys)]
+    traces = [remove_actor_traces(actor) for actor in actors]
     for site_id in sorted(site_ids):
         audit.record("guest_erased", site_id=site_id)
     return GuestErasure(
-        comments=len(rows),
+        comments=len(theirs),
         removed=removed,
         subscriptions=subscriptions,
         votes=sum(t.votes for t in traces),

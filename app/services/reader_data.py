@@ -11,10 +11,11 @@ records the deletion.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 
 from app.extensions import db
 from app.models import (
@@ -30,7 +31,7 @@ from app.models import (
     Vote,
 )
 from app.services import audit
-from app.services.comments import change_status
+from app.services.comments import change_status, lock_comments
 from app.services.errors import Unauthorized
 from app.services.freshness import touch_article, touch_articles_of
 from app.services.passwords import password_matches
@@ -129,19 +130,31 @@ def delete_account(user: User, password: object) -> None:
     ):
         raise Unauthorized("confirm with your current password", "wrong_password")
     actor = f"u:{user.id}"
-    rows = db.session.execute(
+    # Every comment this changes locked first, the reader's own and those their votes and
+    # reports leave, then every article: each own comment is decided on its committed status,
+    # so a moderator's decision committed meanwhile stands (rejected meanwhile stays rejected).
+    rows = lock_comments(
         select(Comment, Site)
         .join(Article, Article.id == Comment.article_id)
         .join(Site, Site.id == Article.site_id)
-        .where(Comment.user_id == user.id)
-    ).all()
+        .where(or_(Comment.user_id == user.id, traced_comments([actor]))),
+        reacted_articles([actor]),
+    )
     sites: dict[int, Site] = {}
     for comment, site in rows:
+        if comment.user_id != user.id:
+            continue  # someone else's, which remove_actor_traces changes
         sites[site.id] = site
         comment.author_ip = None
         setting = effective_settings(site)["deleted_account_comments"]
         if setting == "remove" and comment.status not in REMOVED_STATUSES:
-            change_status(comment, CommentStatus.DELETED, action="delete_own", actor_id=user.id)
+            change_status(
+                comment,
+                CommentStatus.DELETED,
+                action="delete_own",
+                actor_id=user.id,
+                before=comment.status,
+            )
     # Threads show their name, their votes in scores and their reactions in the counts.
     touch_articles_of(user_id=user.id)
     remove_actor_traces(actor)
@@ -160,10 +173,27 @@ def delete_account(user: User, password: object) -> None:
     db.session.commit()
 
 
+def traced_comments(actors: Collection[str]) -> ColumnElement[bool]:
+    """SQL: the comment is one that one of ``actors`` voted on or reported, which
+    ``remove_actor_traces`` changes (its score, its report count)."""
+    return or_(
+        Comment.id.in_(select(Vote.comment_id).where(Vote.voter.in_(actors))),
+        Comment.id.in_(select(Report.comment_id).where(Report.reporter.in_(actors))),
+    )
+
+
+def reacted_articles(actors: Collection[str]) -> list[int]:
+    """The articles ``actors`` reacted to, whose reaction counts ``remove_actor_traces``
+    changes."""
+    return list(db.session.scalars(select(Reaction.article_id).where(Reaction.reactor.in_(actors))))
+
+
 def remove_actor_traces(actor: str) -> ActorTraces:
     """Delete the votes, reactions and reports of ``actor`` (an actor key: ``u:<id>`` or
     ``g:<guest key>``), taking their votes out of the scores and their reports out of the
-    counts, and mark the articles they touched changed. Does not commit.
+    counts, and mark the articles they touched changed. Does not commit. The caller locked
+    the comments and articles it changes (``traced_comments``, ``reacted_articles``) with its
+    own (``lock_comments``).
 
     Scores are counted again rather than reduced by the deleted votes: a guest's vote counts
     only if it was its address's first (app.services.votes), so another vote from the same

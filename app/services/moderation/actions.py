@@ -19,7 +19,12 @@ from app.limits import BULK_MAX, MODERATION_REASON_MAX
 from app.models import RECORD_ID_MAX, Article, Comment, CommentStatus, User, is_record_id
 from app.sanitize import normalize_text
 from app.services import audit
-from app.services.comments import change_status, get_comment, locked_status
+from app.services.comments import (
+    change_status,
+    get_comment,
+    lock_comments,
+    locked_status,
+)
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.services.freshness import touch_article
 from app.services.permissions import (
@@ -143,17 +148,11 @@ def bulk_moderate(
     action = clean_action(action)
     reason = clean_reason(reason)
     ids = clean_ids(comment_ids)
-    # Every row locked at once, in id order, before any article's count is touched: locked
-    # one by one (locked_status), two bulk actions over the same comments could each hold a
-    # comment and the article's row the other one waits for.
-    rows = db.session.execute(
+    rows = lock_comments(
         select(Comment, Article.site_id)
         .join(Article, Article.id == Comment.article_id)
         .where(Comment.id.in_(ids))
-        .order_by(Comment.id)
-        .with_for_update(of=Comment, key_share=True)
-        .execution_options(populate_existing=True)
-    ).all()
+    )
     found = {comment.id: (comment, site_id) for comment, site_id in rows}
     missing = [i for i in ids if i not in found]
     if missing:
