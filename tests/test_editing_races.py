@@ -7,6 +7,8 @@ not the one it read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ from app.services.editing import delete_own_comment, edit_comment
 from app.services.errors import NotFound
 from app.services.identity import Viewer
 from app.services.moderation.actions import moderate_comment
-from tests.concurrency_support import in_another_request, miscounted_articles
+from tests.concurrency_support import at_once, in_another_request, miscounted_articles
 from tests.factories import make_site, make_user
 
 ADMIN = "admin@example.org"
@@ -38,13 +40,14 @@ def moderate(comment_id: int, action: str) -> None:
     moderate_comment(comment_id, action, db.session.scalar(select(User).where(User.email == ADMIN)))
 
 
-def post(app, author_id: int, *, premod: bool = False) -> int:
-    """The author's comment on news/a1 ("Original"), held for a moderator on a ``premod`` site."""
+def post(app, author_id: int, *, premod: bool = False, article: str = "a1") -> int:
+    """The author's comment on news (``article``), "Original", held for a moderator on a
+    ``premod`` site."""
     with app.app_context():
         db.session.scalar(select(Site)).premod = premod
         db.session.commit()
         return post_comment(
-            site_slug="news", article_key="a1", body="Original", viewer=the_author(author_id)
+            site_slug="news", article_key=article, body="Original", viewer=the_author(author_id)
         ).id
 
 
@@ -142,3 +145,32 @@ def test_a_delete_that_read_the_comment_before_a_moderator_rejected_it_is_refuse
     with app.app_context():
         assert stored(comment_id) == (CommentStatus.REJECTED, "Original", False)
         assert miscounted_articles() == {}
+
+
+def editing(comment_id: int, body: str, author_id: int) -> Callable[[], object]:
+    return lambda: edit_comment(comment_id, body, the_author(author_id))
+
+
+def deleting(comment_id: int, author_id: int) -> Callable[[], object]:
+    return lambda: delete_own_comment(comment_id, the_author(author_id))
+
+
+def test_an_edit_and_a_delete_sent_at_once_end_deleted(app, author_id):
+    """Real concurrency, on both backends: whichever commits first, the comment ends deleted
+    with the text it had when deleted. Without the lock, every round on PostgreSQL brought the
+    deleted comment back as pending with the edit's text."""
+    for n in range(10):
+        comment_id = post(app, author_id, article=f"r{n}")
+        with app.app_context():
+            premod_from_now_on(comment_id)
+        edit = f"Edit {n}"
+        raised = at_once(app, editing(comment_id, edit, author_id), deleting(comment_id, author_id))
+        with app.app_context():
+            status, body, edited = stored(comment_id)
+            assert status == CommentStatus.DELETED
+            if raised:  # the delete went first
+                assert [(type(e), e.code) for e in raised] == [(NotFound, "unknown_comment")]
+                assert (body, edited) == ("Original", False)
+            else:
+                assert (body, edited) == (edit, True)
+            assert miscounted_articles() == {}
