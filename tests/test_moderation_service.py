@@ -443,6 +443,24 @@ def test_simultaneous_rejections_of_one_comment_take_it_off_the_count_once(world
             assert db.session.get(Comment, comment_id).status == CommentStatus.REJECTED
 
 
+def test_simultaneous_bulk_rejections_take_each_comment_off_the_count_once(world, client):
+    """Real concurrency, on both backends. On SQLite the bulk action's locking query used to
+    read outside any transaction (SQLite has no row locks): both read "approved" and each
+    comment was taken off its article's count twice, in every round."""
+    admin = "admin@example.org"
+
+    def reject(ids: list[int]):
+        return lambda: bulk_moderate(ids, "reject", user(admin))
+
+    for n in range(10):
+        ids = [post_ok(client, body=f"Comment {n}.{k}", article=f"r{n}")["id"] for k in (1, 2)]
+        with world.app.app_context():
+            bulk_moderate(ids, "approve", user(admin))
+        assert at_once(world.app, reject(ids), reject(ids[::-1])) == []
+        with world.app.app_context():
+            assert miscounted_articles() == {}
+
+
 def test_a_moderator_acting_on_a_comment_its_author_just_deleted_gets_a_conflict(world, client):
     token = make_token(world.app, "reader@example.org")
     comment_id = post_ok(client, body="Mine", headers=bearer(token))["id"]
