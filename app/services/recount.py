@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from psycopg.errors import DeadlockDetected, LockNotAvailable
-from sqlalchemy import Column, ColumnElement, Connection, bindparam, func, select, update
+from sqlalchemy import Column, ColumnElement, bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
 
+from app.database import begin_writing
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus
 from app.services.errors import Conflict
@@ -121,7 +122,10 @@ def _recount_range(
     last: int,
 ) -> tuple[int, int]:
     row_id = stored.table.c.id
-    _begin_range(db.session.connection())
+    begin_writing(db.session)  # SQLite: what the row locks below mean on PostgreSQL
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {RANGE_LOCK_MS}")
     locked = select(row_id, stored, article_id).where(row_id.between(first, last))
     if scope is not None:
         locked = locked.where(scope)
@@ -139,19 +143,6 @@ def _recount_range(
             touch_article(row[2])
     db.session.commit()
     return len(rows), len(fixes)
-
-
-def _begin_range(connection: Connection) -> None:
-    """Open the range's transaction before its first read: on SQLite a write transaction (no
-    other writer until it ends: what the row locks mean there; Python's sqlite3 would begin
-    only at the first write, after the counting); on PostgreSQL, rows another transaction
-    holds are awaited at most RANGE_LOCK_MS."""
-    if connection.dialect.name == "sqlite":
-        dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.in_transaction:
-            dbapi_connection.execute("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {RANGE_LOCK_MS}")
 
 
 def _gave_way(error: OperationalError) -> bool:

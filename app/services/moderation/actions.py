@@ -164,9 +164,7 @@ def bulk_moderate(
         if refused:
             raise Forbidden("some of these comments are on sites you do not moderate", "forbidden")
     comments = [found[i][0] for i in ids]
-    # Articles' rows (their counts) are taken in article order, as the recount takes them:
-    # two transactions over the same articles never each hold one the other waits for.
-    for comment in sorted(comments, key=lambda c: (c.article_id, c.id)):
+    for comment in comments:
         _apply(comment, action, moderator, reason, locked=True)
     db.session.commit()
     return comments
