@@ -20,7 +20,7 @@ from app.services.moderation.actions import bulk_moderate
 from app.services.reader_data import delete_account
 from app.services.reports import report_comment
 from app.services.site_settings import apply_site_settings
-from app.services.votes import vote
+from app.services.votes import counted_score, vote
 from tests.concurrency_support import at_once, in_another_request, miscounted_articles
 from tests.dashboard_support import PASSWORD, make_account, user
 
@@ -171,3 +171,39 @@ def test_a_deletion_and_a_bulk_action_on_the_same_threads_wait_for_one_another(w
     removing_comments(world.app)
     for n in range(ROUNDS):
         one_round(world.app, n, who, layout)
+
+
+def vote_as_a_voter_leaves(app, target: int, n: int, who: str) -> None:
+    """Round ``n``: a reader (or guest) who voted on ``target`` is deleted while another
+    reader votes on it, at once."""
+    email = f"leaving{n}@example.org"
+    with app.app_context():
+        if who == "account":
+            make_account(app, email, f"Leaving {n}", Role.READER)
+            leaving = reader(email)
+        else:
+            leaving = gina(n)
+            comment(leaving, "a2", author_name="Gina", author_email=email)
+        vote(target, 1, leaving)
+        make_account(app, f"staying{n}@example.org", f"Staying {n}", Role.READER)
+
+    def deletion() -> None:
+        if who == "account":
+            delete_account(user(email), PASSWORD)
+        else:
+            erase_guest(email)
+
+    assert at_once(app, deletion, lambda: vote(target, 1, reader(f"staying{n}@example.org"))) == []
+
+
+@pytest.mark.parametrize("who", ["account", "guest"])
+def test_a_vote_at_the_moment_its_comments_other_voter_is_deleted_still_counts(world, who):
+    """The deletion counts the score again without the leaving reader's vote; counted before
+    another reader's vote committed, it wrote a score without that vote too (a reviewer saw
+    a stored 0 beside one remaining up-vote). Its comments are locked first now."""
+    with world.app.app_context():
+        target = comment(reader("admin@example.org"), "a1")
+    for n in range(ROUNDS):
+        vote_as_a_voter_leaves(world.app, target, n, who)
+        with world.app.app_context():
+            assert db.session.get(Comment, target).score == counted_score(target) == n + 1
