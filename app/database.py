@@ -63,9 +63,10 @@ def begin_writing(session: Session) -> None:
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.in_transaction:
-            dbapi_connection.execute("BEGIN IMMEDIATE")
+        if not connection.connection.dbapi_connection.in_transaction:
+            # Through SQLAlchemy, so that "database is locked" (another writer past the busy
+            # timeout) is its OperationalError: a 503 for a request, a retry for the recount.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class AnswerTimeout(psycopg.OperationalError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
@@ -175,3 +176,22 @@ def test_readers_voting_at_the_same_moment_all_count(app, comment_id):
         voter.join(timeout=60)
     assert answers == [200] * len(tokens)
     assert stored(app, comment_id) == (len(tokens), [1] * len(tokens))
+
+
+def test_a_vote_while_another_sqlite_writer_holds_on_is_a_503_not_a_500(
+    app, backend, database_url, comment_id
+):
+    """SQLite's one write lock, taken before the vote counts (begin_writing), waits for the
+    busy timeout; past it "database is locked" is a 503 service_unavailable, as any database
+    error is, never the unexpected-error 500."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's write lock")
+    holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        response = vote(Browser(app), comment_id, 1)
+    finally:
+        holder.close()
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert stored(app, comment_id) == (0, [])
