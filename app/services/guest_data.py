@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, select, update
 
 from app.database import without_time_limits
 from app.extensions import db
@@ -87,7 +87,7 @@ def _erase(address: str) -> GuestErasure:
         select(Comment, Site, given)
         .join(Article, Article.id == Comment.article_id)
         .join(Site, Site.id == Article.site_id)
-        .where(or_(given, traced_comments(actors))),
+        .where(traced_comments(given, actors)),
         reacted_articles(actors),
     )
     theirs = [(comment, site) for comment, site, is_given in rows if is_given]

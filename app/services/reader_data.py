@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, select, union, update
 
 from app.extensions import db
 from app.models import (
@@ -37,7 +37,7 @@ from app.services.freshness import touch_article, touch_articles_of
 from app.services.passwords import password_matches
 from app.services.site_settings import effective_settings
 from app.services.user_sessions import revoke_credentials
-from app.services.votes import counted_score
+from app.services.votes import counted_scores
 
 DELETED_NAME = "[deleted user]"
 
@@ -137,7 +137,7 @@ def delete_account(user: User, password: object) -> None:
         select(Comment, Site)
         .join(Article, Article.id == Comment.article_id)
         .join(Site, Site.id == Article.site_id)
-        .where(or_(Comment.user_id == user.id, traced_comments([actor]))),
+        .where(traced_comments(Comment.user_id == user.id, [actor])),
         reacted_articles([actor]),
     )
     sites: dict[int, Site] = {}
@@ -173,12 +173,17 @@ def delete_account(user: User, password: object) -> None:
     db.session.commit()
 
 
-def traced_comments(actors: Collection[str]) -> ColumnElement[bool]:
-    """SQL: the comment is one that one of ``actors`` voted on or reported, which
-    ``remove_actor_traces`` changes (its score, its report count)."""
-    return or_(
-        Comment.id.in_(select(Vote.comment_id).where(Vote.voter.in_(actors))),
-        Comment.id.in_(select(Report.comment_id).where(Report.reporter.in_(actors))),
+def traced_comments(own: ColumnElement[bool], actors: Collection[str]) -> ColumnElement[bool]:
+    """SQL: the comment is one of ``own``, or one that one of ``actors`` voted on or reported,
+    which ``remove_actor_traces`` changes (its score, its report count). One IN over a UNION:
+    an OR of the three conditions reads the whole comments table (110 ms at 300,000 comments
+    against 27 ms, and growing with it)."""
+    return Comment.id.in_(
+        union(
+            select(Comment.id).where(own),
+            select(Vote.comment_id).where(Vote.voter.in_(actors)),
+            select(Report.comment_id).where(Report.reporter.in_(actors)),
+        )
     )
 
 
@@ -206,20 +211,24 @@ def remove_actor_traces(actor: str) -> ActorTraces:
     ).all():
         touch_article(article_id)
     voted = db.session.scalars(select(Vote.comment_id).where(Vote.voter == actor)).all()
-    for report in db.session.scalars(select(Report).where(Report.reporter == actor)).all():
-        db.session.execute(
-            update(Comment)
-            .where(Comment.id == report.comment_id, Comment.report_count > 0)
-            .values(report_count=Comment.report_count - 1)
-        )
+    db.session.execute(  # one report per reader and comment: each count loses one
+        update(Comment)
+        .where(Comment.id.in_(select(Report.comment_id).where(Report.reporter == actor)))
+        .where(Comment.report_count > 0)
+        .values(report_count=Comment.report_count - 1)
+    )
     traces = ActorTraces(
         votes=db.session.execute(delete(Vote).where(Vote.voter == actor)).rowcount,
         reactions=db.session.execute(delete(Reaction).where(Reaction.reactor == actor)).rowcount,
         reports=db.session.execute(delete(Report).where(Report.reporter == actor)).rowcount,
     )
-    for comment_id in voted:
+    if voted:
+        scores = counted_scores(voted)
         db.session.execute(
-            update(Comment).where(Comment.id == comment_id).values(score=counted_score(comment_id))
+            update(Comment.__table__)
+            .where(Comment.__table__.c.id == bindparam("comment_id"))
+            .values(score=bindparam("score")),
+            [{"comment_id": i, "score": scores.get(i, 0)} for i in voted],
         )
     return traces
 
