@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "parley_broker"
 QUEUE_SIZE = 256  # a stream this far behind loses events (the widget polls on reconnect)
 SILENCE_SECONDS = 2.0  # a channel this quiet is pinged (RedisBroker.receive)
+# How long a ping (or the subscription) may go unanswered: more than a request's Redis timeout,
+# so that a healthy Redis's pause (a fork for BGSAVE, a slow command) does not end every
+# stream of every process at once.
+ANSWER_SECONDS = 3.0
 RECEIVE_SECONDS = 0.5  # the longest wait for a message before checking on the channel
 
 
@@ -175,7 +179,6 @@ class RedisBroker(LocalBroker):
         subscription. A quiet channel is pinged every SILENCE_SECONDS: a Redis that is frozen
         (a paused container or VM) sends nothing and raises nothing, and would leave every
         stream of this process silent for as long. An unanswered subscription or ping raises."""
-        answer_seconds = self.client.connection_pool.connection_kwargs.get("socket_timeout") or 1
         heard = time.monotonic()
         pinged: float | None = heard  # the subscription awaits its answer as a ping does
         while not self.closing.is_set():
@@ -187,8 +190,8 @@ class RedisBroker(LocalBroker):
                     self.connected.set()
                 elif message["type"] == "message":
                     self.deliver(LiveEvent.decode(message["data"]))
-            elif pinged is not None and now - pinged > answer_seconds:
-                raise RedisTimeout(f"Redis did not answer a ping within {answer_seconds:g} s")
+            elif pinged is not None and now - pinged > ANSWER_SECONDS:
+                raise RedisTimeout(f"Redis did not answer a ping within {ANSWER_SECONDS:g} s")
             elif pinged is None and now - heard >= SILENCE_SECONDS:
                 pubsub.ping()
                 pinged = now
